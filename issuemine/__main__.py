@@ -1,0 +1,3 @@
+from issuemine.cli.main import main
+
+raise SystemExit(main())

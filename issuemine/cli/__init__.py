@@ -1,0 +1,1 @@
+"""Command-line interface: ``issuemine COMMAND``. One module per command under ``commands/``."""

@@ -1,0 +1,1 @@
+"""One module per ``issuemine`` subcommand (discovered by ``issuemine.cli.main``)."""

@@ -1,0 +1,59 @@
+"""Entry point of the ``issuemine`` command.
+
+Commands are discovered from ``issuemine/cli/commands/``: each module defines ``NAME``, ``HELP``,
+``ORDER``, ``add_arguments(parser)`` and ``run(args) -> int``. Command modules import nothing heavy at
+module level (pandas, sklearn, fugashi, plotly are imported inside ``run``) so ``issuemine --help``
+stays well under a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+
+from issuemine import __version__
+from issuemine.errors import IssuemineError
+
+
+def _command_modules():
+    from issuemine.cli import commands
+
+    mods = [importlib.import_module(f"{commands.__name__}.{m.name}")
+            for m in pkgutil.iter_modules(commands.__path__) if not m.name.startswith("_")]
+    return sorted(mods, key=lambda m: (getattr(m, "ORDER", 100), m.NAME))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="issuemine",
+        description="多職種ワークショップの付箋を、テーマ・概念図・委員会レポートにまとめます。",
+    )
+    parser.add_argument("--version", action="version", version=f"issuemine {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="コマンド")
+    for mod in _command_modules():
+        p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
+        mod.add_arguments(p)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return 1
+    try:
+        return int(args._run(args) or 0)
+    except IssuemineError as exc:
+        print(f"エラー: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("中断しました。", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
