@@ -1,0 +1,38 @@
+"""`issuemine --help` must stay light: no heavy library may be imported to print the help."""
+
+import subprocess
+import sys
+
+HEAVY = ("pandas", "numpy", "sklearn", "scipy", "fugashi", "plotly", "umap", "numba", "fastapi", "openpyxl")
+
+PROBE = f"""
+import sys, contextlib, io
+from issuemine.cli.main import main
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        main(["--help"])
+    except SystemExit:
+        pass
+print(",".join(m for m in {HEAVY!r} if m in sys.modules))
+"""
+
+
+def test_help_imports_nothing_heavy():
+    out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"--help imported: {out.stdout.strip()}"
+
+
+def test_help_lists_commands_in_japanese():
+    out = subprocess.run([sys.executable, "-m", "issuemine", "--help"], capture_output=True, text=True, check=True)
+    assert "コマンド" in out.stdout
+
+
+def test_every_command_module_declares_its_interface():
+    from issuemine.cli.main import _command_modules
+
+    mods = _command_modules()
+    names = [m.NAME for m in mods]
+    assert len(names) == len(set(names))
+    for m in mods:
+        assert callable(m.add_arguments) and callable(m.run)
+        assert any("\u3040" <= ch <= "\u9fff" for ch in m.HELP), f"{m.NAME}: help must be Japanese"
