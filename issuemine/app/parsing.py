@@ -1,0 +1,92 @@
+"""Reading an upload with the package's own readers (ingest for notes, survey for questionnaires).
+
+The readers take a path and name it in their messages, so the original bytes are written to a private
+temporary folder under the user's file name (with the suffix the content proved). Results come back as
+plain JSON-able records plus the reader's report, ready for the store.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from pathlib import Path
+
+from issuemine.app.sniff import safe_name
+
+ROLES = ("text", "group", "profession", "round", "participant")
+ROLE_LABELS = {"text": "付箋の内容", "group": "グループ", "profession": "職種", "round": "回",
+               "participant": "参加者"}
+
+
+def _cell(value):
+    """pandas cell → JSON value (NA → None, numpy scalars → Python)."""
+    if value is None:
+        return None
+    try:
+        if value != value:  # NaN / NA
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def frame_records(df) -> list[dict]:
+    cols = list(df.columns)
+    return [{c: _cell(v) for c, v in zip(cols, row)} for row in df.itertuples(index=False, name=None)]
+
+
+def _jsonable(obj):
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, (str, int, float, bool)) or obj is None:
+        return obj
+    if hasattr(obj, "item"):
+        return obj.item()
+    return str(obj)
+
+
+def read_notes_upload(data: bytes, filename: str, fmt: str, options: dict, workshop: str):
+    """Parse notes; returns (records, report). Raises IssuemineError for the user's mistakes."""
+    from issuemine.ingest import read_notes
+
+    mapping = {k: v for k, v in (options.get("mapping") or {}).items() if v} or None
+    with tempfile.TemporaryDirectory(prefix="issuemine-upload-") as tmp:
+        path = Path(tmp) / safe_name(filename, fmt)
+        path.write_bytes(data)
+        df = read_notes(path, workshop=workshop, mapping=mapping, header=bool(options.get("header", True)),
+                        encoding=options.get("encoding") or None)
+    found = df.attrs.get("report")
+    report = _jsonable(found.to_dict() if hasattr(found, "to_dict") else dict(found or {}))
+    report["file"] = filename  # not the private temporary path
+    df = df.copy()
+    df["source_file"] = filename
+    return frame_records(df), report
+
+
+def read_survey_upload(files: list[tuple[str, bytes, str]]):
+    """Parse one questionnaire file (phase column or wide) or a pre and a post file.
+
+    Returns (ANSWERS records, summary) where the summary holds the per-item comparison and its notes.
+    """
+    from issuemine.survey import compare_items, read_answers
+
+    with tempfile.TemporaryDirectory(prefix="issuemine-upload-") as tmp:
+        paths = []
+        for i, (filename, data, fmt) in enumerate(files):
+            sub = Path(tmp) / str(i)  # two files may share a name
+            sub.mkdir()
+            path = sub / safe_name(filename, fmt)
+            path.write_bytes(data)
+            paths.append(path)
+        answers = read_answers(*paths)
+        result = compare_items(answers)
+    items = result.items if hasattr(result, "items") and not callable(result.items) else result
+    summary = {"items": frame_records(items), "columns": [str(c) for c in items.columns],
+               "info": _jsonable(getattr(result, "info", {}) or {})}
+    return frame_records(answers), summary

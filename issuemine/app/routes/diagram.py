@@ -1,0 +1,39 @@
+"""The concept diagram: the figure, the zone counts, and overriding a note's zones."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+
+from issuemine.app import store as st
+from issuemine.app.routes.themes import view_or_409
+from issuemine.app.web import get_conn, render, workshop_or_404
+
+router = APIRouter()
+
+
+def figure_json(view) -> str:
+    """The diagram as plotly JSON, coloured by theme (after the facilitator's edits)."""
+    from issuemine.diagram.figure import diagram_figure
+
+    return diagram_figure(view.notes, view.placements, view.assignments).to_json()
+
+
+def counts(view) -> tuple[list[dict], list[dict]]:
+    """Membership per zone (an H∩C note counts for H and for C) and exclusive count per region."""
+    from issuemine.diagram import REGIONS, ZONE_NAMES
+    from issuemine.diagram.zones import members
+
+    zones = [str(z) for z in view.placements["zones"]]
+    membership = [{"code": z, "name": ZONE_NAMES[z], "count": sum(z in members(p) for p in zones)}
+                  for z in ZONE_NAMES]
+    exclusive = [{"code": c, "name": name, "count": sum(p == c for p in zones)} for c, name in REGIONS.items()]
+    return membership, exclusive
+
+
+@router.get("/w/{workshop_id}/diagram")
+def diagram_page(request: Request, workshop_id: int, conn=Depends(get_conn)):
+    ws = workshop_or_404(conn, workshop_id)
+    view = view_or_409(conn, workshop_id)
+    return render(request, "diagram.html", ws=ws, view=view, figure=figure_json(view), counts=counts(view),
+                  total=len(view.placements),
+                  notes=view.table().to_dict("records"), history=st.edit_history(conn, workshop_id))

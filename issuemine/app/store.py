@@ -1,0 +1,360 @@
+"""The web app's store: one SQLite database plus the uploaded originals, byte for byte.
+
+Layout under the data directory::
+
+    issuemine.db            workshops, uploads, parsed notes and answers, jobs, results, edits
+    originals/<sha256>      every uploaded file exactly as received (content-addressed)
+
+Why this shape: SQLite in WAL mode gives atomic, durable transactions and lets readers run while an
+analysis process writes, so a kill -9 of the server or of an analysis loses nothing already committed.
+Originals are written to a temporary file, fsynced and renamed into place, so a file either exists
+whole or not at all. Every request opens its own connection (``Store.connect``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+
+# Migrations are applied in order; each entry brings the database from version i to i + 1.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE workshops (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE,
+        created_at  TEXT NOT NULL
+    );
+    CREATE TABLE uploads (
+        id          INTEGER PRIMARY KEY,
+        workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+        kind        TEXT NOT NULL CHECK (kind IN ('notes', 'survey')),
+        filename    TEXT NOT NULL,
+        fmt         TEXT NOT NULL,
+        sha256      TEXT NOT NULL,
+        size        INTEGER NOT NULL,
+        status      TEXT NOT NULL CHECK (status IN ('preview', 'stored', 'discarded')),
+        options     TEXT NOT NULL DEFAULT '{}',
+        report      TEXT NOT NULL DEFAULT '{}',
+        created_at  TEXT NOT NULL
+    );
+    CREATE INDEX uploads_workshop ON uploads(workshop_id, kind, status);
+    CREATE TABLE notes (
+        upload_id   INTEGER NOT NULL REFERENCES uploads(id),
+        ord         INTEGER NOT NULL,
+        record      TEXT NOT NULL,
+        PRIMARY KEY (upload_id, ord)
+    );
+    CREATE TABLE answers (
+        upload_id   INTEGER NOT NULL REFERENCES uploads(id),
+        ord         INTEGER NOT NULL,
+        record      TEXT NOT NULL,
+        PRIMARY KEY (upload_id, ord)
+    );
+    CREATE TABLE jobs (
+        id          INTEGER PRIMARY KEY,
+        workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+        kind        TEXT NOT NULL CHECK (kind IN ('analysis', 'report')),
+        status      TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'interrupted')),
+        progress    REAL NOT NULL DEFAULT 0,
+        message     TEXT NOT NULL DEFAULT '',
+        params      TEXT NOT NULL DEFAULT '{}',
+        pid         INTEGER,
+        created_at  TEXT NOT NULL,
+        finished_at TEXT
+    );
+    CREATE INDEX jobs_workshop ON jobs(workshop_id, kind, id);
+    CREATE TABLE results (
+        job_id      INTEGER NOT NULL REFERENCES jobs(id),
+        name        TEXT NOT NULL,
+        payload     BLOB NOT NULL,
+        PRIMARY KEY (job_id, name)
+    );
+    CREATE TABLE edits (
+        id          INTEGER PRIMARY KEY,
+        workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+        op          TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        undone_at   TEXT
+    );
+    CREATE INDEX edits_workshop ON edits(workshop_id, id);
+    """,
+]
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+class Store:
+    """SQLite database and originals under ``data_dir``; ``migrate()`` runs on construction."""
+
+    def __init__(self, data_dir: str | Path, busy_timeout_ms: int = 30000) -> None:
+        self.data_dir = Path(data_dir)
+        self.busy_timeout_ms = busy_timeout_ms
+        self.originals = self.data_dir / "originals"
+        self.originals.mkdir(parents=True, exist_ok=True)
+        self.db_path = self.data_dir / "issuemine.db"
+        self.migrate()
+
+    # -- connections -------------------------------------------------------------------------------
+    def connect(self) -> sqlite3.Connection:
+        """A fresh connection: autocommit mode, WAL, foreign keys, a generous busy timeout."""
+        conn = sqlite3.connect(self.db_path, timeout=self.busy_timeout_ms / 1000,
+                               isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        # FULL: a committed transaction survives power loss, not only a process kill.
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn
+
+    @contextlib.contextmanager
+    def session(self):
+        conn = self.connect()
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def migrate(self) -> None:
+        with self.session() as conn, transaction(conn):
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise RuntimeError(f"database schema {version} is newer than this program ({SCHEMA_VERSION})")
+            for i in range(version, SCHEMA_VERSION):
+                for statement in MIGRATIONS[i].split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {i + 1}")
+
+    # -- originals ---------------------------------------------------------------------------------
+    def save_original(self, data: bytes) -> str:
+        """Keep ``data`` byte for byte under originals/<sha256>; return the hash. Atomic and idempotent."""
+        digest = hashlib.sha256(data).hexdigest()
+        target = self.originals / digest
+        if target.exists() and target.stat().st_size == len(data):
+            return digest
+        fd, tmp = tempfile.mkstemp(dir=self.originals, prefix=".incoming-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        dir_fd = os.open(self.originals, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+        return digest
+
+    def read_original(self, digest: str) -> bytes:
+        return (self.originals / digest).read_bytes()
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection):
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any error.
+
+    IMMEDIATE takes the write lock up front, so two writers wait on busy_timeout instead of failing
+    with a deadlock when both try to upgrade a read lock.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+# -- workshops -------------------------------------------------------------------------------------
+def add_workshop(conn, name: str) -> int:
+    with transaction(conn):
+        cur = conn.execute("INSERT INTO workshops(name, created_at) VALUES (?, ?)", (name, now()))
+        return cur.lastrowid
+
+
+def workshop_by_name(conn, name: str):
+    return conn.execute("SELECT * FROM workshops WHERE name = ?", (name,)).fetchone()
+
+
+def get_workshop(conn, workshop_id: int):
+    return conn.execute("SELECT * FROM workshops WHERE id = ?", (workshop_id,)).fetchone()
+
+
+def list_workshops(conn) -> list:
+    return conn.execute(
+        """SELECT w.*,
+                  (SELECT COUNT(*) FROM notes n JOIN uploads u ON u.id = n.upload_id
+                    WHERE u.workshop_id = w.id AND u.kind = 'notes' AND u.status = 'stored') AS n_notes,
+                  (SELECT status FROM jobs j WHERE j.workshop_id = w.id AND j.kind = 'analysis'
+                    ORDER BY j.id DESC LIMIT 1) AS analysis_status
+             FROM workshops w ORDER BY w.id DESC""").fetchall()
+
+
+# -- uploads ---------------------------------------------------------------------------------------
+def add_upload(conn, workshop_id: int, kind: str, filename: str, fmt: str, digest: str, size: int,
+               options: dict, report: dict) -> int:
+    with transaction(conn):
+        cur = conn.execute(
+            "INSERT INTO uploads(workshop_id, kind, filename, fmt, sha256, size, status, options, report, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, 'preview', ?, ?, ?)",
+            (workshop_id, kind, filename, fmt, digest, size, _dump(options), _dump(report), now()))
+        return cur.lastrowid
+
+
+def get_upload(conn, upload_id: int):
+    return conn.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()
+
+
+def list_uploads(conn, workshop_id: int, kind: str | None = None) -> list:
+    if kind is None:
+        return conn.execute("SELECT * FROM uploads WHERE workshop_id = ? ORDER BY id",
+                            (workshop_id,)).fetchall()
+    return conn.execute("SELECT * FROM uploads WHERE workshop_id = ? AND kind = ? ORDER BY id",
+                        (workshop_id, kind)).fetchall()
+
+
+def update_preview(conn, upload_id: int, options: dict, report: dict) -> None:
+    with transaction(conn):
+        conn.execute("UPDATE uploads SET options = ?, report = ? WHERE id = ? AND status = 'preview'",
+                     (_dump(options), _dump(report), upload_id))
+
+
+def store_records(conn, upload_id: int, table: str, records: list[dict], options: dict, report: dict,
+                  replace_kind_for: int | None = None) -> None:
+    """Store the parsed rows of an upload and mark it stored, in one transaction.
+
+    ``replace_kind_for``: a workshop id whose earlier stored uploads of the same kind are discarded
+    (a workshop has one questionnaire; notes uploads accumulate).
+    """
+    if table not in ("notes", "answers"):
+        raise ValueError(table)
+    with transaction(conn):
+        row = conn.execute("SELECT status, kind FROM uploads WHERE id = ?", (upload_id,)).fetchone()
+        if row is None or row["status"] != "preview":
+            raise LookupError("upload is not awaiting confirmation")
+        if replace_kind_for is not None:
+            conn.execute("UPDATE uploads SET status = 'discarded' WHERE workshop_id = ? AND kind = ? "
+                         "AND status = 'stored'", (replace_kind_for, row["kind"]))
+        conn.execute(f"DELETE FROM {table} WHERE upload_id = ?", (upload_id,))
+        conn.executemany(f"INSERT INTO {table}(upload_id, ord, record) VALUES (?, ?, ?)",
+                         [(upload_id, i, _dump(r)) for i, r in enumerate(records)])
+        conn.execute("UPDATE uploads SET status = 'stored', options = ?, report = ? WHERE id = ?",
+                     (_dump(options), _dump(report), upload_id))
+
+
+def discard_upload(conn, upload_id: int) -> None:
+    with transaction(conn):
+        conn.execute("UPDATE uploads SET status = 'discarded' WHERE id = ?", (upload_id,))
+
+
+def records(conn, workshop_id: int, table: str) -> list[dict]:
+    """Rows of every stored upload of the workshop, in upload order then row order."""
+    if table not in ("notes", "answers"):
+        raise ValueError(table)
+    rows = conn.execute(
+        f"SELECT r.record FROM {table} r JOIN uploads u ON u.id = r.upload_id "
+        "WHERE u.workshop_id = ? AND u.status = 'stored' ORDER BY u.id, r.ord", (workshop_id,)).fetchall()
+    return [json.loads(r[0]) for r in rows]
+
+
+def upload_records(conn, upload_id: int, table: str) -> list[dict]:
+    if table not in ("notes", "answers"):
+        raise ValueError(table)
+    rows = conn.execute(f"SELECT record FROM {table} WHERE upload_id = ? ORDER BY ord", (upload_id,))
+    return [json.loads(r[0]) for r in rows]
+
+
+# -- edits (the facilitator's ordered edit list; undo keeps an audit trail) --------------------------
+def add_edit(conn, workshop_id: int, op: dict) -> int:
+    with transaction(conn):
+        return conn.execute("INSERT INTO edits(workshop_id, op, created_at) VALUES (?, ?, ?)",
+                            (workshop_id, _dump(op), now())).lastrowid
+
+
+def undo_edit(conn, workshop_id: int) -> dict | None:
+    """Withdraw the last live edit (it stays in the table with ``undone_at`` set)."""
+    with transaction(conn):
+        row = conn.execute("SELECT id, op FROM edits WHERE workshop_id = ? AND undone_at IS NULL "
+                           "ORDER BY id DESC LIMIT 1", (workshop_id,)).fetchone()
+        if row is None:
+            return None
+        conn.execute("UPDATE edits SET undone_at = ? WHERE id = ?", (now(), row["id"]))
+        return json.loads(row["op"])
+
+
+def live_edits(conn, workshop_id: int) -> list[dict]:
+    rows = conn.execute("SELECT op FROM edits WHERE workshop_id = ? AND undone_at IS NULL ORDER BY id",
+                        (workshop_id,)).fetchall()
+    return [json.loads(r[0]) for r in rows]
+
+
+def edit_history(conn, workshop_id: int) -> list:
+    return conn.execute("SELECT * FROM edits WHERE workshop_id = ? ORDER BY id DESC",
+                        (workshop_id,)).fetchall()
+
+
+# -- jobs and their results --------------------------------------------------------------------------
+def add_job(conn, workshop_id: int, kind: str, params: dict) -> int:
+    with transaction(conn):
+        return conn.execute(
+            "INSERT INTO jobs(workshop_id, kind, status, params, created_at) VALUES (?, ?, 'queued', ?, ?)",
+            (workshop_id, kind, _dump(params), now())).lastrowid
+
+
+def get_job(conn, job_id: int):
+    return conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+
+
+def latest_job(conn, workshop_id: int, kind: str, status: str | None = None):
+    if status is None:
+        return conn.execute("SELECT * FROM jobs WHERE workshop_id = ? AND kind = ? ORDER BY id DESC LIMIT 1",
+                            (workshop_id, kind)).fetchone()
+    return conn.execute("SELECT * FROM jobs WHERE workshop_id = ? AND kind = ? AND status = ? "
+                        "ORDER BY id DESC LIMIT 1", (workshop_id, kind, status)).fetchone()
+
+
+def set_job(conn, job_id: int, **fields) -> None:
+    allowed = {"status", "progress", "message", "pid", "finished_at"}
+    if not fields or set(fields) - allowed:
+        raise ValueError(fields)
+    cols = ", ".join(f"{k} = ?" for k in fields)
+    with transaction(conn):
+        conn.execute(f"UPDATE jobs SET {cols} WHERE id = ?", (*fields.values(), job_id))
+
+
+def finish_job(conn, job_id: int, results: dict[str, bytes], message: str) -> None:
+    """Write every result and mark the job done in one transaction: all or nothing."""
+    with transaction(conn):
+        conn.executemany("INSERT OR REPLACE INTO results(job_id, name, payload) VALUES (?, ?, ?)",
+                         [(job_id, k, v) for k, v in results.items()])
+        conn.execute("UPDATE jobs SET status = 'done', progress = 1, message = ?, finished_at = ? "
+                     "WHERE id = ?", (message, now(), job_id))
+
+
+def result(conn, job_id: int, name: str) -> bytes | None:
+    row = conn.execute("SELECT payload FROM results WHERE job_id = ? AND name = ?", (job_id, name)).fetchone()
+    return None if row is None else bytes(row[0])
+
+
+def unfinished_jobs(conn) -> list:
+    return conn.execute("SELECT * FROM jobs WHERE status IN ('queued', 'running')").fetchall()
+
+
+def _dump(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str)

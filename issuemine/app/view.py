@@ -1,0 +1,76 @@
+"""The current state of a workshop's analysis: the last finished analysis with the live edits applied.
+
+Edits are never baked into the stored analysis: they are re-applied on every view (and by the report), so
+an undo or a re-analysis simply changes what they are applied to.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from dataclasses import dataclass, field
+
+from issuemine.app import store as st
+
+
+@dataclass
+class View:
+    job: object
+    notes: object          # NOTES DataFrame as analysed
+    themes: object         # THEMES after edits
+    assignments: object    # ASSIGNMENTS after edits
+    placements: object     # PLACEMENTS after zone overrides
+    edits: list
+    messages: list = field(default_factory=list)
+
+    @property
+    def note_ids(self) -> set:
+        return set(self.notes["note_id"])
+
+    @property
+    def theme_ids(self) -> set:
+        return set(self.themes["theme_id"])
+
+    def table(self):
+        """One row per note: text, profession, group, theme and zones (for the pages)."""
+        t = self.notes[["note_id", "text", "group", "profession"]].merge(
+            self.assignments[["note_id", "theme_id", "theme_label", "theme_confidence", "theme_weak"]],
+            on="note_id", how="left", sort=False)
+        return t.merge(self.placements[["note_id", "zones", "region", "zone_confidence", "zone_reason",
+                                        "zone_inferred"]], on="note_id", how="left", sort=False)
+
+
+def current_view(conn, workshop_id: int) -> View | None:
+    """None when the workshop has no finished analysis."""
+    import pandas as pd
+
+    from issuemine.diagram.place import apply_zone_edits
+    from issuemine.edits import apply_theme_edits
+
+    job = st.latest_job(conn, workshop_id, "analysis", status="done")
+    if job is None:
+        return None
+    notes = pd.read_json(_io(st.result(conn, job["id"], "notes")), orient="records", dtype=False)
+    result = pickle.loads(st.result(conn, job["id"], "theme_result"))  # our own bytes, written by our worker
+    placements = pd.read_json(_io(st.result(conn, job["id"], "placements")), orient="records", dtype=False)
+    for frame in (notes, placements):
+        frame["note_id"] = frame["note_id"].astype(str)
+    edits = st.live_edits(conn, workshop_id)
+    applied = apply_theme_edits(result, edits)
+    if isinstance(applied, tuple):
+        result, messages = applied[0], [str(m) for m in applied[1]]
+    else:
+        result, messages = applied, [str(m) for m in getattr(applied, "edit_messages", []) or []]
+    messages += [str(m) for m in apply_zone_edits(placements, edits)]
+    return View(job=job, notes=notes, themes=result.themes, assignments=result.assignments,
+                placements=placements, edits=edits, messages=messages)
+
+
+def _io(payload: bytes):
+    import io
+
+    return io.StringIO(payload.decode("utf-8"))
+
+
+def load_json(payload: bytes | None):
+    return None if payload is None else json.loads(payload)

@@ -1,0 +1,123 @@
+"""Shared web plumbing: templates, the per-request connection, workshop lookup, error pages, body limit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from fastapi import HTTPException, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
+
+from issuemine.app import store as st
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+ZONE_CHOICES = [("H", "病院"), ("C", "地域"), ("S", "相談支援"), ("HC", "病院∩地域"), ("HS", "病院∩相談支援"),
+                ("CS", "地域∩相談支援"), ("HCS", "病院∩地域∩相談支援"), ("F", "家族・本人"), ("P", "制度・政策"),
+                ("X", "未分類")]
+
+
+def make_env() -> Environment:
+    # autoescape=True for every template: note text is rendered in many places and must always be escaped.
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
+                      lstrip_blocks=True)
+    env.globals["ZONE_CHOICES"] = ZONE_CHOICES
+    env.filters["fromjson"] = json.loads
+    env.filters["safe_json"] = safe_json
+    return env
+
+
+def safe_json(text: str) -> Markup:
+    """A JSON document made safe to sit inside a <script> element (no <, >, & or ' left raw)."""
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+                  .replace("'", "\\u0027"))
+
+
+def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
+    env: Environment = request.app.state.templates
+    html = env.get_template(template).render(request=request, **context)
+    return HTMLResponse(html, status_code=status_code)
+
+
+def error_page(request: Request, status_code: int, title: str, message: str, back: str | None = "/"):
+    return render(request, "error.html", status_code=status_code, title=title, message=message, back=back)
+
+
+class PageError(HTTPException):
+    """An error shown to the user as a Japanese page (status, title, message, where to go back)."""
+
+    def __init__(self, status_code: int, title: str, message: str, back: str | None = "/") -> None:
+        super().__init__(status_code=status_code, detail=message)
+        self.title = title
+        self.back = back
+
+
+def get_conn(request: Request):
+    """FastAPI dependency: one connection per request, closed afterwards."""
+    conn = request.app.state.store.connect()
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def workshop_or_404(conn, workshop_id: int):
+    row = st.get_workshop(conn, workshop_id)
+    if row is None:
+        raise PageError(404, "ワークショップが見つかりません", f"番号 {workshop_id} のワークショップはありません。")
+    return row
+
+
+class BodyTooLarge(Exception):
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+async def read_body_limited(request: Request, limit: int, drain_limit: int | None = None) -> bytes:
+    """The request body, counted while it streams in; raises BodyTooLarge past ``limit`` bytes.
+
+    A declared Content-Length over the limit is refused before reading. Past the limit the rest is read
+    and thrown away (up to ``drain_limit``) so the browser finishes sending and shows our 413 page rather
+    than a reset connection.
+    """
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        over = True
+    else:
+        over = False
+    drain_limit = drain_limit if drain_limit is not None else limit * 8
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            over = True
+        if over:
+            if size > drain_limit:
+                break
+            continue
+        chunks.append(chunk)
+    if over:
+        raise BodyTooLarge(limit)
+    return b"".join(chunks)
+
+
+async def form_from_body(request: Request, body: bytes):
+    """Parse a multipart/urlencoded form from an already-read body."""
+    sent = False
+
+    async def receive():
+        nonlocal sent
+        if sent:
+            return {"type": "http.request", "body": b"", "more_body": False}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    replay = Request(request.scope, receive)
+    return await replay.form(max_files=2, max_fields=50)
+
+
+def mb(nbytes: int) -> str:
+    return f"{nbytes / (1024 * 1024):.0f} MB" if nbytes >= 1024 * 1024 else f"{nbytes // 1024} KB"

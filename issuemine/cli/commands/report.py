@@ -1,0 +1,54 @@
+"""``issuemine report WORKSHOP... [--out DIR] [--pdf] [--mask-pii] [--seed S]``."""
+
+from __future__ import annotations
+
+NAME = "report"
+HELP = "ワークショップのフォルダから委員会向けレポート(HTML・Excel・CSV、指定すれば PDF)を作ります"
+ORDER = 60
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("workshops", nargs="+", metavar="WORKSHOP",
+                        help="ワークショップのフォルダ(notes.csv などを含む)または付箋のファイル。複数指定すると会の比較を加えます")
+    parser.add_argument("--out", metavar="DIR", default=None,
+                        help="出力先フォルダ(既定: reports/<ワークショップ名>)")
+    parser.add_argument("--pdf", action="store_true", help="Chromium で report.pdf も作ります")
+    parser.add_argument("--mask-pii", action="store_true",
+                        help="電話番号・メールアドレス・人名をすべての出力で伏せ字にします")
+    parser.add_argument("--seed", type=int, default=0, help="乱数シード(既定 0)。同じ入力と同じシードなら同じ出力")
+    parser.add_argument("--themes", default="auto", metavar="auto|N", help="テーマ数(既定 auto: ツールが決めます)")
+
+
+def default_out(paths) -> str:
+    from pathlib import Path
+
+    names = [Path(p).resolve().stem if Path(p).is_file() else Path(p).resolve().name for p in paths]
+    return str(Path("reports") / (names[0] if len(names) == 1 else "compare-" + "-".join(names)))
+
+
+def parse_themes(value: str):
+    from issuemine.errors import IssuemineError
+
+    if value == "auto":
+        return "auto"
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise IssuemineError(f"--themes には auto か 1 以上の整数を指定してください(指定: {value})。")
+    return n
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from issuemine.report import make_report
+
+    out = Path(args.out or default_out(args.workshops))
+    make_report(args.workshops, out, seed=args.seed, mask_pii=args.mask_pii, pdf=args.pdf,
+                n_themes=parse_themes(args.themes))
+    print(f"レポートを書き出しました: {out / 'index.html'}")
+    if args.pdf:
+        print(f"PDF: {out / 'report.pdf'}")
+    return 0

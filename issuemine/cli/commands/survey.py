@@ -1,0 +1,43 @@
+"""``issuemine survey INPUT [INPUT2] --out DIR [--figures] [--scale ID] [--scales FILE] [--alpha A]``."""
+
+from __future__ import annotations
+
+NAME = "survey"
+HELP = "研修前後アンケートを比較します(対応の有無に応じた検定、効果量、Holm 補正、図)"
+ORDER = 50
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("input", metavar="INPUT",
+                        help="アンケートのファイル(.csv/.xlsx)。「時期」列のある1ファイル、横持ち(項目_前/項目_後)、"
+                             "または研修前のファイル")
+    parser.add_argument("input2", metavar="INPUT2", nargs="?", default=None, help="研修後のファイル(2ファイルの場合)")
+    parser.add_argument("--out", metavar="DIR", required=True,
+                        help="出力先フォルダ(survey_items.csv と survey.json を書きます)")
+    parser.add_argument("--figures", action="store_true", help="図の HTML(survey_figures.html)も書きます")
+    parser.add_argument("--scale", metavar="ID", default=None,
+                        help="すべての項目に使う尺度の ID(既定: 項目ごとにラベルから判定)")
+    parser.add_argument("--scales", metavar="FILE", default=None, help="尺度ファイル(既定: corpora/scales.tsv)")
+    parser.add_argument("--alpha", type=float, default=0.05, help="有意水準(既定 0.05、Holm 補正後の p と比べます)")
+
+
+def run(args) -> int:
+    from issuemine.errors import IssuemineError
+    from issuemine.survey import compare_items, load_scales, read_survey
+    from issuemine.survey.freetext import freetext_terms
+    from issuemine.survey.output import build_outputs, write_outputs
+
+    if not 0 < args.alpha < 1:
+        raise IssuemineError(f"--alpha は 0 と 1 の間の値にしてください(指定: {args.alpha})。")
+    scales = load_scales(args.scales)
+    data = read_survey(args.input, args.input2, scale=args.scale, scales=scales)
+    result = compare_items(data.answers, alpha=args.alpha, freetext=data.freetext, info=data.info, scales=scales)
+    terms = freetext_terms(result.freetext) if len(result.freetext) else None
+    outputs = build_outputs(result, figures=args.figures, terms=terms, scales=scales)
+    paths = write_outputs(outputs, args.out)
+    print(result.info["pairing_ja"])
+    n_sig = int(result.items["significant"].sum())
+    print(f"{len(result.items)}項目のうち、Holm 補正後に有意(p<{args.alpha:g})な項目: {n_sig}")
+    for p in paths:
+        print(f"書き出しました: {p}")
+    return 0

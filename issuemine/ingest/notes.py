@@ -1,0 +1,123 @@
+"""read_notes: a workshop file → the NOTES table (issuemine.schema), one row per sticky note."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from pathlib import Path
+
+from issuemine.errors import InputError
+from issuemine.ingest.columns import ROLES, TEXT_HEADER_NAMES, resolve_mapping
+from issuemine.ingest.duplicates import flag_duplicates
+from issuemine.ingest.report import ReadReport
+from issuemine.ingest.source import DEFAULT_MAX_BYTES
+from issuemine.ingest.table import read_table
+
+# Sticky notes are 10–60 characters; a cell this long is almost always a CSV quote left open that
+# swallowed the rest of the file, so it is an error rather than a note.
+DEFAULT_MAX_CHARS = 2000
+
+
+def note_id(text: str, group: str, profession: str, occurrence: int) -> str:
+    """``N`` + 10 hex digits of SHA-1 over the text as written, group, profession and the 1-based
+    occurrence number of that triple in the file: stable across reads and row reordering of others."""
+    key = "\x1f".join((text, group, profession, str(occurrence)))
+    return "N" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+
+
+def read_notes(path: str | Path, *, workshop: str | None = None, mapping: dict | None = None,
+               header: bool = True, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+               sheet: str | int | None = None, max_chars: int = DEFAULT_MAX_CHARS,
+               near_threshold: float = 0.8):
+    """Read a .csv/.tsv/.txt/.xlsx workshop file into a DataFrame conforming to ``schema.NOTES``.
+
+    Rows keep the file's order; ``df.attrs["report"]`` is a :class:`ReadReport`. Raises
+    :class:`~issuemine.errors.InputError` (Japanese, naming file/row/column) for anything the user
+    can fix. See docs/ingest.md for column detection, encodings and duplicate rules.
+    """
+    from issuemine.schema import NOTES
+
+    path = Path(path)
+    table, info = read_table(path, header=header, encoding=encoding, max_bytes=max_bytes, sheet=sheet,
+                             header_names=TEXT_HEADER_NAMES)
+    has_header = info.header_row is not None
+    roles, warnings = resolve_mapping(info.columns, mapping, header=has_header, file=path,
+                                      letters=info.column_letters)
+    if "text" not in roles:
+        shown = "、".join(f"「{_short(c)}」" for c in info.columns[:12])
+        more = f" ほか{len(info.columns) - 12}列" if len(info.columns) > 12 else ""
+        raise InputError(f"付箋の内容の列が見つかりません。見つかった列: {shown}{more}", file=path,
+                         row=info.header_row,
+                         hint="見出しを「内容」「付箋」「text」などにするか、列を指定(mapping)してください。"
+                              "見出し行がないファイルなら見出しなし(header=False)で読んでください")
+
+    text_col = roles["text"]
+    texts = table[text_col].tolist()
+    meta = {r: [c.strip() for c in table[roles[r]].tolist()] if r in roles else [""] * len(texts)
+            for r in ROLES if r != "text"}
+    keep, blank_text = [], []
+    for i, (text, row) in enumerate(zip(texts, info.source_rows)):
+        if not text.strip():
+            blank_text.append(row)
+            continue
+        if len(text) > max_chars:
+            raise InputError(f"付箋の内容が長すぎます({len(text):,}文字。上限 {max_chars:,}文字)。", file=path,
+                             row=row, column=text_col,
+                             hint='CSVの引用符(")の閉じ忘れで、後ろの行がひとつのセルに入っていないか確認してください')
+        keep.append(i)
+
+    skipped = sorted(info.empty_rows + blank_text)
+    if not keep:
+        raise InputError("付箋が1件もありません(付箋の内容の列がすべて空です)。", file=path, column=text_col,
+                         hint=f"空の行 {len(skipped)} 行" if skipped else None)
+
+    rows = {"text": [texts[i] for i in keep], **{r: [v[i] for i in keep] for r, v in meta.items()}}
+    seen: Counter = Counter()
+    ids = []
+    for text, group, prof in zip(rows["text"], rows["group"], rows["profession"]):
+        seen[(text, group, prof)] += 1
+        ids.append(note_id(text, group, prof, seen[(text, group, prof)]))
+    dup_of, near_of = flag_duplicates(rows["text"], rows["group"], ids, near_threshold)
+
+    import pandas as pd
+
+    frame = pd.DataFrame({
+        "note_id": ids,
+        "workshop": [workshop if workshop is not None else path.stem] * len(ids),
+        "text": rows["text"],
+        "group": rows["group"],
+        "profession": rows["profession"],
+        "round": rows["round"],
+        "participant": rows["participant"],
+        "source_file": [path.name] * len(ids),
+        "source_row": [info.source_rows[i] for i in keep],
+        "duplicate_of": dup_of,
+        "near_duplicate_of": near_of,
+    })
+    frame = NOTES.conform(frame)
+
+    warnings = list(info.warnings) + warnings
+    if info.empty_rows:
+        warnings.append(f"空の行を {len(info.empty_rows)} 行読み飛ばしました({_rows(info.empty_rows)})。")
+    if blank_text:
+        warnings.append(f"「{text_col}」が空の行を {len(blank_text)} 行読み飛ばしました({_rows(blank_text)})。")
+    report = ReadReport(
+        file=str(path), encoding=info.encoding, format=info.format, sheet=info.sheet,
+        delimiter=info.delimiter, header_row=info.header_row, columns_found=list(info.columns),
+        mapping=dict(roles), n_rows=len(info.source_rows) + len(info.empty_rows), n_notes=len(ids),
+        skipped_empty=len(skipped), skipped_empty_rows=skipped,
+        duplicates=sum(bool(d) for d in dup_of), near_duplicates=sum(bool(d) for d in near_of),
+        warnings=warnings,
+    )
+    frame.attrs["report"] = report
+    return frame
+
+
+def _short(name: str, limit: int = 20) -> str:
+    """Header names are shown in errors; a very long one is cut (it may be a note in a headerless file)."""
+    return name if len(name) <= limit else name[:limit] + "…"
+
+
+def _rows(rows: list[int], limit: int = 10) -> str:
+    shown = ", ".join(str(r) for r in rows[:limit])
+    return f"{shown} 行目" + (f" ほか{len(rows) - limit}行" if len(rows) > limit else "")

@@ -1,0 +1,189 @@
+"""Read any workshop or questionnaire file as a raw table of strings, remembering where each row came from."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from issuemine.errors import InputError
+from issuemine.ingest.encoding import decode
+from issuemine.ingest.source import DEFAULT_MAX_BYTES, load_bytes, sniff_kind
+from issuemine.ingest.xlsx import read_xlsx_grid
+
+# A decoded "text" file with this share of control characters is binary that happened to decode.
+_MAX_CONTROL_SHARE = 0.01
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass
+class TableInfo:
+    """How a file was read: what read_table found, for reports and error messages."""
+
+    file: str
+    format: str  # "csv", "tsv", "txt" or "xlsx"
+    encoding: str | None  # None for xlsx
+    delimiter: str | None  # "," or "\t"; None for txt and xlsx
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    header_row: int | None = None  # 1-based; None in no-header mode or for a txt file without header
+    columns: list[str] = field(default_factory=list)
+    column_letters: list[str] = field(default_factory=list)  # the file column (A, B, …) of each column
+    source_rows: list[int] = field(default_factory=list)  # 1-based file row of each data row
+    empty_rows: list[int] = field(default_factory=list)  # data rows left out because every cell was empty
+    warnings: list[str] = field(default_factory=list)
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA: how spreadsheets name columns."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def read_table(path: str | Path, *, header: bool = True, encoding: str | None = None,
+               max_bytes: int = DEFAULT_MAX_BYTES, sheet: str | int | None = None,
+               header_names: set[str] | None = None):
+    """Read a .csv/.tsv/.txt/.xlsx file as ``(DataFrame of str, TableInfo)``.
+
+    Every cell is a ``str`` (``""`` when empty), text exactly as in the file. With ``header`` the first
+    non-empty row gives the column names (an empty name becomes ``列C``, a repeated one ``名前.1``);
+    without it the columns are named by letter (A, B, …). Rows whose cells are all empty are left out
+    and listed in ``info.empty_rows``; ``info.source_rows`` gives the file row of every data row.
+
+    Empty rows after the last value are ignored; empty rows between values are counted.
+    A .txt file is one value per line with no header, unless its first line is one of
+    ``header_names`` (read_notes passes the names of the text column) — or it is tab-separated
+    throughout, as Excel's "Unicode text" export is, in which case it is read as TSV.
+    """
+    import pandas as pd
+
+    path = Path(path)
+    data = load_bytes(path, max_bytes)
+    kind = sniff_kind(data, path)
+    if kind == "xlsx":
+        grid, sheet_used, sheets = read_xlsx_grid(data, path, sheet, max_bytes)
+        info = TableInfo(file=str(path), format="xlsx", encoding=None, delimiter=None,
+                         sheet=sheet_used, sheets=sheets)
+        if len(sheets) > 1:
+            others = "、".join(f"「{n}」" for n in sheets if n != sheet_used)
+            info.warnings.append(f"シート「{sheet_used}」を読みました。ほかのシート {others} は読んでいません。")
+    else:
+        text, enc = decode(data, path, encoding)
+        _check_text(text, path)
+        fmt, delimiter = _text_format(path, text)
+        if fmt == "txt":
+            grid = [(i, [line]) for i, line in enumerate(_lines(text), start=1)]
+        else:
+            grid = _parse_delimited(text, delimiter, path)
+        info = TableInfo(file=str(path), format=fmt, encoding=enc, delimiter=delimiter)
+        if fmt == "txt":
+            first = next((cells[0] for _, cells in grid if cells[0].strip()), None)
+            header = header and first is not None and normalize_name(first) in (header_names or set())
+
+    filled = [i for i, (_, cells) in enumerate(grid) if any(c.strip() for c in cells)]
+    if not filled:
+        raise InputError("ファイルに値がありません(空のファイルです)。", file=path)
+    # Empty rows after the last value are not gaps anyone sees (Excel keeps formatted blank rows).
+    rows = grid[: filled[-1] + 1]
+    width = max(len(cells) for _, cells in rows)
+    if header:
+        start = next(i for i, (_, cells) in enumerate(rows) if any(c.strip() for c in cells))
+        info.header_row, head = rows[start]
+        rows = rows[start + 1:]
+        names, generated = _column_names(head, width)
+    else:
+        names, generated = [column_letter(i) for i in range(width)], [True] * width
+
+    records, source_rows, empty_rows = [], [], []
+    for number, cells in rows:
+        if not any(c.strip() for c in cells):
+            empty_rows.append(number)
+            continue
+        records.append(cells + [""] * (width - len(cells)))
+        source_rows.append(number)
+
+    # drop columns with no header and no value (trailing commas, blank Excel columns)
+    keep = [i for i in range(width) if not generated[i] or any(r[i].strip() for r in records)]
+    if len(keep) < width:
+        records = [[r[i] for i in keep] for r in records]
+    names = [names[i] for i in keep]
+    info.columns, info.source_rows, info.empty_rows = names, source_rows, empty_rows
+    info.column_letters = [column_letter(i) for i in keep]
+    frame = pd.DataFrame(records, columns=names, dtype=object) if records else \
+        pd.DataFrame({n: pd.Series(dtype=object) for n in names})
+    return frame, info
+
+
+def _check_text(text: str, path: Path) -> None:
+    controls = _CONTROL.findall(text)
+    if controls and len(controls) > max(2, _MAX_CONTROL_SHARE * len(text)):
+        raise InputError("バイナリファイル(制御文字が多い)のため、テキストとして読めません。", file=path,
+                         hint="付箋の表を.xlsx、.csv、.tsv、.txtのいずれかで保存してください")
+
+
+def _text_format(path: Path, text: str) -> tuple[str, str | None]:
+    """Format and delimiter from the extension, corrected by the header line when they disagree."""
+    suffix = path.suffix.lower()
+    first = next((line for line in _lines(text) if line.strip()), "")
+    if suffix == ".txt":
+        lines = [line for line in _lines(text) if line.strip()]
+        tabs = first.count("\t")
+        if tabs and sum(line.count("\t") == tabs for line in lines) >= 0.8 * len(lines):
+            return "tsv", "\t"
+        return "txt", None
+    if suffix == ".tsv":
+        return ("csv", ",") if "\t" not in first and "," in first else ("tsv", "\t")
+    # .csv and unknown extensions: comma unless the header line clearly uses tabs instead
+    if "\t" in first and "," not in first:
+        return "tsv", "\t"
+    return "csv", ","
+
+
+def _lines(text: str) -> list[str]:
+    """Lines split on CRLF, CR or LF only (str.splitlines also splits on U+2028, FF, …)."""
+    lines = _LINE_END.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()  # the final line ending does not start a new line
+    return lines
+
+
+def _parse_delimited(text: str, delimiter: str, path: Path) -> list[tuple[int, list[str]]]:
+    """Records numbered as a spreadsheet numbers rows (a quoted cell may span several lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    rows = []
+    try:
+        for number, cells in enumerate(reader, start=1):
+            rows.append((number, cells))
+    except csv.Error:
+        raise InputError("CSVとして読めない行があります。", file=path, row=len(rows) + 1,
+                         hint='引用符(")の閉じ忘れがないか確認してください') from None
+    return rows
+
+
+def normalize_name(name: str) -> str:
+    """A header as compared: NFKC, case-folded, without any whitespace."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).casefold()
+
+
+def _column_names(head: list[str], width: int) -> tuple[list[str], list[bool]]:
+    """Unique column names, and whether each was made up (the header cell was empty)."""
+    names, generated, seen = [], [], {}
+    for i in range(width):
+        raw = head[i].strip() if i < len(head) else ""
+        name = raw or f"列{column_letter(i)}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        names.append(name)
+        generated.append(not raw)
+    return names, generated

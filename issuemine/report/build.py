@@ -1,0 +1,258 @@
+"""Assemble everything a report shows, from whichever analysis pieces are installed.
+
+``ReportBuilder(seed=0, mask_pii=False).build(["workshops/sample"])`` reads each workshop, masks personal
+information first when asked (so every later output is masked), runs the themes, the diagram placement and
+the questionnaire comparison, and returns plain data (DataFrames, plotly figures, info dicts) for the
+writers in ``html``, ``xlsx`` and ``pdf``. A piece that is not importable leaves its section with a plain
+Japanese message in ``missing`` instead of failing the whole report.
+"""
+
+from __future__ import annotations
+
+import importlib
+import platform
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from issuemine.report.workshop import Workshop, find_workshop
+
+MISSING_JA = {
+    "ingest": "付箋の読み込み部品(issuemine.ingest)が利用できません。",
+    "text": "語の抽出部品(issuemine.text)が利用できないため、語の頻度表は作れませんでした。",
+    "themes": "テーマ分析の部品(issuemine.themes)が利用できないため、テーマに関する節は作れませんでした。",
+    "diagram": "概念図の部品(issuemine.diagram)が利用できないため、概念図への配置は作れませんでした。",
+    "survey": "アンケート比較の部品(issuemine.survey)が利用できないため、研修前後の比較は作れませんでした。",
+}
+VERSION_PACKAGES = ("issuemine", "pandas", "numpy", "scikit-learn", "umap-learn", "fugashi", "unidic-lite",
+                    "scipy", "statsmodels", "networkx", "plotly", "openpyxl", "jinja2")
+
+
+def _optional(module: str, *names: str):
+    """The named attributes of ``module``, or None when it (or one of them) is not there yet."""
+    try:
+        mod = importlib.import_module(module)
+        return tuple(getattr(mod, n) for n in names)
+    except (ImportError, AttributeError):
+        return None
+
+
+def package_versions() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for name in VERSION_PACKAGES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "未導入"
+    return out
+
+
+@dataclass
+class WorkshopData:
+    """Everything the report shows about one workshop. ``None`` means the piece was not available."""
+
+    workshop: Workshop
+    notes: object  # NOTES DataFrame (masked when asked)
+    terms: object = None
+    theme_result: object = None
+    themes: object = None
+    assignments: object = None
+    placements: object = None
+    zone_counts: object = None
+    zone_theme: object = None
+    profession_theme: object = None
+    survey: object = None
+    survey_terms: object = None  # terms of the free-text answers, before vs after
+    figures: dict = field(default_factory=dict)
+    missing: dict = field(default_factory=dict)
+    edit_messages: list = field(default_factory=list)
+    read_summary: str = ""  # what reading the notes file found (ingest's ReadReport), never note text
+
+    @property
+    def name(self) -> str:
+        return self.workshop.name
+
+    def note_table(self):
+        """One row per note: the note, its theme and its place on the diagram (the rows of notes.xlsx)."""
+        cols = ["note_id", "workshop", "text", "group", "profession", "round"]
+        table = self.notes[[c for c in cols if c in self.notes.columns]].copy()
+        if self.assignments is not None:
+            a = self.assignments.drop(columns=[c for c in self.assignments.columns
+                                               if c in table.columns and c != "note_id"])
+            table = table.merge(a, on="note_id", how="left", sort=False)
+        if self.placements is not None:
+            p = self.placements.drop(columns=[c for c in self.placements.columns
+                                              if c in table.columns and c != "note_id"])
+            table = table.merge(p, on="note_id", how="left", sort=False)
+        for c in ("source_file", "source_row"):
+            if c in self.notes.columns:
+                table[c] = self.notes[c].to_numpy()
+        return table
+
+
+@dataclass
+class ReportData:
+    workshops: list
+    comparison: object = None
+    seed: int = 0
+    mask_pii: bool = False
+    versions: dict = field(default_factory=dict)
+    parameters: dict = field(default_factory=dict)
+
+
+class ReportBuilder:
+    """Build the data of a committee report.
+
+    Parameters
+    ----------
+    seed : random seed passed to every stochastic stage.
+    mask_pii : replace phone numbers, e-mail addresses and personal names before anything else.
+    n_themes : "auto" or a number, passed to the theme model.
+    """
+
+    def __init__(self, seed: int = 0, mask_pii: bool = False, n_themes="auto") -> None:
+        self.seed = seed
+        self.mask_pii = mask_pii
+        self.n_themes = n_themes
+
+    # --- one stage each -------------------------------------------------------------------------------
+    def _read(self, ws: Workshop):
+        from issuemine.ingest import read_notes
+
+        notes = read_notes(ws.notes)
+        read_report = notes.attrs.get("report")
+        notes = notes.reset_index(drop=True)
+        notes.attrs["read_summary"] = read_report.summary() if hasattr(read_report, "summary") else ""
+        if self.mask_pii:
+            from issuemine.report.pii import NAME_MASK, PiiMasker
+
+            notes = PiiMasker().mask_frame(notes, ["text"])
+            if "participant" in notes.columns:
+                # The participant column is a person by definition: mask every non-empty value.
+                notes["participant"] = notes["participant"].map(
+                    lambda v: NAME_MASK if isinstance(v, str) and v.strip() else v).astype(notes["participant"].dtype)
+        return notes
+
+    def _terms(self, data: WorkshopData) -> None:
+        found = _optional("issuemine.text", "term_table")
+        if found is None:
+            data.missing["terms"] = MISSING_JA["text"]
+            return
+        (term_table,) = found
+        data.terms = term_table(data.notes["text"])
+
+    def _themes(self, data: WorkshopData) -> None:
+        found = _optional("issuemine.themes", "ThemeModel")
+        if found is None:
+            data.missing["themes"] = MISSING_JA["themes"]
+            return
+        (ThemeModel,) = found
+        kwargs = {"seed": self.seed}
+        if self.n_themes != "auto":
+            kwargs["n_themes"] = self.n_themes
+        result = ThemeModel(**kwargs).fit(data.notes)
+        edits_api = _optional("issuemine.edits", "load_edits", "apply_theme_edits")
+        if data.workshop.edits is not None and edits_api is not None:
+            load_edits, apply_theme_edits = edits_api
+            applied = apply_theme_edits(result, load_edits(data.workshop.edits))
+            # apply_theme_edits may return the result alone or (result, messages about edits not applied)
+            if isinstance(applied, tuple):
+                result, messages = applied[0], list(applied[1])
+            else:
+                result, messages = applied, list(getattr(applied, "edit_messages", []) or [])
+            data.edit_messages = [str(m) for m in messages]
+        data.theme_result = result
+        data.themes = result.themes
+        data.assignments = result.assignments
+
+    def _diagram(self, data: WorkshopData) -> None:
+        found = _optional("issuemine.diagram", "place_notes")
+        if found is None:
+            data.missing["diagram"] = MISSING_JA["diagram"]
+            return
+        (place_notes,) = found
+        vectors = getattr(data.theme_result, "note_vectors", None)
+        edits = None
+        if data.workshop.edits is not None:
+            edits_api = _optional("issuemine.edits", "load_edits")
+            edits = edits_api[0](data.workshop.edits) if edits_api else None
+        data.placements = place_notes(data.notes, vectors=vectors, edits=edits)
+        data.edit_messages += [str(m) for m in data.placements.attrs.get("warnings", [])]
+        tables = _optional("issuemine.diagram.tables", "zone_counts", "zone_theme_table")
+        if tables is not None:
+            zone_counts, zone_theme_table = tables
+            data.zone_counts = zone_counts(data.placements, japanese=True)
+            if data.assignments is not None:
+                data.zone_theme = zone_theme_table(data.placements, data.assignments, japanese=True)
+
+    def _survey(self, data: WorkshopData) -> None:
+        if not data.workshop.questionnaires:
+            return
+        found = _optional("issuemine.survey", "read_answers", "compare_items")
+        if found is None:
+            data.missing["survey"] = MISSING_JA["survey"]
+            return
+        read_answers, compare_items = found
+        # Respondent ids are codes, not names; free-text answers are masked below.
+        result = compare_items(read_answers(*data.workshop.questionnaires))
+        if self.mask_pii and getattr(result, "freetext", None) is not None:
+            from issuemine.report.pii import PiiMasker
+
+            ft = result.freetext
+            if hasattr(ft, "columns"):
+                result.freetext = PiiMasker().mask_frame(ft, [c for c in ft.columns if ft[c].dtype == object
+                                                              or str(ft[c].dtype) == "string"])
+        data.survey = result
+        if result.freetext is not None and len(result.freetext):
+            from issuemine.survey.freetext import freetext_terms
+
+            data.survey_terms = freetext_terms(result.freetext)
+
+    def _figures(self, data: WorkshopData) -> None:
+        from issuemine.report.figures import workshop_figures
+
+        data.figures, data.profession_theme = workshop_figures(data)
+
+    # --- the whole report -----------------------------------------------------------------------------
+    def build_workshop(self, workshop) -> WorkshopData:
+        ws = workshop if isinstance(workshop, Workshop) else find_workshop(workshop)
+        notes = self._read(ws)
+        data = WorkshopData(workshop=ws, notes=notes, read_summary=notes.attrs.get("read_summary", ""))
+        self._terms(data)
+        self._themes(data)
+        self._diagram(data)
+        self._survey(data)
+        self._figures(data)
+        return data
+
+    def build(self, workshops) -> ReportData:
+        datas = [self.build_workshop(w) for w in workshops]
+        names = [d.name for d in datas]
+        if len(set(names)) != len(names):
+            # Two folders with the same name (a/sample, b/sample): number them so tables stay readable.
+            for i, d in enumerate(datas, start=1):
+                d.workshop = Workshop(name=f"{i}. {d.name}", notes=d.workshop.notes,
+                                      questionnaires=d.workshop.questionnaires, edits=d.workshop.edits,
+                                      folder=d.workshop.folder)
+        comparison = None
+        if len(datas) > 1:
+            from issuemine.report.compare import compare_workshops
+
+            comparison = compare_workshops(datas, seed=self.seed)
+        return ReportData(workshops=datas, comparison=comparison, seed=self.seed, mask_pii=self.mask_pii,
+                          versions=package_versions(),
+                          parameters={"seed": self.seed, "n_themes": self.n_themes, "mask_pii": self.mask_pii})
+
+
+def _call_flexibly(func, *args, **kwargs):
+    """Call ``func`` with only the keyword arguments its signature accepts (pieces evolve independently)."""
+    import inspect
+
+    try:
+        params = inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return func(*args)
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return func(*args, **{k: v for k, v in kwargs.items() if v is not None})
+    return func(*args, **{k: v for k, v in kwargs.items() if k in params and v is not None})

@@ -1,0 +1,101 @@
+"""The report's figures: gathered from the themes, diagram and survey pieces, sized for A4 and made safe.
+
+Every string a figure shows that may come from a note (text, hover text, custom data, trace names) is
+HTML-escaped here, whatever its maker did: plotly renders a small HTML subset in SVG text, so a note
+``<img src=x onerror=…>`` must reach it as ``&lt;img …``. Escaping is idempotent (unescape, then escape),
+and plotly's own line break ``<br>`` is kept.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+FIG_WIDTH = 680  # px: fits an A4 page with 15 mm margins at 96 dpi, on screen and on paper
+HEIGHTS = {"theme_sizes": 420, "theme_map": 560, "cooccurrence": 560, "diagram": 620,
+           "survey_bars": 460, "survey_slope": 420, "survey_positive": 420,
+           "compare_themes": 480, "compare_regions": 420}
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def escape_text(s: str) -> str:
+    """HTML-escape ``s`` for plotly, keeping ``<br>`` line breaks; idempotent."""
+    return "<br>".join(html.escape(html.unescape(part), quote=False) for part in _BR.split(s))
+
+
+def _escape_value(v):
+    if isinstance(v, str):
+        return escape_text(v)
+    if isinstance(v, (list, tuple)):
+        return [_escape_value(x) for x in v]
+    if hasattr(v, "dtype") and getattr(v.dtype, "kind", "") in ("O", "U", "T"):
+        return [_escape_value(x) for x in v.tolist()]
+    if hasattr(v, "tolist") and getattr(v, "ndim", 0) > 1 and getattr(v.dtype, "kind", "") in ("O", "U"):
+        return [_escape_value(x) for x in v.tolist()]
+    return v
+
+
+def make_safe(fig, name: str):
+    """Escape note-derived strings in ``fig`` and give it the report's fixed size. Returns ``fig``."""
+    for trace in fig.data:
+        for key in ("text", "hovertext", "customdata", "name", "ids"):
+            if key in trace and trace[key] is not None:
+                try:
+                    trace[key] = _escape_value(trace[key])
+                except ValueError:
+                    pass  # a property that refuses lists (e.g. scalar name set to a list) stays as made
+    # A height chosen by the figure's maker (e.g. one panel per item) is kept; the width is the page's.
+    fig.update_layout(width=FIG_WIDTH, height=fig.layout.height or HEIGHTS.get(name, 480), autosize=False)
+    return fig
+
+
+def theme_sizes_figure(themes):
+    """Horizontal bars of theme sizes, largest on top."""
+    import plotly.graph_objects as go
+
+    t = themes.sort_values(["size", "theme_id"], ascending=[True, False])
+    fig = go.Figure(go.Bar(x=t["size"].astype(int).tolist(), y=t["label"].tolist(), orientation="h",
+                           text=t["size"].astype(int).tolist(), textposition="outside",
+                           hovertemplate="%{y}: %{x}件<extra></extra>", marker_color="#4c78a8"))
+    fig.update_layout(title="テーマ別の付箋数", xaxis_title="付箋数", margin=dict(l=10, r=30, t=50, b=40),
+                      yaxis=dict(automargin=True))
+    return fig
+
+
+def _try(func, *args, **kwargs):
+    from issuemine.report.build import _call_flexibly
+
+    return _call_flexibly(func, *args, **kwargs)
+
+
+def workshop_figures(data):
+    """``({name: figure}, profession × theme table or None)`` for one workshop's ``WorkshopData``."""
+    from issuemine.report.build import _optional
+
+    figs = {}
+    prof_table = None
+    if data.themes is not None:
+        figs["theme_sizes"] = theme_sizes_figure(data.themes)
+        found = _optional("issuemine.themes.figures", "theme_map_figure", "cooccurrence_figure",
+                          "profession_theme_table")
+        if found is not None:
+            theme_map_figure, cooccurrence_figure, profession_theme_table = found
+            figs["theme_map"] = _try(theme_map_figure, data.theme_result, notes=data.notes)
+            figs["cooccurrence"] = _try(cooccurrence_figure, data.theme_result, notes=data.notes)
+            prof_table = _try(profession_theme_table, data.notes, data.assignments)
+    if data.placements is not None:
+        found = _optional("issuemine.diagram.figure", "diagram_figure")
+        if found is not None:
+            figs["diagram"] = found[0](data.notes, data.placements, data.assignments)
+    if data.survey is not None:
+        found = _optional("issuemine.survey.figures", "diverging_bars_figure", "slope_figure",
+                          "positive_share_figure")
+        if found is not None:
+            bars, slope, positive = found
+            answers = getattr(data.survey, "answers", None)
+            if answers is not None:
+                figs["survey_bars"] = bars(answers)
+                figs["survey_slope"] = slope(answers)
+            figs["survey_positive"] = positive(data.survey)
+    figs = {k: make_safe(v, k) for k, v in figs.items() if v is not None}
+    return figs, prof_table

@@ -1,0 +1,280 @@
+"""The report as one self-contained HTML file: Japanese, offline, A4-printable, byte-identical per input.
+
+plotly.js is inlined once in the page head; every figure is embedded without it and with a fixed div id and
+fixed size. Jinja2 autoescaping is on, so note text in tables shows as text; figure strings are escaped by
+``figures.make_safe`` and plotly's JSON encoder escapes ``<`` / ``>`` inside the page's scripts.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from issuemine.report.figures import FIG_WIDTH, HEIGHTS
+
+FONT_STACK = ('"Noto Sans CJK JP", "Noto Sans JP", "Hiragino Kaku Gothic ProN", "Hiragino Sans", '
+              '"Yu Gothic", "Meiryo", sans-serif')
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+SECTION_TITLES = {
+    "summary": "要約", "themes": "テーマ", "theme_map": "テーママップ", "cooccurrence": "語の共起ネットワーク",
+    "diagram": "概念図", "tables": "領域・職種とテーマのクロス表", "survey": "研修前後のアンケート",
+    "terms": "よく使われた語", "method": "方法(再現のための付録)", "comparison": "会の比較",
+}
+COLUMN_JA = {
+    "theme_id": "ID", "label": "テーマ", "heading": "見出し", "size": "付箋数", "key_terms": "キーワード",
+    "representative_notes": "代表的な付箋", "stability": "安定性", "source": "由来", "term": "語", "pos": "品詞",
+    "count": "出現数", "notes": "付箋数", "item": "項目", "paired": "対応あり", "n_pairs": "対の数",
+    "n_pre": "n(前)", "n_post": "n(後)", "median_pre": "中央値(前)", "median_post": "中央値(後)",
+    "pct_positive_pre": "肯定%(前)", "pct_positive_post": "肯定%(後)", "wilcoxon_p": "Wilcoxon p",
+    "r": "効果量 r", "rank_biserial": "順位双列相関", "mcnemar_p": "McNemar p", "mannwhitney_p": "Mann–Whitney p",
+    "fisher_p": "Fisher p", "p_holm": "Holm 補正 p", "warning": "注意", "meeting": "会", "theme": "テーマ",
+}
+
+
+def _cell(v) -> str:
+    import pandas as pd
+
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        if pd.isna(v):
+            return ""
+        return f"{v:.4g}" if abs(v) < 1e-3 and v != 0 else f"{v:.3f}".rstrip("0").rstrip(".")
+    if isinstance(v, (bool,)) or type(v).__name__ == "bool_":
+        return "はい" if v else ""
+    if not isinstance(v, str) and pd.api.types.is_scalar(v) and pd.isna(v):
+        return ""
+    if isinstance(v, (dict, list, tuple)):
+        return json.dumps(v, ensure_ascii=False, sort_keys=True, default=str)
+    return str(v)
+
+
+def table_block(df, index: bool = False, max_rows: int | None = None) -> dict:
+    """A DataFrame as ``{"kind": "table", "columns": [...], "rows": [[...]]}`` of strings for the template."""
+    if index:
+        df = df.reset_index()
+    if max_rows is not None:
+        df = df.head(max_rows)
+    cols = [COLUMN_JA.get(str(c), str(c)) for c in df.columns]
+    rows = [[_cell(v.item() if hasattr(v, "item") and not isinstance(v, str) else v) for v in row]
+            for row in df.itertuples(index=False, name=None)]
+    return {"kind": "table", "columns": cols, "rows": rows}
+
+
+def blocks(obj, title: str | None = None) -> list[dict]:
+    """Any result (DataFrame, dict, object with DataFrame attributes, text) as template blocks."""
+    import pandas as pd
+
+    out: list[dict] = []
+    if title:
+        out.append({"kind": "h", "text": title})
+    if obj is None:
+        return out
+    if isinstance(obj, pd.DataFrame):
+        out.append(table_block(obj, index=not isinstance(obj.index, pd.RangeIndex)))
+    elif isinstance(obj, pd.Series):
+        out.append(table_block(obj.to_frame(), index=True))
+    elif isinstance(obj, dict):
+        out.append({"kind": "dl", "items": [(str(k), _cell(v)) for k, v in obj.items()]})
+    elif isinstance(obj, (str, int, float)):
+        out.append({"kind": "p", "text": _cell(obj)})
+    else:
+        scalars = {}
+        for name, value in sorted(vars(obj).items()) if hasattr(obj, "__dict__") else []:
+            if name.startswith("_"):
+                continue
+            if isinstance(value, (pd.DataFrame, pd.Series)):
+                out += blocks(value)
+            elif isinstance(value, (str, int, float, bool, list, dict)) or value is None:
+                scalars[name] = value
+        if scalars:
+            out.append({"kind": "dl", "items": [(k, _cell(v)) for k, v in scalars.items()]})
+    return out
+
+
+def figure_html(fig, div_id: str, name: str) -> str:
+    import plotly.io as pio
+
+    fig.update_layout(font=dict(family=FONT_STACK))
+    return pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id,
+                       default_width=f"{FIG_WIDTH}px", default_height=f"{fig.layout.height or HEIGHTS.get(name, 480)}px",
+                       config={"displaylogo": False, "responsive": False})
+
+
+def _method(data, report) -> list[dict]:
+    out = blocks({"乱数シード": report.seed, "テーマ数の指定": report.parameters.get("n_themes"),
+                  "個人情報のマスク": "あり" if report.mask_pii else "なし",
+                  "付箋のファイル": data.workshop.notes.name,
+                  "アンケートのファイル": "、".join(p.name for p in data.workshop.questionnaires) or "なし",
+                  "ファシリテーターの修正リスト": data.workshop.edits.name if data.workshop.edits else "なし"},
+                 title="実行条件")
+    if data.read_summary:
+        out.append({"kind": "h", "text": "付箋の読み込み"})
+        out += [{"kind": "p", "text": line} for line in data.read_summary.splitlines()]
+    if data.theme_result is not None:
+        info = getattr(data.theme_result, "info", None) or {}
+        out += blocks({k: v for k, v in info.items()}, title="テーマ分析(テーマ数とその理由、パラメータ)")
+        stab = getattr(data.theme_result, "stability", None)
+        if stab is not None:
+            out += blocks(stab, title="安定性(再標本化による再実行)")
+    if data.edit_messages:
+        out.append({"kind": "h", "text": "適用できなかった修正"})
+        out += [{"kind": "p", "text": m} for m in data.edit_messages]
+    if data.survey is not None and getattr(data.survey, "info", None):
+        out += blocks(data.survey.info, title="アンケートの検定")
+    out += blocks(report.versions, title="パッケージのバージョン")
+    return out
+
+
+def survey_table(items):
+    """The survey items in the columns a committee reads; the full table is in survey_items.csv."""
+    import pandas as pd
+
+    def med(prefix):
+        if not {f"median_{prefix}", f"q1_{prefix}", f"q3_{prefix}"} <= set(items.columns):
+            return items.get(f"median_{prefix}")
+        return [f"{_cell(float(m))}({_cell(float(a))}–{_cell(float(b))})" if pd.notna(m) else ""
+                for m, a, b in zip(items[f"median_{prefix}"], items[f"q1_{prefix}"], items[f"q3_{prefix}"])]
+
+    out = pd.DataFrame({"item": items["item"]})
+    out["対の数 / n前・後"] = [f"{int(k)}" if bool(p) else f"{int(a)}・{int(b)}" for p, k, a, b in
+                          zip(items["paired"], items["n_pairs"].fillna(0), items["n_pre"], items["n_post"])]
+    out["中央値(IQR)前"] = med("pre")
+    out["中央値(IQR)後"] = med("post")
+    for c in ("pct_positive_pre", "pct_positive_post", "wilcoxon_p", "r", "mcnemar_p", "mannwhitney_p",
+              "fisher_p", "p_holm", "warning"):
+        if c in items.columns and not items[c].isna().all():
+            out[c] = items[c]
+    return table_block(out)
+
+
+def _zone_blocks(data) -> list[dict]:
+    import pandas as pd
+
+    from issuemine.report.summary import ZONE_NAMES, membership_counts
+
+    if data.placements is None:
+        return []
+    if data.zone_counts is not None:
+        zc = data.zone_counts.copy()
+        for c in zc.columns:
+            if "割合" in str(c) or "share" in str(c):
+                zc[c] = [f"{100 * float(v):.1f}%" if pd.notna(v) else "" for v in zc[c]]
+        return blocks(zc, title="領域ごとの付箋数(所属数: 重なりは両方に数える/排他的な数: 各付箋を1回)")
+    m = membership_counts(data.placements)
+    member = pd.DataFrame({"ゾーン": [ZONE_NAMES[z] for z in m], "所属数": list(m.values())})
+    excl = data.placements["region"].astype(str).value_counts().rename_axis("領域").reset_index(name="排他的な数")
+    return (blocks(member, title="ゾーンごとの所属数(重なりは両方に数える)")
+            + blocks(excl, title="領域ごとの排他的な数"))
+
+
+def workshop_sections(data, report, index: int) -> list[dict]:
+    """The sections of one workshop: key, title, blocks, figure html, and a message when a piece is missing."""
+    from markupsafe import Markup
+
+    from issuemine.report.summary import summarize
+
+    def fig(name):
+        f = data.figures.get(name)
+        return Markup(figure_html(f, f"fig-{index}-{name}", name)) if f is not None else None
+
+    sections = []
+
+    def add(key, content=None, figures=(), missing=None):
+        figs = [h for h in (fig(n) for n in figures) if h is not None]
+        sections.append({"key": key, "id": f"{key}-{index}", "title": SECTION_TITLES[key],
+                         "blocks": content or [], "figures": figs, "missing": missing})
+
+    add("summary", [{"kind": "ul", "items": summarize(data)}],
+        missing=None if data.themes is not None else data.missing.get("themes"))
+    if data.themes is not None:
+        cols = [c for c in ("theme_id", "label", "heading", "size", "key_terms", "stability", "source")
+                if c in data.themes.columns]
+        theme_blocks = [table_block(data.themes[cols])]
+        reps = [{"kind": "h", "text": "各テーマの代表的な付箋"}]
+        for r in data.themes.itertuples():
+            notes = [s for s in str(getattr(r, "representative_notes", "") or "").split(" / ") if s]
+            reps.append({"kind": "rep", "label": f"{r.theme_id} {r.label}", "items": notes})
+        add("themes", theme_blocks + reps, figures=["theme_sizes"])
+    else:
+        add("themes", missing=data.missing.get("themes"))
+    add("theme_map", figures=["theme_map"], missing=None if "theme_map" in data.figures else
+        data.missing.get("themes", "テーママップの図を作る部品がまだ利用できません。"))
+    add("cooccurrence", figures=["cooccurrence"], missing=None if "cooccurrence" in data.figures else
+        data.missing.get("themes", "共起ネットワークの図を作る部品がまだ利用できません。"))
+    add("diagram", _zone_blocks(data), figures=["diagram"],
+        missing=data.missing.get("diagram") if data.placements is None else
+        (None if "diagram" in data.figures else "概念図の図を作る部品がまだ利用できません。"))
+    cross = []
+    if data.zone_theme is not None:
+        cross += blocks(data.zone_theme, title="領域 × テーマ")
+    if data.profession_theme is not None:
+        cross += blocks(data.profession_theme, title="職種 × テーマ")
+    add("tables", cross, missing=None if cross else
+        (data.missing.get("themes") or data.missing.get("diagram") or "クロス表を作る部品がまだ利用できません。"))
+    if data.workshop.questionnaires:
+        sblocks = []
+        if data.survey is not None:
+            sblocks.append(survey_table(data.survey.items))
+            sblocks.append({"kind": "p", "text": "肯定%は上位2段階の回答の割合です。すべての列は survey_items.csv にあります。"})
+            ft = getattr(data.survey, "freetext", None)
+            if ft is not None and len(ft):
+                cols = [c for c in ("respondent", "phase", "text") if c in ft.columns]
+                sblocks += blocks(ft[cols].rename(columns={"respondent": "回答者", "phase": "時期", "text": "自由記述"}),
+                                  title="自由記述")
+            if data.survey_terms is not None and len(data.survey_terms):
+                sblocks += blocks(data.survey_terms.head(20), title="自由記述でよく使われた語(前後)")
+        add("survey", sblocks, figures=["survey_bars", "survey_positive", "survey_slope"],
+            missing=data.missing.get("survey"))
+    else:
+        add("survey", missing="このワークショップにはアンケートのファイル(questionnaire.csv など)がありません。")
+    add("terms", [table_block(data.terms, max_rows=30)] if data.terms is not None else [],
+        missing=data.missing.get("terms"))
+    add("method", _method(data, report))
+    return sections
+
+
+def comparison_section(comp) -> dict | None:
+    from markupsafe import Markup
+
+    from issuemine.report.summary import comparison_sentences
+
+    if comp is None:
+        return None
+    content = [{"kind": "ul", "items": comparison_sentences(comp)}]
+    if comp.theme_shares is not None:
+        content += blocks(comp.theme_shares, title="会ごとのテーマの割合(%)")
+    if comp.new_themes is not None:
+        content += blocks(comp.new_themes, title="新しく現れたテーマ") if len(comp.new_themes) else \
+            [{"kind": "p", "text": "前の会になかったテーマは現れませんでした。"}]
+    if comp.region_shares is not None:
+        content += blocks(comp.region_shares, title="会ごとの概念図の領域の割合(%)")
+    figs = [Markup(figure_html(f, f"fig-compare-{k}", k)) for k, f in comp.figures.items()]
+    missing = " ".join(comp.missing.values()) or None
+    return {"key": "comparison", "id": "comparison", "title": SECTION_TITLES["comparison"], "blocks": content,
+            "figures": figs, "missing": missing}
+
+
+def render_html(report) -> str:
+    """The whole report page as a string."""
+    import jinja2
+    import plotly.offline
+    from markupsafe import Markup
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+                             autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    plotlyjs = plotly.offline.get_plotlyjs().replace("</script", "<\\/script")
+    workshops = [{"name": d.name, "n_notes": len(d.notes), "sections": workshop_sections(d, report, i)}
+                 for i, d in enumerate(report.workshops, start=1)]
+    return env.get_template("report.html.j2").render(
+        workshops=workshops, comparison=comparison_section(report.comparison), font_stack=Markup(FONT_STACK),
+        plotlyjs=Markup(plotlyjs), fig_width=FIG_WIDTH, mask_pii=report.mask_pii,
+        title="ワークショップ報告書: " + "・".join(d.name for d in report.workshops))
+
+
+def write_html(report, path: str | Path) -> Path:
+    path = Path(path)
+    path.write_text(render_html(report), encoding="utf-8", newline="\n")
+    return path

@@ -1,0 +1,122 @@
+"""Write a built report to a folder: index.html, notes.xlsx, the CSV/JSON tables and, if asked, report.pdf.
+
+One workshop: everything directly in DIR. Several: index.html and notes.xlsx (one sheet per meeting) in DIR,
+each meeting's tables in DIR/<meeting>/, and the comparison tables in DIR. Files are written to a temporary
+folder beside DIR and moved in at the end, so a failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+
+def _json(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=2, default=_jsonable) + "\n"
+
+
+def _jsonable(v):
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(v, pd.DataFrame):
+        return v.to_dict(orient="records")
+    if isinstance(v, pd.Series):
+        return v.to_dict()
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    if isinstance(v, Path):
+        return v.name
+    if hasattr(v, "__dict__"):
+        return {k: x for k, x in vars(v).items() if not k.startswith("_")}
+    return str(v)
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r"[\\/:*?\"<>|\s]+", "_", name).strip("._") or "workshop"
+
+
+def _write_csv(df, path: Path) -> None:
+    from issuemine.ingest import write_csv
+
+    write_csv(df, path)
+
+
+def write_workshop_tables(data, folder: Path) -> list[Path]:
+    """The CSV/JSON tables of one workshop (those of ``analyze`` and ``survey``) into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+
+    def csv(df, name):
+        if df is not None:
+            _write_csv(df, folder / name)
+            written.append(folder / name)
+
+    csv(data.note_table(), "notes.csv")
+    csv(data.themes, "themes.csv")
+    csv(data.terms, "terms.csv")
+    if data.theme_result is not None:
+        (folder / "analysis.json").write_text(_json(getattr(data.theme_result, "info", {}) or {}),
+                                              encoding="utf-8")
+        written.append(folder / "analysis.json")
+    if data.survey is not None:
+        # Exactly what `issuemine survey` writes (survey_items.csv, survey.json).
+        from issuemine.survey.output import build_outputs
+
+        for name, body in sorted(build_outputs(data.survey, terms=data.survey_terms).items()):
+            (folder / name).write_bytes(body)
+            written.append(folder / name)
+    return written
+
+
+def write_report(report, out: str | Path, pdf: bool = False) -> list[Path]:
+    """Write every output of ``report`` (a ``ReportData``) into ``out``; return the files written."""
+    from issuemine.report.html import write_html
+    from issuemine.report.xlsx import write_workbook
+
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".issuemine-", dir=out.parent))
+    try:
+        single = len(report.workshops) == 1
+        sheets = {}
+        for d in report.workshops:
+            write_workshop_tables(d, tmp if single else tmp / _safe_name(d.name))
+            title = "付箋" if single else _safe_name(d.name)[:28]
+            sheets[title] = d.note_table()
+            if d.themes is not None and single:
+                sheets["テーマ"] = d.themes
+            if d.survey is not None and single:
+                sheets["アンケート"] = d.survey.items
+        write_workbook(sheets, tmp / "notes.xlsx")
+        comp = report.comparison
+        if comp is not None:
+            if comp.theme_counts is not None:
+                _write_csv(comp.theme_counts.reset_index(), tmp / "compare_theme_counts.csv")
+                _write_csv(comp.theme_shares.reset_index(), tmp / "compare_theme_shares.csv")
+                _write_csv(comp.new_themes, tmp / "compare_new_themes.csv")
+            if comp.region_counts is not None:
+                _write_csv(comp.region_counts.reset_index(), tmp / "compare_region_counts.csv")
+                _write_csv(comp.region_shares.reset_index(), tmp / "compare_region_shares.csv")
+        html = write_html(report, tmp / "index.html")
+        if pdf:
+            from issuemine.report.pdf import PdfPrinter
+
+            PdfPrinter().print(html, tmp / "report.pdf")
+        # Move into place: replace only the files this report writes, keep anything else the user put there.
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for src in sorted(tmp.rglob("*")):
+            if src.is_file():
+                dst = out / src.relative_to(tmp)
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(str(src), str(dst))
+                written.append(dst)
+        return written
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,209 @@
+"""Per-item comparison of before and after: pairing, descriptives, the right tests, Holm, warnings.
+
+An item is analysed as paired when respondent ids match for at least ``min_pair_share`` of the larger
+phase (default: half); then only the matched pairs enter the Wilcoxon signed-rank and McNemar tests.
+Otherwise the forms are treated as anonymous and every answer enters Mann–Whitney U and Fisher.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from issuemine.errors import ConfigError
+from issuemine.survey import stats
+from issuemine.survey.read import PHASE_JA
+from issuemine.survey.scales import Scales, load_scales
+
+COLUMNS = [
+    "item", "scale", "paired", "n_pairs", "n_pre", "n_post", "n_only_pre", "n_only_post",
+    "median_pre", "q1_pre", "q3_pre", "iqr_pre", "median_post", "q1_post", "q3_post", "iqr_post",
+    "mean_pre", "mean_post", "pct_positive_pre", "pct_positive_post", "pct_top_pre",
+    "wilcoxon_v", "wilcoxon_n", "n_zero_diff", "wilcoxon_p", "wilcoxon_method", "z", "r", "r_n",
+    "rank_biserial", "mcnemar_b", "mcnemar_c", "mcnemar_p",
+    "mannwhitney_u", "mannwhitney_p", "mannwhitney_method", "fisher_p",
+    "p", "p_holm", "p_holm_positive", "significant", "direction", "warning",
+]
+UP, DOWN, SAME = "上昇", "低下", "変化なし"
+MIN_NONZERO = 6  # with 5 or fewer non-zero differences the exact two-sided p cannot go below 0.0625
+
+ZERO_HANDLING = ("前後で同じ回答の対(差が0)は除外して順位をつけました(zero_method=\"wilcox\"、R の wilcox.test と同じ)。"
+                 "N は差が0でない対の数で、検定と効果量 r = Z/√N の両方に用いています。")
+METHODS = {
+    "paired": "対応あり: Wilcoxon の符号付順位検定(N<50 で同順位・差0がなければ正確検定、"
+              "それ以外は同順位補正ありの正規近似、連続修正なし)、効果量 r = Z/√N(Z は常に正規近似)と"
+              "対応のある順位双列相関、肯定(上位2カテゴリー)かどうかの McNemar 正確検定(二項検定)。",
+    "unpaired": "対応なし: Mann–Whitney の U 検定(各群 50 未満で同順位がなければ正確検定、それ以外は"
+                "同順位補正ありの正規近似、連続修正なし)と順位双列相関、肯定の割合の Fisher 正確検定。",
+    "holm": "項目間の多重比較は Holm 法で補正しました(p_holm: 順位検定、p_holm_positive: McNemar/Fisher)。",
+    "quartiles": "四分位は線形補間(R の既定 type 7)。記述統計は各時期の全回答で計算しました。",
+    "r": "r = Z/√N(N = 差が0でない対の数)。目安 0.1 小、0.3 中、0.5 大。",
+}
+
+
+@dataclass
+class SurveyResult:
+    """items: one row per item (COLUMNS); info: how it was read and tested; freetext: free answers."""
+
+    items: object
+    info: dict = field(default_factory=dict)
+    freetext: object = None
+    answers: object = None
+
+
+def _describe(values: np.ndarray, positive: set[int], top: int) -> dict:
+    if values.size == 0:
+        return dict(median=np.nan, q1=np.nan, q3=np.nan, iqr=np.nan, mean=np.nan, pct=np.nan, top=np.nan)
+    q1, med, q3 = np.percentile(values, [25, 50, 75])
+    return dict(median=float(med), q1=float(q1), q3=float(q3), iqr=float(q3 - q1),
+                mean=float(values.mean()), pct=100.0 * float(np.isin(values, list(positive)).mean()),
+                top=100.0 * float((values == top).mean()))
+
+
+def _direction(effect: float) -> str:
+    if effect is None or math.isnan(effect) or effect == 0:
+        return SAME
+    return UP if effect > 0 else DOWN
+
+
+def _compare_one(item: str, sub, scale, min_pair_share: float, ceiling_share: float,
+                 ceiling_positive: float) -> dict:
+    pre = sub[sub["phase"] == "pre"]
+    post = sub[sub["phase"] == "post"]
+    pre_ids = {r: v for r, v in zip(pre["respondent"], pre["value"]) if r}
+    post_ids = {r: v for r, v in zip(post["respondent"], post["value"]) if r}
+    matched = sorted(set(pre_ids) & set(post_ids))
+    n_pre, n_post, n_pairs = len(pre), len(post), len(matched)
+    paired = n_pairs > 0 and n_pairs >= min_pair_share * max(n_pre, n_post)
+    v_pre = pre["value"].to_numpy(dtype=float)
+    v_post = post["value"].to_numpy(dtype=float)
+    d_pre = _describe(v_pre, scale.positive, scale.top)
+    d_post = _describe(v_post, scale.positive, scale.top)
+    nan = float("nan")
+    row = dict(item=item, scale=scale.scale_id, paired=paired, n_pairs=n_pairs, n_pre=n_pre, n_post=n_post,
+               n_only_pre=n_pre - n_pairs, n_only_post=n_post - n_pairs)
+    for ph, d in (("pre", d_pre), ("post", d_post)):
+        row.update({f"median_{ph}": d["median"], f"q1_{ph}": d["q1"], f"q3_{ph}": d["q3"],
+                    f"iqr_{ph}": d["iqr"], f"mean_{ph}": d["mean"], f"pct_positive_{ph}": d["pct"]})
+    row["pct_top_pre"] = d_pre["top"]
+    row.update(wilcoxon_v=nan, wilcoxon_n=np.nan, n_zero_diff=np.nan, wilcoxon_p=nan, wilcoxon_method="",
+               z=nan, r=nan, r_n=np.nan, rank_biserial=nan, mcnemar_b=np.nan, mcnemar_c=np.nan,
+               mcnemar_p=nan, mannwhitney_u=nan, mannwhitney_p=nan, mannwhitney_method="", fisher_p=nan)
+    warnings = []
+    if paired:
+        b = np.array([pre_ids[r] for r in matched], dtype=float)
+        a = np.array([post_ids[r] for r in matched], dtype=float)
+        w = stats.wilcoxon_signed_rank(b, a)
+        mp, mb, mc = stats.mcnemar_exact(np.isin(b, list(scale.positive)), np.isin(a, list(scale.positive)))
+        row.update(wilcoxon_v=w.t_plus, wilcoxon_n=w.n, n_zero_diff=w.n_zero, wilcoxon_p=w.p,
+                   wilcoxon_method=w.method, z=w.z, r=w.r, r_n=w.n if w.n else np.nan,
+                   rank_biserial=w.rank_biserial, mcnemar_b=mb, mcnemar_c=mc, mcnemar_p=mp, p=w.p)
+        effect = w.rank_biserial
+        if w.n == 0:
+            warnings.append("すべての対で前後の回答が同じため、順位検定はできません")
+        elif w.n < MIN_NONZERO:
+            warnings.append(f"差が0でない対が{w.n}組しかなく(6組未満)、正確検定なら両側5%で有意になり得ません"
+                            "(正規近似の p 値は参考値)")
+    else:
+        m = stats.mann_whitney(v_pre, v_post)
+        fp = stats.fisher_positive(np.isin(v_pre, list(scale.positive)), np.isin(v_post, list(scale.positive)))
+        row.update(mannwhitney_u=m.u, mannwhitney_p=m.p, mannwhitney_method=m.method, z=m.z,
+                   rank_biserial=m.rank_biserial, fisher_p=fp, p=m.p)
+        effect = m.rank_biserial
+        if n_pairs > 0:
+            warnings.append(f"回答者IDで対応づけできたのが{n_pairs}人だけのため、対応のない検定を用いました")
+        if not np.isnan(m.p) and np.unique(np.concatenate([v_pre, v_post])).size == 1:
+            warnings.append("すべての回答が同じ値です")
+    if n_pre and (d_pre["top"] >= 100.0 * ceiling_share or d_pre["pct"] >= 100.0 * ceiling_positive):
+        warnings.append(f"研修前から最上位の回答が{d_pre['top']:.0f}%、肯定的な回答が{d_pre['pct']:.0f}%あり、"
+                        "改善の余地が小さい(天井効果)")
+    row["direction"] = _direction(effect)
+    row["warning"] = "／".join(warnings)
+    return row
+
+
+def _item_order(answers, info: dict) -> list[str]:
+    present = list(dict.fromkeys(answers["item"]))
+    listed = [it for it in info.get("items", {}) if it in set(present)]
+    return listed + sorted(set(present) - set(listed))
+
+
+def _pairing_summary(answers) -> dict:
+    """Counts of respondents (not answers) over all items, and a Japanese sentence saying them."""
+    ids = {ph: set(answers.loc[(answers["phase"] == ph) & (answers["respondent"] != ""), "respondent"])
+           for ph in ("pre", "post")}
+    anon = {ph: len(set(answers.loc[(answers["phase"] == ph) & (answers["respondent"] == ""),
+                                    ["source_file", "source_row"]].itertuples(index=False)))
+            for ph in ("pre", "post")}
+    both = len(ids["pre"] & ids["post"])
+    only_pre = len(ids["pre"] - ids["post"]) + anon["pre"]
+    only_post = len(ids["post"] - ids["pre"]) + anon["post"]
+    if both == 0 and not ids["pre"] and not ids["post"]:
+        text = (f"回答者IDがないため研修前と研修後を対応づけられません(研修前{only_pre}人、研修後{only_post}人)。"
+                "対応のない検定(Mann–Whitney U 検定、Fisher の正確検定)を用いました。")
+    elif both == 0:
+        text = (f"回答者IDが研修前と研修後で一致しません(研修前のみ{only_pre}人、研修後のみ{only_post}人)。"
+                "対応のない検定を用いました。")
+    else:
+        text = (f"回答者IDで対応づけました: 対応あり{both}人、研修前のみ{only_pre}人、研修後のみ{only_post}人。"
+                "対応のある項目は対応のある対だけで検定しました。")
+    return dict(n_paired=both, n_only_pre=only_pre, n_only_post=only_post, text=text)
+
+
+def compare_items(answers, *, alpha: float = 0.05, freetext=None, info: dict | None = None,
+                  scales: Scales | str | None = None, min_pair_share: float = 0.5,
+                  ceiling_share: float = 0.5, ceiling_positive: float = 0.9) -> SurveyResult:
+    """Compare each item before and after; see the module notes and docs/survey.md.
+
+    Ceiling warning: before the course, at least ``ceiling_share`` of answers in the top category or at
+    least ``ceiling_positive`` of answers positive (the binary tests then cannot show a gain).
+    """
+    import pandas as pd
+
+    from issuemine.schema import ANSWERS
+
+    carried = answers.attrs.get("survey", {})  # read before conform: copies need not keep attrs
+    answers = ANSWERS.conform(answers)
+    info = dict(carried.get("info", {}) if info is None else info)
+    if freetext is None:
+        freetext = pd.DataFrame(carried.get("freetext", []),
+                                columns=["respondent", "phase", "column", "text", "source_file", "source_row"])
+    scales = scales if isinstance(scales, Scales) else load_scales(scales)
+    rows = []
+    for item in _item_order(answers, info):
+        sub = answers[answers["item"] == item]
+        sid = sub["scale"].iloc[0]
+        if sid not in scales:
+            raise ConfigError(f"項目「{item}」の尺度「{sid}」が尺度ファイルにありません。", file=scales.source)
+        rows.append(_compare_one(item, sub, scales[sid], min_pair_share, ceiling_share, ceiling_positive))
+    items = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in ("p_holm", "p_holm_positive",
+                                                                        "significant")])
+    if len(items):
+        items["p_holm"] = stats.holm(items["p"].to_numpy(dtype=float))
+        positive_p = items["mcnemar_p"].where(items["paired"], items["fisher_p"])
+        items["p_holm_positive"] = stats.holm(positive_p.to_numpy(dtype=float))
+        items["significant"] = items["p_holm"] < alpha
+    else:
+        items = items.reindex(columns=COLUMNS)
+    items = items[COLUMNS]
+    for c in ("n_pairs", "n_pre", "n_post", "n_only_pre", "n_only_post", "wilcoxon_n", "n_zero_diff", "r_n",
+              "mcnemar_b", "mcnemar_c"):
+        items[c] = items[c].astype("Int64")
+    items["paired"] = items["paired"].astype(bool)
+    items["significant"] = items["significant"].astype(bool)
+    pairing = _pairing_summary(answers)
+    info.update(pairing=pairing, pairing_ja=pairing["text"], zero_differences=ZERO_HANDLING, methods=METHODS,
+                alpha=alpha, min_pair_share=min_pair_share, ceiling_share=ceiling_share,
+                ceiling_positive=ceiling_positive,
+                scales={sid: {"labels": {str(v): scales[sid].labels[v] for v in scales[sid].values},
+                              "positive": sorted(scales[sid].positive)}
+                        for sid in sorted(set(answers["scale"]))},
+                phases=PHASE_JA)
+    order = {"pre": 0, "post": 1}
+    if len(freetext):
+        freetext = (freetext.assign(_o=freetext["phase"].map(order))
+                    .sort_values(["_o", "respondent", "column", "text"], kind="mergesort")
+                    .drop(columns="_o").reset_index(drop=True))
+    return SurveyResult(items=items.reset_index(drop=True), info=info, freetext=freetext, answers=answers)

@@ -1,0 +1,336 @@
+"""Questionnaire files → long answers (schema ANSWERS): shapes, columns, labels, respondents.
+
+Three shapes are recognised: one file with a phase column (研修前/研修後, 前/後, pre/post …), two files
+(pre, post), or wide (項目_前 / 項目_後 columns, one row per respondent). Columns are told apart by their
+header: the respondent id (ID, 回答者ID, 番号 …), the phase, free text (自由記述, 感想, コメント …),
+attributes that are not answers (職種, 所属 …); every other column is an item whose answers must be labels
+of a scale in corpora/scales.tsv, or its numeric codes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from issuemine.errors import ConfigError, InputError
+from issuemine.survey.scales import Scale, Scales, load_scales, normalize_label, parse_number
+from issuemine.survey.table import read_table
+
+PHASE_JA = {"pre": "研修前", "post": "研修後"}
+
+_ID_HEADERS = {"id", "回答者", "回答者id", "回答者番号", "番号", "respondent", "respondentid", "respondent_id",
+               "no", "no.", "受講者id", "受講者番号", "参加者id", "参加者番号", "id番号"}
+_PHASE_HEADERS = {"時期", "phase", "前後", "時点", "調査時期", "実施時期", "区分", "timing", "time", "pre/post"}
+_FREE_WORDS = ("自由記述", "感想", "コメント", "意見", "記述", "備考", "comment", "free", "remark")
+_ATTR_HEADERS = {"職種", "所属", "性別", "年齢", "年代", "経験年数", "氏名", "名前", "日付", "記入日", "回答日",
+                 "回答日時", "タイムスタンプ", "timestamp", "施設", "施設名", "勤務先", "地域", "区", "職位"}
+_PHASE_VALUES = {
+    "pre": ("前", "研修前", "事前", "受講前", "実施前", "介入前", "pre", "before", "研修前アンケート"),
+    "post": ("後", "研修後", "事後", "受講後", "実施後", "介入後", "post", "after", "研修後アンケート"),
+}
+_PHASE_OF = {v: k for k, vs in _PHASE_VALUES.items() for v in vs}
+_MISSING = {"", "無回答", "未回答", "未記入", "na", "n/a", "-", "ー", "―", "—", "−", "・"}
+_WIDE_WORDS = r"研修前|研修後|事前|事後|受講前|受講後|前|後|pre|post|before|after"
+_WIDE_SUFFIX = re.compile(rf"^(?P<stem>.+?)[\s_\-・:()]*\(?(?P<ph>{_WIDE_WORDS})\)?$", re.IGNORECASE)
+_WIDE_PREFIX = re.compile(rf"^\(?(?P<ph>{_WIDE_WORDS})\)?[\s_\-・:)]+(?P<stem>.+)$", re.IGNORECASE)
+_LONG_LABEL = 20  # longer answers are not quoted in errors: they may be free text about families
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).lower()
+
+
+def _phase_of(text: str) -> str | None:
+    return _PHASE_OF.get(_key(text))
+
+
+def _respondent(text: str) -> str:
+    s = unicodedata.normalize("NFKC", str(text)).strip()
+    return s[:-2] if re.fullmatch(r"\d+\.0", s) else s
+
+
+def _is_missing(text: str) -> bool:
+    return _key(text) in _MISSING
+
+
+@dataclass
+class _Cell:
+    respondent: str
+    phase: str
+    item: str
+    label: str
+    file: Path
+    row: int
+    column: str
+
+
+@dataclass
+class SurveyData:
+    """What a questionnaire holds: answers (ANSWERS), free text and how the files were read."""
+
+    answers: object
+    freetext: object
+    info: dict = field(default_factory=dict)
+
+
+@dataclass
+class _Columns:
+    respondent: str | None = None
+    phase: str | None = None
+    freetext: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+
+
+def _classify(df) -> _Columns:
+    cols = _Columns()
+    for c in df.columns:
+        k = _key(c)
+        if cols.respondent is None and k in _ID_HEADERS:
+            cols.respondent = c
+        elif cols.phase is None and (k in _PHASE_HEADERS or _all_phases(df[c])):
+            cols.phase = c
+        elif any(w in k for w in _FREE_WORDS):
+            cols.freetext.append(c)
+        elif k in _ATTR_HEADERS or k.startswith("unnamed:") or not k:
+            cols.ignored.append(c)
+        elif (df[c].map(_is_missing)).all():
+            cols.ignored.append(c)  # a column nobody answered carries no item
+        else:
+            cols.items.append(c)
+    return cols
+
+
+def _all_phases(series) -> bool:
+    values = [v for v in series if str(v).strip()]
+    return bool(values) and all(_phase_of(v) for v in values) and len({_phase_of(v) for v in values}) == 2
+
+
+def _check_duplicates(keys: list[tuple[str, str, int]], file: Path, column: str | None) -> None:
+    """keys: (respondent, phase, row). One respondent answering twice in one phase is an error."""
+    seen: dict[tuple[str, str], list[int]] = {}
+    for resp, phase, row in keys:
+        if resp:
+            seen.setdefault((resp, phase), []).append(row)
+    for (resp, phase), rows in seen.items():
+        if len(rows) > 1:
+            listed = "、".join(str(r) for r in rows)
+            raise InputError(
+                f"回答者「{resp}」が{PHASE_JA[phase]}に2回以上回答しています({listed}行目)。",
+                file=file, row=rows[1], column=column,
+                hint="重複した行を削除するか、回答者IDを直してください")
+
+
+def _long_cells(df, rows, file: Path, cols: _Columns, phase_fixed: str | None) -> list[_Cell]:
+    cells: list[_Cell] = []
+    keys = []
+    for i, row in enumerate(rows):
+        resp = _respondent(df.at[i, cols.respondent]) if cols.respondent else ""
+        if phase_fixed is not None:
+            phase = phase_fixed
+        else:
+            raw = df.at[i, cols.phase]
+            phase = _phase_of(raw)
+            if phase is None:
+                known = "、".join(_PHASE_VALUES["pre"][:4] + _PHASE_VALUES["post"][:4])
+                raise InputError(f"時期の値を読み取れません。使える値: {known}", file=file, row=row,
+                                 column=cols.phase)
+        keys.append((resp, phase, row))
+        for item in cols.items + cols.freetext:
+            cells.append(_Cell(resp, phase, item, str(df.at[i, item]).strip(), file, row, item))
+    _check_duplicates(keys, file, cols.respondent)
+    return cells
+
+
+def _wide_pairs(items: list[str]) -> dict[str, dict[str, str]] | None:
+    """{stem: {"pre": column, "post": column}} when the item columns are item_前/item_後 pairs."""
+    found: dict[str, dict[str, str]] = {}
+    for c in items:
+        n = unicodedata.normalize("NFKC", c).strip()
+        m = _WIDE_SUFFIX.match(n) or _WIDE_PREFIX.match(n)
+        if m and _phase_of(m.group("ph")):
+            found.setdefault(m.group("stem").strip(), {})[_phase_of(m.group("ph"))] = c
+    if not any(len(v) == 2 for v in found.values()):
+        return None
+    return found
+
+
+def _wide_cells(df, rows, file: Path, cols: _Columns, pairs) -> tuple[list[_Cell], list[str]]:
+    for stem, side in pairs.items():
+        if len(side) < 2:
+            have = next(iter(side.values()))
+            missing = "post" if "pre" in side else "pre"
+            raise InputError(f"項目「{stem}」の{PHASE_JA[missing]}の列がありません。", file=file, column=have,
+                             hint="横持ち形式では「項目_前」「項目_後」の2列をそろえてください")
+    paired_cols = {c for side in pairs.values() for c in side.values()}
+    stray = [c for c in cols.items if c not in paired_cols]
+    if stray:
+        raise InputError("研修前・研修後のどちらの列か読み取れません。", file=file, column=stray[0],
+                         hint="横持ち形式では見出しを「項目_前」「項目_後」の形にしてください")
+    cells: list[_Cell] = []
+    keys = []
+    for i, row in enumerate(rows):
+        resp = _respondent(df.at[i, cols.respondent]) if cols.respondent else f"行{row}"
+        keys.append((resp, "pre", row))
+        for stem, side in pairs.items():
+            for phase in ("pre", "post"):
+                col = side[phase]
+                cells.append(_Cell(resp, phase, stem, str(df.at[i, col]).strip(), file, row, col))
+        for col in cols.freetext:
+            m = _WIDE_SUFFIX.match(unicodedata.normalize("NFKC", col).strip())
+            phase = _phase_of(m.group("ph")) if m else "post"  # an undated comment is written afterwards
+            cells.append(_Cell(resp, phase, col, str(df.at[i, col]).strip(), file, row, col))
+    _check_duplicates(keys, file, cols.respondent)
+    return cells, list(pairs)
+
+
+def _quote(label: str) -> str:
+    if len(label) > _LONG_LABEL:
+        return f"({len(label)}文字の文字列)"
+    return f"「{label}」"
+
+
+def _unknown_label_error(cell: _Cell, best: Scale) -> InputError:
+    long = len(cell.label) > _LONG_LABEL
+    hint = ("自由記述の列なら、見出しに「自由記述」「感想」「コメント」のいずれかを含めてください" if long
+            else "新しいラベルは corpora/scales.tsv に追加できます")
+    return InputError(f"回答{_quote(cell.label)}は尺度のラベルにありません。使えるラベル: {best.known_labels()}",
+                      file=cell.file, row=cell.row, column=cell.column, hint=hint)
+
+
+def _assign_scales(cells: list[_Cell], items: list[str], scales: Scales, scale: str | None):
+    """{item: Scale} and the items whose scale was inferred from numbers alone."""
+    by_item: dict[str, list[_Cell]] = {it: [] for it in items}
+    for c in cells:
+        if c.item in by_item and not _is_missing(c.label):
+            by_item[c.item].append(c)
+    chosen: dict[str, Scale] = {}
+    numeric_only = []
+    for item, its in by_item.items():
+        if scale is not None:
+            sc = scales[scale]
+        elif its and all(parse_number(c.label) is not None for c in its):
+            numeric_only.append(item)
+            continue
+        else:
+            sc = scales.detect(sorted({c.label for c in its}))
+            if sc is None:  # name the first answer that fits no scale, against the closest scale
+                best = max(scales, key=lambda s: sum(s.code(c.label) is not None for c in its))
+                bad = next(c for c in its if best.code(c.label) is None)
+                raise _unknown_label_error(bad, best)
+        bad = next((c for c in its if sc.code(c.label) is None), None)
+        if bad is not None:
+            raise _unknown_label_error(bad, sc)
+        chosen[item] = sc
+    used = {s.scale_id for s in chosen.values()}
+    for item in numeric_only:
+        its = by_item[item]
+        labels = sorted({c.label for c in its})
+        sc = scales[next(iter(used))] if len(used) == 1 else None
+        if sc is None or any(sc.code(a) is None for a in labels):
+            sc = scales.detect(labels)
+        if sc is None:
+            largest = max(scales, key=lambda s: len(s.labels))
+            bad = next(c for c in its if largest.code(c.label) is None)
+            raise _unknown_label_error(bad, largest)
+        chosen[item] = sc
+    return chosen, numeric_only
+
+
+def read_survey(path, path2=None, *, scale: str | None = None, scales: Scales | str | Path | None = None
+                ) -> SurveyData:
+    """Read one or two questionnaire files into answers, free text and a description of the reading."""
+    import pandas as pd
+
+    from issuemine.schema import ANSWERS
+
+    scales = scales if isinstance(scales, Scales) else load_scales(scales)
+    if scale is not None and scale not in scales:
+        raise ConfigError(f"尺度「{scale}」は定義されていません。定義済み: {'、'.join(scales.ids())}",
+                          file=scales.source)
+    path = Path(path)
+    df, rows, enc = read_table(path)
+    cols = _classify(df)
+    info: dict = {"files": [path.name], "encodings": [enc], "respondent_column": cols.respondent or "",
+                  "freetext_columns": list(cols.freetext), "ignored_columns": list(cols.ignored)}
+    if path2 is not None:
+        path2 = Path(path2)
+        df2, rows2, enc2 = read_table(path2)
+        cols2 = _classify(df2)
+        df2 = df2.rename(columns=_match_items(cols, cols2, path, path2))
+        cols2.items = list(cols.items)
+        cells = _long_cells(df, rows, path, cols, "pre") + _long_cells(df2, rows2, path2, cols2, "post")
+        items = list(cols.items)
+        info.update(shape="two_files", shape_ja="研修前・研修後の2ファイル", phase_column="")
+        info["files"].append(path2.name)
+        info["encodings"].append(enc2)
+        info["freetext_columns"] = sorted(set(cols.freetext) | set(cols2.freetext))
+        info["respondent_column"] = cols.respondent or cols2.respondent or ""
+        if bool(cols.respondent) != bool(cols2.respondent):
+            info["respondent_note"] = "回答者IDの列が片方のファイルにしかありません。"
+    elif cols.phase is not None:
+        cells = _long_cells(df, rows, path, cols, None)
+        items = list(cols.items)
+        info.update(shape="long", shape_ja="時期の列をもつ1ファイル(縦持ち)", phase_column=cols.phase)
+    else:
+        pairs = _wide_pairs(cols.items)
+        if pairs is None:
+            raise InputError("研修前・研修後を区別できません。", file=path,
+                             hint="「時期」列(研修前/研修後)を加えるか、研修前と研修後を2つのファイルに分けるか、"
+                                  "見出しを「項目_前」「項目_後」にしてください")
+        cells, items = _wide_cells(df, rows, path, cols, pairs)
+        info.update(shape="wide", shape_ja="項目_前/項目_後の列をもつ1ファイル(横持ち)", phase_column="")
+        if not cols.respondent:
+            info["respondent_note"] = "回答者IDの列がないため、横持ちの各行を同じ回答者の前後として対応づけました。"
+    if not items:
+        raise InputError("回答の項目(尺度で答える列)が見つかりません。", file=path)
+    phases = {c.phase for c in cells if c.item in items and not _is_missing(c.label)}
+    for ph in ("pre", "post"):
+        if ph not in phases:
+            raise InputError(f"{PHASE_JA[ph]}の回答がありません。", file=path2 if (ph == "post" and path2) else path)
+    chosen, inferred = _assign_scales(cells, items, scales, scale)
+    records = []
+    free = []
+    for c in cells:
+        if _is_missing(c.label):
+            continue
+        if c.item in chosen:
+            sc = chosen[c.item]
+            records.append((c.respondent, c.phase, c.item, c.label, sc.code(c.label), sc.scale_id,
+                            c.file.name, c.row))
+        else:
+            free.append((c.respondent, c.phase, c.item, c.label, c.file.name, c.row))
+    answers = ANSWERS.conform(pd.DataFrame(records, columns=ANSWERS.names)) if records else ANSWERS.empty()
+    freetext = pd.DataFrame(free, columns=["respondent", "phase", "column", "text", "source_file", "source_row"])
+    info.update(items={it: chosen[it].scale_id for it in items},
+                scale_inferred_from_numbers=[it for it in items if it in inferred],
+                scales_file=Path(scales.source).name)
+    answers.attrs["survey"] = {"info": info, "freetext": free}
+    return SurveyData(answers=answers, freetext=freetext, info=info)
+
+
+def _match_items(cols, cols2, path: Path, path2: Path) -> dict[str, str]:
+    """Check both files ask the same items; the renaming that gives the post file the pre file's headers."""
+    pre = {_key(c): c for c in cols.items}
+    post = {_key(c): c for c in cols2.items}
+    for k, c in pre.items():
+        if k not in post:
+            raise InputError(f"研修後のファイルに項目「{c}」の列がありません。", file=path2, column=c,
+                             hint="研修前と研修後で項目の見出しをそろえてください")
+    for k, c in post.items():
+        if k not in pre:
+            raise InputError(f"研修前のファイルに項目「{c}」の列がありません。", file=path, column=c,
+                             hint="研修前と研修後で項目の見出しをそろえてください")
+    # the post file may spell a header with other widths/spaces: read it under the pre file's name
+    return {post[k]: pre[k] for k in pre}
+
+
+def read_answers(path, path2=None, *, scale: str | None = None, scales=None):
+    """Answers of one or two questionnaire files as a DataFrame conforming to schema.ANSWERS.
+
+    The free text and the reading notes ride along in ``answers.attrs["survey"]`` so that
+    ``compare_items(read_answers(...))`` reports them; ``read_survey`` returns them explicitly.
+    """
+    return read_survey(path, path2, scale=scale, scales=scales).answers

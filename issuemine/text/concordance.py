@@ -1,0 +1,69 @@
+"""Term frequency table and keyword-in-context concordance over a Series of notes."""
+
+from __future__ import annotations
+
+from issuemine.text.tokenizer import JapaneseTokenizer
+
+TERM_TABLE_COLUMNS = ["term", "pos", "count", "notes"]
+KWIC_COLUMNS = ["note_index", "left", "term", "right"]
+
+
+def term_table(texts, tokenizer: JapaneseTokenizer | None = None):
+    """Frequency of every feature term: ``DataFrame[term, pos, count, notes]``.
+
+    ``count`` is the number of occurrences, ``notes`` the number of notes containing the term; ``pos`` is
+    the most frequent part of speech the term came from (ties: alphabetical). Sorted by count descending,
+    then term.
+    """
+    import pandas as pd
+
+    tok = tokenizer if tokenizer is not None else JapaneseTokenizer()
+    count: dict[str, int] = {}
+    notes: dict[str, int] = {}
+    pos: dict[str, dict[str, int]] = {}
+    for tokens in tok.tokens_many(list(texts)):
+        seen = set()
+        for t in tokens:
+            # "both" mode: the plain lemma is emitted beside the negated feature
+            feats = [t.term] if not (t.is_term and tok.negation == "both" and t.term.endswith("+否定")
+                                     and t.pos != "名詞-数詞") else [t.term, t.term[:-3]]
+            for term in feats:
+                if not term:
+                    continue
+                count[term] = count.get(term, 0) + 1
+                by_pos = pos.setdefault(term, {})
+                by_pos[t.pos] = by_pos.get(t.pos, 0) + 1
+                if term not in seen:
+                    seen.add(term)
+                    notes[term] = notes.get(term, 0) + 1
+    rows = [(term, min(by_pos, key=lambda p: (-by_pos[p], p)), count[term], notes[term])
+            for term, by_pos in pos.items()]
+    rows.sort(key=lambda r: (-r[2], r[0]))
+    df = pd.DataFrame(rows, columns=TERM_TABLE_COLUMNS)
+    return df.astype({"term": "string", "pos": "string", "count": "Int64", "notes": "Int64"})
+
+
+def kwic(texts, term: str, width: int = 20, tokenizer: JapaneseTokenizer | None = None):
+    """Every occurrence of ``term`` with ``width`` characters of normalised context each side.
+
+    ``term`` matches a token's feature (連携, 連携+否定), its lemma or its surface, after the same
+    normalisation as the notes (so 訪看 finds 訪問看護). ``note_index`` is the Series' index label.
+    """
+    import pandas as pd
+
+    tok = tokenizer if tokenizer is not None else JapaneseTokenizer()
+    tok.fit()
+    wanted = {term, tok._normalize(term)}
+    index = list(texts.index) if hasattr(texts, "index") else list(range(len(texts)))
+    rows = []
+    for label, text in zip(index, list(texts)):
+        tokens = tok.tokens(text)
+        if not any(t.term in wanted or t.lemma in wanted or t.surface in wanted for t in tokens):
+            continue
+        norm = tok._normalize(text if isinstance(text, str) else "")
+        for t in tokens:
+            if t.term in wanted or t.lemma in wanted or t.surface in wanted:
+                rows.append((label, norm[max(0, t.start - width):t.start], norm[t.start:t.end],
+                             norm[t.end:t.end + width]))
+    df = pd.DataFrame(rows, columns=KWIC_COLUMNS)
+    return df.astype({"left": "string", "term": "string", "right": "string"})

@@ -1,0 +1,115 @@
+"""Text normalisation before tokenizing: NFKC, whitespace, then the abbreviation / 表記ゆれ map.
+
+The map lives in ``corpora/abbreviations.tsv`` (columns ``from``, ``to``, ``note``). All spellings are
+compiled into one regular expression, longest first, so at each position the longest spelling wins
+(訪看ST before 訪看 and ST; a row whose ``to`` equals its ``from`` protects a spelling such as 人工呼吸器
+from the shorter 呼吸器 rule). Spellings made only of ASCII letters, digits and dots match as whole words
+only, so Dr, Ns, PT, OT and ST never fire inside other Latin words. The original text is never changed
+in place: callers keep it beside the normalised one (NOTES.text stays exactly as written).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from issuemine.corpora import corpus_path
+from issuemine.errors import ConfigError
+
+_SPACES = re.compile(r"\s+")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9.]+")
+
+
+def load_abbreviations(path: str | Path | None = None) -> dict[str, str]:
+    """Read the abbreviation map: ``{from: to}``, spellings NFKC-normalised.
+
+    Raises ``ConfigError`` naming the file, row and column for a malformed row.
+    """
+    path = Path(path) if path is not None else corpus_path("abbreviations.tsv")
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError("略語表を読めません。", file=path,
+                          hint="UTF-8 のタブ区切りファイル(from / to / note)を指定してください") from exc
+    mapping: dict[str, str] = {}
+    header_seen = False
+    for row, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        cells = [c.strip() for c in line.split("\t")]
+        if not header_seen:
+            header_seen = True
+            if cells[:2] != ["from", "to"]:
+                raise ConfigError("略語表の見出し行は「from<TAB>to<TAB>note」にしてください。",
+                                  file=path, row=row)
+            continue
+        if len(cells) < 2 or not cells[0] or not cells[1]:
+            column = "from" if not cells[0] else "to"
+            raise ConfigError("略語表の行に空欄があります(タブ区切りで from と to が必要です)。",
+                              file=path, row=row, column=column)
+        source = unicodedata.normalize("NFKC", cells[0])
+        target = unicodedata.normalize("NFKC", cells[1])
+        if source in mapping and mapping[source] != target:
+            raise ConfigError("同じ略語に異なる置き換え先が書かれています。", file=path, row=row, column="from")
+        mapping[source] = target
+    return mapping
+
+
+def _pattern(spelling: str) -> str:
+    escaped = re.escape(spelling)
+    if _ASCII_WORD.fullmatch(spelling):
+        # Whole word only: not glued to other Latin letters (digits may follow: PT2名).
+        return rf"(?<![A-Za-z]){escaped}(?![A-Za-z])"
+    return escaped
+
+
+class Normalizer:
+    """Callable text normaliser: ``Normalizer()(text) -> str``.
+
+    Steps, in order: Unicode NFKC (full-width Latin and digits to half-width, half-width kana to
+    full-width), every run of whitespace to one ASCII space, strip, then the abbreviation map.
+    """
+
+    def __init__(self, abbreviations: str | Path | None = None) -> None:
+        self.abbreviations = abbreviations
+        self.mapping = load_abbreviations(abbreviations)
+        # Identity rows only protect: they stay in the alternation, the replacement is a no-op.
+        spellings = sorted(self.mapping, key=lambda s: (-len(s), s))
+        self._regex = re.compile("|".join(_pattern(s) for s in spellings)) if spellings else None
+        self._lookup = self.mapping.__getitem__
+
+    def __call__(self, text: str) -> str:
+        text = unicodedata.normalize("NFKC", text)
+        text = _SPACES.sub(" ", text).strip()
+        if self._regex is not None:
+            text = self._regex.sub(self._replace, text)
+        return text
+
+    def _replace(self, match: re.Match) -> str:
+        return self._lookup(match.group(0))
+
+    def __repr__(self) -> str:
+        return f"Normalizer(abbreviations={self.abbreviations!r})"
+
+    def __getstate__(self):
+        return {"abbreviations": self.abbreviations}
+
+    def __setstate__(self, state):
+        self.__init__(state["abbreviations"])
+
+
+_DEFAULT: Normalizer | None = None
+
+
+def default_normalizer() -> Normalizer:
+    """The normaliser built from the bundled ``corpora/abbreviations.tsv`` (built once, then reused)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Normalizer()
+    return _DEFAULT
+
+
+def normalize(text: str) -> str:
+    """Normalise one text with the default :class:`Normalizer`."""
+    return default_normalizer()(text)

@@ -1,0 +1,267 @@
+"""JapaneseTokenizer: normalised text → morphemes (compounds whole) → feature terms.
+
+Speed (see docs/text.md, bench/tokenize.py): MeCab is asked for a custom output format, one string per
+note, instead of reading ``word.feature`` per token; each distinct output line (surface, POS, lemma,
+orthBase) is classified once and cached, so a repeated token costs one dict lookup. Notes with no
+negator and no number take a fast path that is a single loop over the lines.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from issuemine.text.compounds import CompoundMerger, load_compounds, user_dictionary
+from issuemine.text.negation import resolve
+from issuemine.text.normalize import Normalizer, default_normalizer
+from issuemine.text.rules import KEEP_POS, Morpheme, Rules, load_stopwords
+
+# surface, POS (pos1-pos4 without '*', joined by '-'), lemma, orthBase. Unknown words have no lemma or
+# orthBase in unidic-lite, hence the separate -U format. -O "" because unidic-lite's dicrc forces the
+# unidic output type, which would ignore -F.
+NODE_FORMAT = "%m\t%F-[0,1,2,3]\t%f[7]\t%f[10]\n"
+UNK_FORMAT = "%m\t%F-[0,1,2,3]\t\t\n"
+NEGATION_MODES = ("replace", "both", "off")
+COMPOUND_METHODS = ("auto", "userdic", "merge")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One morpheme of the normalised text (compounds and number+counter already merged)."""
+
+    surface: str
+    lemma: str
+    orth_base: str
+    pos: str          # UniDic pos1-pos4 without '*', e.g. 名詞-普通名詞-一般
+    start: int        # character offsets in the normalised text
+    end: int
+    is_term: bool
+    term: str         # the feature string (e.g. 連携+否定), or "" when filtered out
+
+
+def tagger_args(dicdir: str, userdic: Path | None = None) -> str:
+    args = f'-r {dicdir}/mecabrc -d {dicdir} -O "" -F "{NODE_FORMAT}" -U "{UNK_FORMAT}" -E ""'
+    if userdic is not None:
+        args += f" -u {userdic}"
+    return args
+
+
+def _as_text(text) -> str:
+    if isinstance(text, str):
+        return text
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    try:  # pandas.NA and friends
+        import pandas as pd
+
+        if pd.isna(text):
+            return ""
+    except (ImportError, TypeError, ValueError):
+        pass
+    return str(text)
+
+
+class JapaneseTokenizer:
+    """Japanese feature extractor, usable as a scikit-learn analyzer: ``TfidfVectorizer(analyzer=tok)``.
+
+    Parameters
+    ----------
+    normalizer : callable or None
+        Text → normalised text; ``None`` uses the bundled abbreviation map (:func:`normalize`).
+    compounds : path, iterable of str, or None
+        Compounds kept whole; ``None`` uses ``corpora/compounds.txt``; ``()`` keeps none.
+    stopwords : path, iterable of str, or None
+        ``None`` uses ``corpora/stopwords.txt``.
+    negation : "replace" | "both" | "off"
+        ``replace``: a negated word becomes ``<lemma>+否定``; ``both``: the plain lemma too; ``off``: none.
+    keep_numbers : bool
+        Keep numbers joined to their counters (24時間, 3人) as terms.
+    keep_pos : tuple of str
+        UniDic POS prefixes whose lemmas are terms (default: shared/domain.md's list).
+    compound_method : "auto" | "userdic" | "merge"
+        ``auto`` tries the cached MeCab user dictionary and falls back to longest-match merging.
+    """
+
+    def __init__(self, normalizer: Callable[[str], str] | None = None, compounds=None, stopwords=None,
+                 negation: str = "replace", keep_numbers: bool = True, keep_pos: tuple[str, ...] = KEEP_POS,
+                 compound_method: str = "auto") -> None:
+        self.normalizer = normalizer
+        self.compounds = compounds
+        self.stopwords = stopwords
+        self.negation = negation
+        self.keep_numbers = keep_numbers
+        self.keep_pos = keep_pos
+        self.compound_method = compound_method
+        self._ready = False
+
+    # -- scikit-learn conventions -------------------------------------------------------------------
+    _PARAMS = ("normalizer", "compounds", "stopwords", "negation", "keep_numbers", "keep_pos",
+               "compound_method")
+
+    def get_params(self, deep: bool = True) -> dict:
+        return {p: getattr(self, p) for p in self._PARAMS}
+
+    def set_params(self, **params) -> "JapaneseTokenizer":
+        for key, value in params.items():
+            if key not in self._PARAMS:
+                raise ValueError(f"unknown parameter {key!r}")
+            setattr(self, key, value)
+        self._ready = False
+        return self
+
+    def fit(self, X=None, y=None) -> "JapaneseTokenizer":
+        """Nothing to learn; builds the tagger (and the user dictionary, if needed) now."""
+        self._setup()
+        return self
+
+    def transform(self, X):
+        """Term lists; a pandas Series in gives a Series out with the same index and name."""
+        import sys
+
+        pd = sys.modules.get("pandas")  # a Series can only exist if pandas is already imported
+        if pd is not None and isinstance(X, pd.Series):
+            return pd.Series(self.terms_many(X.tolist()), index=X.index, name=X.name, dtype=object)
+        return self.terms_many(X)
+
+    def fit_transform(self, X, y=None):
+        return self.fit(X, y).transform(X)
+
+    def __getstate__(self):
+        return {p: getattr(self, p) for p in self._PARAMS}
+
+    def __setstate__(self, state):
+        self.__init__(**state)
+
+    def __repr__(self) -> str:
+        changed = {p: getattr(self, p) for p in self._PARAMS
+                   if getattr(self, p) != self.__init__.__defaults__[self._PARAMS.index(p)]}
+        return f"JapaneseTokenizer({', '.join(f'{k}={v!r}' for k, v in changed.items())})"
+
+    # -- setup ----------------------------------------------------------------------------------------
+    def _setup(self) -> None:
+        if self._ready:
+            return
+        import fugashi
+        import unidic_lite
+
+        if self.negation not in NEGATION_MODES:
+            raise ValueError(f"negation must be one of {NEGATION_MODES}, not {self.negation!r}")
+        if self.compound_method not in COMPOUND_METHODS:
+            raise ValueError(f"compound_method must be one of {COMPOUND_METHODS}")
+        self._normalize = self.normalizer if self.normalizer is not None else default_normalizer()
+        self._rules = Rules(load_stopwords(self.stopwords), tuple(self.keep_pos), self.keep_numbers)
+        if self.compounds is None or isinstance(self.compounds, (str, Path)):
+            words = load_compounds(self.compounds)
+        else:
+            words = list(dict.fromkeys(w.strip() for w in self.compounds if w and w.strip()))
+        dicdir = unidic_lite.DICDIR
+        base = fugashi.GenericTagger(tagger_args(dicdir))
+        # Only words the base dictionary splits need merging; the rest keep UniDic's own analysis.
+        words = [w for w in words if "\n" in base.parse(w)]
+        self.compound_words_ = words
+        userdic = None
+        if words and self.compound_method in ("auto", "userdic"):
+            userdic = user_dictionary(words, dicdir)
+            if userdic is None and self.compound_method == "userdic":
+                raise RuntimeError("could not build the MeCab user dictionary")
+        self._tagger = fugashi.GenericTagger(tagger_args(dicdir, userdic)) if userdic else base
+        self._merger = CompoundMerger(words) if words and userdic is None else None
+        self.compound_backend_ = "userdic" if userdic else ("merge" if self._merger else "none")
+        self._cache: dict[str, Morpheme] = {}
+        self._ready = True
+
+    # -- core -----------------------------------------------------------------------------------------
+    def _lines(self, norm: str) -> list[str]:
+        lines = self._tagger.parse(norm).split("\n")
+        if lines and not lines[-1]:
+            lines.pop()
+        if self._merger is not None:
+            lines = self._merge(lines)
+        return lines
+
+    def _merge(self, lines: list[str]) -> list[str]:
+        surfaces = [line.split("\t", 1)[0] for line in lines]
+        spans = self._merger.spans(surfaces)
+        for i, j in reversed(spans):
+            word = "".join(surfaces[i:j])
+            lines[i:j] = [f"{word}\t名詞-普通名詞-一般\t{word}\t{word}"]
+        return lines
+
+    def _morphemes(self, lines: list[str]) -> list[Morpheme]:
+        get = self._cache.get
+        classify = self._classify
+        return [get(line) or classify(line) for line in lines]
+
+    def _classify(self, line: str) -> Morpheme:
+        m = self._rules.classify(line)
+        self._cache[line] = m
+        return m
+
+    def _terms_normalised(self, norm: str) -> list[str]:
+        lines = self._lines(norm)
+        get = self._cache.get
+        out = []
+        for line in lines:
+            m = get(line) or self._classify(line)
+            if m.special:
+                return [t for u in resolve(self._morphemes(lines), self.negation, self.keep_numbers)
+                        for t in u.terms]
+            if m.term:
+                out.append(m.term)
+        return out
+
+    # -- public ---------------------------------------------------------------------------------------
+    def terms(self, text: str) -> list[str]:
+        """The filtered feature terms of one text, in order."""
+        if not self._ready:
+            self._setup()
+        return self._terms_normalised(self._normalize(_as_text(text)))
+
+    __call__ = terms
+
+    def tokens(self, text: str) -> list[Token]:
+        """Every morpheme of the normalised text after compound merging, with offsets into it."""
+        if not self._ready:
+            self._setup()
+        norm = self._normalize(_as_text(text))
+        lines = self._lines(norm)
+        morphemes = self._morphemes(lines)
+        ends = []
+        pos = 0
+        for m in morphemes:  # offsets: MeCab gives bytes; surfaces appear in order, so find them
+            start = norm.find(m.surface, pos)
+            if start < 0:  # cannot happen for MeCab output; keep going rather than misplace
+                start = pos
+            pos = start + len(m.surface)
+            ends.append((start, pos))
+        out = []
+        for u in resolve(morphemes, self.negation, self.keep_numbers):
+            out.append(Token(u.surface, u.lemma, u.orth_base, u.pos, ends[u.first][0], ends[u.last][1],
+                             bool(u.term), u.term))
+        return out
+
+    def terms_many(self, texts: Iterable[str]) -> list[list[str]]:
+        """Terms of many texts (the fast bulk path: garbage collector paused while lists are built)."""
+        if not self._ready:
+            self._setup()
+        normalize, terms = self._normalize, self._terms_normalised
+        enabled = gc.isenabled()
+        gc.disable()  # millions of small lists: the collector would dominate (shared/performance.md)
+        try:
+            return [terms(normalize(_as_text(t))) for t in texts]
+        finally:
+            if enabled:
+                gc.enable()
+
+    def tokens_many(self, texts: Iterable[str]) -> list[list[Token]]:
+        """Tokens of many texts."""
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return [self.tokens(t) for t in texts]
+        finally:
+            if enabled:
+                gc.enable()

@@ -1,0 +1,180 @@
+"""chiVe word vectors from the ja-ginza wheel, read with numpy alone, and the note-vector stage.
+
+The ja-ginza 5.3.0 wheel ships spaCy's vocab as plain files: ``vectors`` (a .npy float32 array of
+20,000 × 300), ``key2row`` (msgpack: MurmurHash64A, seed 1, of the UTF-8 word → row) and
+``strings.json`` (the words). We never import ja_ginza (that pulls in spaCy): we locate the files,
+hash every string once, and export a word → row table plus the matrix to the cache, so later runs
+load one .npz in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+
+_M = 0xC6A4A7935BD1E995
+_MASK = 0xFFFFFFFFFFFFFFFF
+_R = 47
+CACHE_NAME = "chive-ja_ginza-5.3.0.npz"
+
+
+def murmurhash64a(data: bytes | str, seed: int = 1) -> int:
+    """MurmurHash64A (Austin Appleby) of ``data``; spaCy hashes its strings with seed 1."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    n = len(data)
+    h = (seed ^ (n * _M)) & _MASK
+    nblocks = n // 8
+    for i in range(nblocks):
+        k = int.from_bytes(data[8 * i: 8 * i + 8], "little")
+        k = (k * _M) & _MASK
+        k ^= k >> _R
+        k = (k * _M) & _MASK
+        h ^= k
+        h = (h * _M) & _MASK
+    tail = data[8 * nblocks:]
+    if tail:
+        h ^= int.from_bytes(tail, "little")
+        h = (h * _M) & _MASK
+    h ^= h >> _R
+    h = (h * _M) & _MASK
+    h ^= h >> _R
+    return h
+
+
+def ja_ginza_vocab_dir() -> Path | None:
+    """The wheel's vocab folder, found without importing ja_ginza (its __init__ needs spaCy)."""
+    try:
+        spec = importlib.util.find_spec("ja_ginza")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for base in spec.submodule_search_locations:
+        for cand in sorted(Path(base).glob("ja_ginza-*/vocab")):
+            if (cand / "vectors").is_file() and (cand / "key2row").is_file():
+                return cand
+    return None
+
+
+class WordVectors:
+    """A word → vector table: ``words`` (sorted), ``rows`` (row per word) and ``matrix`` (float32)."""
+
+    def __init__(self, words: list[str], rows: np.ndarray, matrix: np.ndarray, source: str = ""):
+        self.index = dict(zip(words, rows.tolist()))
+        self.matrix = matrix
+        self.source = source
+
+    @property
+    def dim(self) -> int:
+        return int(self.matrix.shape[1])
+
+    def row(self, word: str) -> int | None:
+        return self.index.get(word)
+
+    @classmethod
+    def export_from_vocab(cls, vocab: Path) -> "WordVectors":
+        """Hash every string of ``strings.json`` and keep those that key a vector row."""
+        import msgpack
+
+        key2row = msgpack.unpackb((vocab / "key2row").read_bytes(), strict_map_key=False)
+        matrix = np.load(vocab / "vectors", allow_pickle=False).astype(np.float32, copy=False)
+        strings = json.loads((vocab / "strings.json").read_text(encoding="utf-8"))
+        words, rows = [], []
+        for s in sorted(set(strings)):
+            if "\0" in s:
+                continue
+            r = key2row.get(murmurhash64a(s))
+            if r is not None:
+                words.append(s)
+                rows.append(r)
+        return cls(words, np.asarray(rows, dtype=np.int32), matrix, source=str(vocab))
+
+    def save(self, path: Path) -> None:
+        words = sorted(self.index)
+        rows = np.asarray([self.index[w] for w in words], dtype=np.int32)
+        tmp = path.with_name(path.name + ".tmp.npz")
+        # words as one NUL-joined UTF-8 buffer: a fixed-width unicode array would be ~200 MB
+        blob = np.frombuffer("\0".join(words).encode("utf-8"), dtype=np.uint8)
+        np.savez(tmp, words=blob, rows=rows, matrix=self.matrix)
+        tmp.replace(path)  # atomic: a concurrent reader never sees half a cache
+
+    @classmethod
+    def load(cls, path: Path) -> "WordVectors":
+        with np.load(path, allow_pickle=False) as z:
+            words = z["words"].tobytes().decode("utf-8").split("\0")
+            return cls(words, z["rows"], z["matrix"], source=str(path))
+
+
+def load_chive(cache: Path | None = None) -> tuple[WordVectors | None, str]:
+    """The chiVe table (exported to the cache on first use) and a Japanese sentence saying what happened."""
+    from issuemine.corpora import cache_dir
+
+    path = (cache or cache_dir()) / CACHE_NAME
+    if path.is_file():
+        try:
+            return WordVectors.load(path), "chiVe 単語ベクトル(ja-ginza 5.3.0)をキャッシュから読み込みました。"
+        except (OSError, ValueError, KeyError):
+            pass  # a broken cache is rebuilt below
+    vocab = ja_ginza_vocab_dir()
+    if vocab is None:
+        return None, ("ja-ginza パッケージが見つからないため単語ベクトルは使わず、TF-IDF のみで分析しました"
+                      "(pip install --no-deps ja-ginza で意味の近さも使えます)。")
+    wv = WordVectors.export_from_vocab(vocab)
+    try:
+        wv.save(path)
+    except OSError:
+        pass  # a read-only cache only costs speed
+    return wv, "chiVe 単語ベクトル(ja-ginza 5.3.0)を書き出して使いました。"
+
+
+class NoteVectorizer:
+    """Mean word vector of each note, looked up by lemma, then orthBase, then surface.
+
+    Input: a list of per-note token lists (``Token`` objects of issuemine.text). Content tokens
+    (``is_term``) are used when a note has any, else all tokens, so a note of stop words still gets a
+    direction. Notes with no known token get a zero row (the reducer leaves it zero).
+    """
+
+    def __init__(self, word_vectors: WordVectors | None = None, content_only: bool = True):
+        self.word_vectors = word_vectors
+        self.content_only = content_only
+
+    def fit(self, docs, y=None):
+        if self.word_vectors is None:
+            self.word_vectors, self.message_ = load_chive()
+        self.coverage_ = None
+        return self
+
+    def transform(self, docs) -> np.ndarray:
+        wv = self.word_vectors
+        if wv is None:
+            raise RuntimeError("no word vectors")
+        out = np.zeros((len(docs), wv.dim), dtype=np.float32)
+        found = total = 0
+        index = wv.index
+        for i, toks in enumerate(docs):
+            use = [t for t in toks if t.is_term] if self.content_only else list(toks)
+            if not use:
+                use = list(toks)
+            rows = []
+            for t in use:
+                r = index.get(t.lemma)
+                if r is None:
+                    r = index.get(t.orth_base)
+                if r is None:
+                    r = index.get(t.surface)
+                if r is not None:
+                    rows.append(r)
+            total += len(use)
+            found += len(rows)
+            if rows:
+                out[i] = wv.matrix[rows].mean(axis=0)
+        self.coverage_ = found / total if total else 0.0
+        return out
+
+    def fit_transform(self, docs, y=None) -> np.ndarray:
+        return self.fit(docs).transform(docs)

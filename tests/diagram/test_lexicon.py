@@ -1,0 +1,106 @@
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from issuemine.diagram import ZoneLexicon
+from issuemine.diagram.lexicon import NEUTRAL
+from issuemine.diagram.zones import TARGETS
+from issuemine.errors import ConfigError
+
+
+@pytest.fixture(scope="module")
+def lex():
+    return ZoneLexicon()
+
+
+def labels(lex, text):
+    return [m.label for m in lex.match(text)]
+
+
+def test_default_lexicon_loads_with_valid_targets(lex):
+    assert len(lex) > 200
+    assert all(e.target in TARGETS or e.target == NEUTRAL for e in lex.entries)
+    # every zone and bridge of domain.md has words
+    assert {e.target for e in lex.entries} >= {"H", "C", "S", "HC", "HS", "CS", "F", "P"}
+
+
+def test_longest_match_is_not_double_counted(lex):
+    assert labels(lex, "訪問看護ステーションが少ない") == ["訪問看護ステーション(地域)"]
+    assert labels(lex, "相談支援専門員がいない") == ["相談支援専門員(相談支援)"]
+    assert labels(lex, "NICUからの退院調整") == ["NICU(病院)", "退院調整(病院∩地域)"]
+
+
+def test_neutral_and_longer_entries_shield_shorter_ones(lex):
+    assert labels(lex, "病院以外の社会資源") == ["病院以外(地域)", "社会資源(地域)"]
+    assert labels(lex, "国立病院") == ["病院(病院)"]  # 国立 is neutral: not 国 (制度・政策)
+    assert labels(lex, "地域格差") == ["地域格差(制度・政策)"]  # not 地域
+
+
+def test_matching_happens_after_normalisation(lex):
+    # 訪看 → 訪問看護, ショートステイ → 短期入所, full-width Latin → half-width
+    assert labels(lex, "訪看が足りない") == ["訪問看護(地域)"]
+    assert labels(lex, "ショートステイ先がない") == ["短期入所(地域)"]
+    assert labels(lex, "ＮＩＣＵ") == ["NICU(病院)"]
+
+
+def write(tmp_path, body, name="lex.tsv"):
+    p = tmp_path / name
+    p.write_text(body, encoding="utf-8")
+    return p
+
+
+def test_user_lexicon_replaces_the_default(tmp_path):
+    lex = ZoneLexicon(write(tmp_path, "# mine\nterm\ttarget\tweight\nおひさま園\tC\t1\n"))
+    assert len(lex) == 1
+    assert labels(lex, "おひさま園の送迎") == ["おひさま園(地域)"]
+    assert labels(lex, "病院") == []
+
+
+@pytest.mark.parametrize("body, row, column", [
+    ("word\tzone\tw\n", 1, None),                       # wrong header
+    ("term\ttarget\tweight\n病院\tH\n", 2, None),        # two cells
+    ("term\ttarget\tweight\n病院\tQ\t1\n", 2, "target"),
+    ("term\ttarget\tweight\n病院\tHF\t1\n", 2, "target"),
+    ("term\ttarget\tweight\n病院\tH\tabc\n", 2, "weight"),
+    ("term\ttarget\tweight\n病院\tH\t0\n", 2, "weight"),
+    ("term\ttarget\tweight\n\n# c\n病院\tH\t1\n\tH\t1\n", 5, "term"),
+    ("term\ttarget\tweight\n訪問看護\tC\t1\n訪看\tH\t1\n", 3, "term"),  # same after normalisation
+    ("# only a comment\n", None, None),
+])
+def test_bad_rows_name_file_row_and_column(tmp_path, body, row, column):
+    path = write(tmp_path, body)
+    with pytest.raises(ConfigError) as err:
+        ZoneLexicon(path)
+    assert err.value.file == str(path)
+    assert err.value.row == row
+    assert err.value.column == column
+    assert "lex.tsv" in str(err.value)
+
+
+def test_missing_and_non_utf8_files(tmp_path):
+    with pytest.raises(ConfigError):
+        ZoneLexicon(tmp_path / "nope.tsv")
+    p = tmp_path / "sjis.tsv"
+    p.write_bytes("term\ttarget\tweight\n病院\tH\t1\n".encode("cp932"))
+    with pytest.raises(ConfigError) as err:
+        ZoneLexicon(p)
+    assert "UTF-8" in str(err.value)
+
+
+def test_agreeing_duplicate_after_normalisation_is_accepted(tmp_path):
+    lex = ZoneLexicon(write(tmp_path, "term\ttarget\tweight\n訪問看護\tC\t1\n訪看\tC\t1\n"))
+    assert len(lex) == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["訪問看護", "訪問看護ステーション", "病院", "病院以外", "地域", "地域格差",
+                                 "の", "が", "と", "ない", "在宅", "国", "国立", "医師", "退院調整", "x"]),
+                max_size=12))
+def test_matches_are_ordered_disjoint_and_spell_the_text(lex, parts):
+    text = "".join(parts)
+    norm = lex.normalize(text)
+    matches = lex.match(text)
+    ends = [0] + [m.end for m in matches]
+    for m, prev_end in zip(matches, ends):
+        assert m.start >= prev_end
+        assert norm[m.start:m.end].casefold() == m.entry.key.casefold()

@@ -1,0 +1,69 @@
+"""Shared fixtures: the sample report and a hostile workshop, each built once per test session."""
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "workshops" / "sample"
+XSS_SCRIPT = "<script>alert(1)</script>"
+XSS_IMG = "<img src=x onerror=alert(1)>"
+FORMULAS = ["=1+1", "+SUM(A1:A9)", "-2+3 退院調整が難しい", "@SUM(A1) 連携できない"]
+
+
+def hostile_workshop(folder: Path) -> Path:
+    """The sample plus notes whose text, profession and group try HTML and formula injection."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(SAMPLE / "notes.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    header = rows[0]
+    extra = []
+    for i, text in enumerate([XSS_SCRIPT, XSS_IMG, *FORMULAS, f"{XSS_SCRIPT} 訪問看護が足りない"]):
+        row = dict(zip(header, ["Z", "病院看護師", "1", ""]))
+        row["内容"] = text
+        extra.append([row[h] for h in header])
+    for i in range(8):  # a profession that is an injection attempt, frequent enough to be summarised
+        extra.append(["Z", XSS_IMG, "1", "短期入所の受け入れ先がない" + "!" * i])
+    with open(folder / "notes.csv", "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows + extra)
+    with open(SAMPLE / "questionnaire.csv", encoding="utf-8-sig", newline="") as f:
+        q = list(csv.reader(f))
+    q[1][-1] = XSS_SCRIPT + XSS_IMG
+    with open(folder / "questionnaire.csv", "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(q)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def sample_report(tmp_path_factory):
+    from issuemine.report import make_report
+
+    out = tmp_path_factory.mktemp("sample") / "report"
+    data = make_report([SAMPLE], out, seed=0)
+    return out, data
+
+
+@pytest.fixture(scope="session")
+def hostile_reports(tmp_path_factory):
+    """The hostile workshop built twice into two folders (for the determinism test too)."""
+    from issuemine.report import make_report
+
+    base = tmp_path_factory.mktemp("hostile")
+    ws = hostile_workshop(base / "hostile")
+    outs = []
+    for name in ("a", "b"):
+        make_report([ws], base / name, seed=0)
+        outs.append(base / name)
+    return outs
+
+
+def has_chromium() -> bool:
+    return Path("/usr/bin/chromium").exists()
+
+
+def copy_screenshot(src: Path, name: str) -> None:
+    dst = Path(__file__).resolve().parent / "screenshots"
+    dst.mkdir(exist_ok=True)
+    shutil.copyfile(src, dst / name)

@@ -1,0 +1,173 @@
+"""The report end to end on real files: outputs, escaping (HTML, xlsx, CSV), determinism, comparison."""
+
+import csv
+import importlib
+import re
+
+import openpyxl
+import pytest
+
+from conftest import FORMULAS, SAMPLE, XSS_IMG, XSS_SCRIPT
+
+SECTIONS = ["summary", "themes", "theme_map", "cooccurrence", "diagram", "tables", "survey", "terms", "method"]
+
+
+def _importable(module, name):
+    try:
+        return hasattr(importlib.import_module(module), name)
+    except ImportError:
+        return False
+
+
+def test_outputs_written(sample_report):
+    out, data = sample_report
+    names = {p.name for p in out.iterdir()}
+    assert {"index.html", "notes.xlsx", "notes.csv", "survey_items.csv", "survey.json"} <= names
+    if data.workshops[0].themes is not None:
+        assert {"themes.csv", "analysis.json"} <= names
+    if data.workshops[0].terms is not None:
+        assert "terms.csv" in names
+
+
+def test_html_is_self_contained_and_japanese(sample_report):
+    out, _ = sample_report
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="ja">' in page
+    head, body = page.split("</head>", 1)
+    # plotly.js once, inline; nothing loaded from anywhere
+    assert page.count("plotly.js v") <= 2 and "/*! For license information" not in body
+    assert body.count("Plotly.newPlot") == len(re.findall(r'class="plotly-graph-div"', body))
+    assert not re.search(r'<(script|link|img|iframe)[^>]+(src|href)=["\']?(https?:)?//', page)
+    assert "@page" in head and "A4" in head and "Noto Sans CJK JP" in head
+    for key in SECTIONS:
+        assert f'data-section="{key}"' in body, key
+
+
+def test_every_note_in_xlsx_with_its_codes(sample_report):
+    out, data = sample_report
+    ws = openpyxl.load_workbook(out / "notes.xlsx")["付箋"]
+    header = [c.value for c in ws[1]]
+    assert ws.max_row - 1 == len(data.workshops[0].notes)
+    assert {"内容", "職種", "グループ"} <= set(header)
+    if data.workshops[0].assignments is not None:
+        assert {"テーマ", "見出し", "テーマ確信度"} <= set(header)
+    if data.workshops[0].placements is not None:
+        assert {"ゾーン", "領域", "ゾーン確信度"} <= set(header)
+
+
+def test_missing_pieces_are_said_plainly(sample_report):
+    out, data = sample_report
+    body = (out / "index.html").read_text(encoding="utf-8")
+    pieces = {"themes": ("issuemine.themes", "ThemeModel"), "diagram": ("issuemine.diagram", "place_notes"),
+              "survey": ("issuemine.survey", "compare_items")}
+    for key, (mod, name) in pieces.items():
+        if not _importable(mod, name):
+            assert f"({mod})が利用できない" in body
+        else:
+            assert key not in data.workshops[0].missing
+
+
+def test_html_escapes_notes(hostile_reports):
+    page = (hostile_reports[0] / "index.html").read_text(encoding="utf-8")
+    assert XSS_SCRIPT not in page and XSS_IMG not in page
+    assert "onerror=alert(1)>" not in page
+    # the free-text answer and the hostile profession are shown, as text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_xlsx_and_csv_never_hold_formulas(hostile_reports):
+    out = hostile_reports[0]
+    ws = openpyxl.load_workbook(out / "notes.xlsx")["付箋"]
+    texts = [c.value for c in ws["C"][1:]]
+    for f in FORMULAS:
+        assert f in texts  # kept as written …
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)  # … never a formula
+    for name in ("notes.csv", "themes.csv", "terms.csv", "survey_items.csv"):
+        path = out / name
+        if not path.exists():
+            continue
+        raw = path.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf"), name
+        for row in csv.reader(raw.decode("utf-8-sig").splitlines()):
+            for cell in row:
+                assert not cell.startswith(("=", "+", "-", "@")), (name, cell)
+    with open(out / "notes.csv", encoding="utf-8-sig", newline="") as f:
+        texts = [r["text"] for r in csv.DictReader(f)]
+    assert "'=1+1" in texts and XSS_SCRIPT in texts
+
+
+def test_byte_identical_outputs(hostile_reports):
+    a, b = hostile_reports
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    assert files_a == files_b
+    for rel in files_a:
+        assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+
+
+def test_mask_pii_in_every_output(tmp_path):
+    from issuemine.report import make_report
+
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    notes = ["田中さんに03-1234-5678で連絡した", "訪問看護の山田花子 hanako@example.jp", "短期入所が足りない",
+             "相談支援専門員がいない", "退院調整が難しい"] * 4
+    with open(ws / "notes.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["グループ", "職種", "内容"])
+        w.writerows([["A", "保健師", t] for t in notes])
+    out = tmp_path / "out"
+    make_report([ws], out, mask_pii=True)
+    for p in out.iterdir():
+        if p.suffix == ".xlsx":
+            wb = openpyxl.load_workbook(p)
+            content = " ".join(str(c.value) for s in wb for row in s.iter_rows() for c in row)
+        else:
+            content = p.read_text(encoding="utf-8-sig")
+        for secret in ("田中", "山田", "花子", "03-1234-5678", "hanako@example.jp"):
+            assert secret not in content, (p.name, secret)
+    assert "[氏名]" in (out / "notes.csv").read_text(encoding="utf-8-sig")
+
+
+def test_several_workshops_add_a_comparison(tmp_path):
+    from issuemine.report import make_report
+
+    rows = list(csv.reader(open(SAMPLE / "notes.csv", encoding="utf-8-sig", newline="")))
+    halves = {"第1回": [r for r in rows[1:] if r[0] in "ABCD"], "第2回": [r for r in rows[1:] if r[0] not in "ABCD"]}
+    for name, part in halves.items():
+        (tmp_path / name).mkdir()
+        with open(tmp_path / name / "notes.csv", "w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows([rows[0], *part])
+    out = tmp_path / "out"
+    report = make_report([tmp_path / "第1回", tmp_path / "第2回"], out)
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert 'data-section="comparison"' in page and "第1回" in page and "第2回" in page
+    assert (out / "第1回" / "notes.csv").exists() and (out / "第2回" / "notes.csv").exists()
+    comp = report.comparison
+    if comp.region_counts is not None:
+        assert comp.region_counts.sum(axis=1).tolist() == [len(halves["第1回"]), len(halves["第2回"])]
+        assert (comp.region_shares.sum(axis=1).round(0) == 100).all()
+    if comp.theme_counts is not None:
+        assert comp.theme_counts.sum(axis=1).tolist() == [len(halves["第1回"]), len(halves["第2回"])]
+    sheets = openpyxl.load_workbook(out / "notes.xlsx").sheetnames
+    assert sheets == ["第1回", "第2回"]
+
+
+def test_cli_report_and_errors(tmp_path, capsys):
+    from issuemine.cli.main import main
+
+    assert main(["report", str(tmp_path / "nope")]) == 2
+    assert "見つかりません" in capsys.readouterr().err
+    assert main(["report", str(SAMPLE), "--themes", "zero", "--out", str(tmp_path / "o")]) == 2
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("bad", ["0", "-3"])
+def test_themes_argument(bad):
+    from issuemine.cli.commands.report import parse_themes
+    from issuemine.errors import IssuemineError
+
+    assert parse_themes("auto") == "auto" and parse_themes("7") == 7
+    with pytest.raises(IssuemineError):
+        parse_themes(bad)
