@@ -15,13 +15,16 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# bench/ holds a script named tokenize.py, which would shadow the standard library's module.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
 LABELLED = ROOT / "tests" / "diagram" / "labelled_notes.tsv"
+HELDOUT = ROOT / "tests" / "diagram" / "heldout_notes.tsv"
 MEMBERSHIP = ("H", "C", "S", "F", "P")
 
 
-def load_labelled(path: Path = LABELLED):
+def load_labelled(path: Path = LABELLED):  # same reading as tests/diagram/conftest.py
     import pandas as pd
 
     rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
@@ -44,41 +47,88 @@ def scores(expected, predicted) -> dict[str, float]:
     return out
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--lexicon", default=None)
-    args = ap.parse_args(argv)
-
-    from issuemine.diagram import ZoneLexicon, place_notes
-
-    notes = load_labelled()
-    lexicon = ZoneLexicon(args.lexicon)
-    times = []
-    for _ in range(args.runs):
-        t0 = time.perf_counter()
-        placed = place_notes(notes, lexicon=lexicon)
-        times.append(time.perf_counter() - t0)
+def report(name, notes, placed, verbose: bool) -> None:
     pred = list(placed["zones"])
     exp = list(notes["zones"])
     s = scores(exp, pred)
-    print(f"labelled notes: {len(notes)}  (lexicon: {len(lexicon)} entries)")
-    print(f"membership macro-F1 (H,C,S,F,P): {s['macro_f1']:.3f}   "
+    print(f"\n{name}: {len(notes)} notes")
+    print(f"  membership macro-F1 (H,C,S,F,P): {s['macro_f1']:.3f}   "
           + "  ".join(f"{z} {s['f1_' + z]:.3f}" for z in MEMBERSHIP))
-    print(f"exact-region accuracy: {s['exact']:.3f}")
+    print(f"  exact-region accuracy: {s['exact']:.3f}")
     for kind in ("clear", "hard", "inferred"):
         mask = notes["kind"] == kind
         if mask.any():
             k = scores([e for e, m in zip(exp, mask) if m], [p for p, m in zip(pred, mask) if m])
-            print(f"  {kind:8s} n={int(mask.sum()):3d}  exact {k['exact']:.3f}  macro-F1 {k['macro_f1']:.3f}")
-    print(f"inferred by neighbours: {int(placed['zone_inferred'].sum())}")
-    print(f"place_notes time, median of {args.runs}: {statistics.median(times) * 1000:.1f} ms")
-    wrong = [(i, e, p) for i, (e, p) in enumerate(zip(exp, pred)) if e != p]
-    if wrong and "-v" in sys.argv:
-        for i, e, p in wrong:
-            print(f"  row {i + 1}: expected {e} got {p}  ({placed['zone_reason'].iloc[i]})")
+            print(f"    {kind:8s} n={int(mask.sum()):3d}  exact {k['exact']:.3f}  macro-F1 {k['macro_f1']:.3f}")
+    print(f"  placed from neighbours: {int(placed['zone_inferred'].sum())}")
+    if verbose:
+        for i, (e, p) in enumerate(zip(exp, pred)):
+            if e != p:
+                print(f"    row {i + 1}: expected {e} got {p}  ({placed['zone_reason'].iloc[i]})")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--lexicon", default=None)
+    ap.add_argument("-v", "--verbose", action="store_true", help="list the misplaced notes")
+    ap.add_argument("--scale", type=int, nargs="*", default=[], metavar="N",
+                    help="also time place_notes on N synthetic notes (pairs of labelled notes joined)")
+    args = ap.parse_args(argv)
+    verbose = args.verbose
+
+    from issuemine.diagram import ZoneLexicon, place_notes
+
+    lexicon = ZoneLexicon(args.lexicon)
+    print(f"lexicon: {lexicon.path} ({len(lexicon)} entries)")
+    for name, path in (("labelled (the lexicon was written beside these)", LABELLED),
+                       ("held-out (written after the lexicon was frozen)", HELDOUT)):
+        notes = load_labelled(path)
+        times = []
+        for _ in range(args.runs):
+            t0 = time.perf_counter()
+            placed = place_notes(notes, lexicon=lexicon)
+            times.append(time.perf_counter() - t0)
+        report(name, notes, placed, verbose)
+        print(f"  place_notes time, median of {args.runs}: {statistics.median(times) * 1000:.1f} ms")
+    for n in args.scale:
+        scale(n, lexicon, args.runs)
     return 0
 
 
+def scale(n: int, lexicon, runs: int) -> None:
+    """Wall time and peak traced memory of place_notes on n synthetic notes (tokenizing included)."""
+    import tracemalloc
+
+    import numpy as np
+    import pandas as pd
+
+    from issuemine.diagram import place_notes
+
+    base = list(load_labelled(LABELLED)["text"]) + list(load_labelled(HELDOUT)["text"])
+    rng = np.random.default_rng(0)
+    a, b = rng.integers(0, len(base), n), rng.integers(0, len(base), n)
+    # every third note is a single labelled note, the rest two joined: varied, realistic length
+    texts = [base[i] if k % 3 == 0 else f"{base[i]}。{base[j]}" for k, (i, j) in enumerate(zip(a, b))]
+    notes = pd.DataFrame({"note_id": [f"S{k:06d}" for k in range(n)], "text": texts})
+    from issuemine.text import JapaneseTokenizer
+
+    t0 = time.perf_counter()
+    terms = JapaneseTokenizer().terms_many(texts)
+    t_tok = time.perf_counter() - t0
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        placed = place_notes(notes, lexicon=lexicon, terms=terms)
+        times.append(time.perf_counter() - t0)
+    tracemalloc.start()
+    place_notes(notes, lexicon=lexicon, terms=terms)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    print(f"\nscale {n} notes: place_notes median {statistics.median(times):.2f} s over {runs} runs with the "
+          f"terms given (tokenizing them once took {t_tok:.2f} s); peak traced memory {peak / 2**20:.0f} MiB; "
+          f"inferred {int(placed['zone_inferred'].sum())}")
+
+
 if __name__ == "__main__":
-    sys.exit(main([a for a in sys.argv[1:] if a != "-v"]))
+    sys.exit(main())

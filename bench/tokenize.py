@@ -69,6 +69,10 @@ def run_pipeline(tok, notes):
     return tok.terms_many(notes)
 
 
+def run_tokens(tok, notes):
+    return tok.tokens_many(notes)
+
+
 def timed(fn, *args) -> float:
     gc.collect()
     gc.freeze()
@@ -87,6 +91,7 @@ def main() -> None:
     ap.add_argument("--notes", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--tokens", action="store_true", help="also time tokens_many (Token objects with offsets)")
     args = ap.parse_args()
 
     import fugashi
@@ -99,16 +104,21 @@ def main() -> None:
     mean_chars = statistics.fmean(len(t) for t in notes)
     raw = fugashi.GenericTagger(tagger_args(unidic_lite.DICDIR))
     JapaneseTokenizer().fit()  # build the user dictionary once, outside the timings
-    raw_t, pipe_t = [], []
+    raw_t, pipe_t, tok_t = [], [], []
     for _ in range(args.runs):
         raw_t.append(timed(run_raw, raw, notes))
         tok = JapaneseTokenizer().fit()  # fresh tokenizer: its morpheme cache is rebuilt inside the timing
         pipe_t.append(timed(run_pipeline, tok, notes))
+        if args.tokens:
+            tok_t.append(timed(run_tokens, JapaneseTokenizer().fit(), notes))
     raw_rate = args.notes / statistics.median(raw_t)
     pipe_rate = args.notes / statistics.median(pipe_t)
     print(f"notes: {args.notes} (mean {mean_chars:.1f} chars), runs: {args.runs}, compounds: {tok.compound_backend_}")
     print(f"raw fugashi GenericTagger.parse + split : {raw_rate:10,.0f} notes/s (median {statistics.median(raw_t):.2f} s)")
     print(f"issuemine JapaneseTokenizer.terms_many  : {pipe_rate:10,.0f} notes/s (median {statistics.median(pipe_t):.2f} s)")
+    if tok_t:
+        rate = args.notes / statistics.median(tok_t)
+        print(f"issuemine JapaneseTokenizer.tokens_many : {rate:10,.0f} notes/s (median {statistics.median(tok_t):.2f} s)")
     print(f"ratio pipeline / raw                    : {pipe_rate / raw_rate:.2f}  (target >= 0.80)")
 
 

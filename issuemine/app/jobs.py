@@ -56,6 +56,18 @@ class JobRunner:
                          "WHERE id = ? AND status IN ('queued', 'running')",
                          (INTERRUPTED, st.now(), job_id))
 
+    def refresh(self, conn, job):
+        """The job row, closed as interrupted if its worker vanished (e.g. killed after a server restart)."""
+        if job is None or job["status"] not in ("queued", "running") or not job["pid"]:
+            return job
+        with self._lock:
+            ours = job["id"] in self._procs
+        if ours or _is_worker(job["pid"], job["id"]):
+            return job
+        conn.execute("UPDATE jobs SET status = 'interrupted', message = ?, finished_at = ? "
+                     "WHERE id = ? AND status IN ('queued', 'running')", (INTERRUPTED, st.now(), job["id"]))
+        return st.get_job(conn, job["id"])
+
     def recover(self) -> int:
         """At start-up: jobs left open by a previous server whose worker is gone are marked interrupted."""
         n = 0

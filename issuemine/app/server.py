@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Form, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -92,9 +93,7 @@ def create_app(data_dir: str | Path, token: str | None = None, *,
     async def too_large(request: Request, exc: BodyTooLarge):
         return error_page(request, 413, "ファイルが大きすぎます",
                           f"アップロードできるのは {mb(exc.limit)} までです。ファイルを分けるか、"
-                          "不要な列やシートを削ってからもう一度アップロードしてください。",
-                          back=request.headers.get("referer") and _local(urlsplit(
-                              request.headers["referer"]).path) or "/")
+                          "不要な列やシートを削ってからもう一度アップロードしてください。", back=_back(request))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
@@ -103,8 +102,6 @@ def create_app(data_dir: str | Path, token: str | None = None, *,
         titles = {404: "ページが見つかりません", 405: "この操作はできません"}
         return error_page(request, exc.status_code, titles.get(exc.status_code, "エラー"),
                           "アドレスを確認して、一覧からやり直してください。")
-
-    from fastapi.exceptions import RequestValidationError
 
     @app.exception_handler(RequestValidationError)
     async def bad_form(request: Request, exc: RequestValidationError):

@@ -42,14 +42,14 @@ class View:
 
 def current_view(conn, workshop_id: int) -> View | None:
     """None when the workshop has no finished analysis."""
+    job = st.latest_job(conn, workshop_id, "analysis", status="done")
+    if job is None:
+        return None
+
     import pandas as pd
 
     from issuemine.diagram.place import apply_zone_edits
     from issuemine.edits import apply_theme_edits
-
-    job = st.latest_job(conn, workshop_id, "analysis", status="done")
-    if job is None:
-        return None
     notes = pd.read_json(_io(st.result(conn, job["id"], "notes")), orient="records", dtype=False)
     result = pickle.loads(st.result(conn, job["id"], "theme_result"))  # our own bytes, written by our worker
     placements = pd.read_json(_io(st.result(conn, job["id"], "placements")), orient="records", dtype=False)

@@ -9,6 +9,7 @@ from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 
 from issuemine.app import store as st
 
@@ -33,6 +34,21 @@ def safe_json(text: str) -> Markup:
     """A JSON document made safe to sit inside a <script> element (no <, >, & or ' left raw)."""
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
                   .replace("'", "\\u0027"))
+
+
+def options_by_selected(choices: list[tuple[str, str]]) -> dict[str, Markup]:
+    """``<option>`` lists for a select repeated on every row, one per selected value, built once.
+
+    A page of 700 notes × 30 themes would otherwise loop 21,000 times in the template.
+    """
+    from markupsafe import escape
+
+    out = {}
+    for chosen, _ in choices:
+        out[chosen] = Markup("".join(
+            f'<option value="{escape(v)}"{" selected" if v == chosen else ""}>{escape(label)}</option>'
+            for v, label in choices))
+    return out
 
 
 def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
@@ -63,6 +79,19 @@ def get_conn(request: Request):
         conn.close()
 
 
+async def in_db(store, fn, *args):
+    """Run ``fn(conn, *args)`` on a fresh connection in the thread pool.
+
+    Async routes must not wait for SQLite's write lock on the event loop: that would stall every other
+    request (and every upload's streaming) while another writer holds the lock.
+    """
+    def call():
+        with store.session() as conn:
+            return fn(conn, *args)
+
+    return await run_in_threadpool(call)
+
+
 def workshop_or_404(conn, workshop_id: int):
     row = st.get_workshop(conn, workshop_id)
     if row is None:
@@ -88,7 +117,8 @@ async def read_body_limited(request: Request, limit: int, drain_limit: int | Non
         over = True
     else:
         over = False
-    drain_limit = drain_limit if drain_limit is not None else limit * 8
+    # Draining costs bandwidth, not memory; stopping early would make the browser show a reset connection.
+    drain_limit = drain_limit if drain_limit is not None else max(limit * 8, 1024 ** 3)
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)

@@ -14,9 +14,8 @@ import pandas as pd
 from issuemine.diagram import geometry as geo
 from issuemine.diagram.zones import CORE, OUTSIDE, REGION_CODES, REGIONS, ZONE_NAMES
 
-PX_PER_UNIT = 125.0  # plot width 980 px over the x range; the y axis is tied to it (scaleanchor)
-WIDTH = 1000
-PLOT_HEIGHT = 600
+WIDTH = 1000  # default; a report page passes its own (the dots are sized for the width they are drawn at)
+SIDE_MARGIN = 10
 ZONE_COLORS = {"H": "#4C78A8", "C": "#54A24B", "S": "#F58518", "F": "#B279A2", "P": "#9D755D", "X": "#888888"}
 REGION_COLORS = {"H": "#4C78A8", "C": "#54A24B", "S": "#F58518", "HC": "#2F8F8F", "HS": "#C0683C",
                  "CS": "#9BAE2E", "HCS": "#6B4C9A", "F": "#B279A2", "P": "#9D755D", "X": "#888888"}
@@ -39,12 +38,16 @@ def _hover(text: str, lines: list[str], max_chars: int) -> str:
 
 
 def diagram_figure(notes: pd.DataFrame, placements: pd.DataFrame, assignments: pd.DataFrame | None = None, *,
-                   title: str = "相談支援事業を中心とする小児在宅支援の概念図", max_hover_chars: int = 120):
+                   title: str = "相談支援事業を中心とする小児在宅支援の概念図", max_hover_chars: int = 120,
+                   width: int = WIDTH):
     """A plotly Figure of the concept diagram.
 
     ``notes`` (NOTES) and ``placements`` (PLACEMENTS) are joined on ``note_id``; with ``assignments``
     (ASSIGNMENTS) the dots are coloured by ``theme_label``, else by region. Deterministic: the same inputs
     give the same figure JSON.
+
+    The figure has a fixed ``width`` and a height that follows from it (the axes keep one scale); marker
+    sizes are computed for that width, so change the width here rather than on the returned figure.
     """
     import plotly.graph_objects as go
 
@@ -56,7 +59,10 @@ def diagram_figure(notes: pd.DataFrame, placements: pd.DataFrame, assignments: p
     x, y, radius = geo.layout(list(df["zones"]))
     df["x"] = np.round(x, 6)
     df["y"] = np.round(y, 6)
-    df["size"] = np.round(np.clip(2 * radius * PX_PER_UNIT, 2.0, 12.0), 3)
+    px_per_unit = (width - 2 * SIDE_MARGIN) / (geo.X_RANGE[1] - geo.X_RANGE[0])
+    plot_height = int(np.ceil((geo.Y_RANGE[1] - geo.Y_RANGE[0]) * px_per_unit))
+    # Diameter below the grid step (radius = 0.38 step): neighbouring dots keep a gap on screen too.
+    df["size"] = np.round(np.clip(2 * radius * px_per_unit, 1.0, 12.0), 3)
 
     fig = go.Figure()
     if assignments is not None:
@@ -106,11 +112,12 @@ def diagram_figure(notes: pd.DataFrame, placements: pd.DataFrame, assignments: p
         annotations.append(dict(x=(b.x0 + b.x1) / 2, y=b.y1 + 0.1, text=f"<b>{ZONE_NAMES[z]}</b> {members[z]}件",
                                 showarrow=False, font=dict(size=13, color=ZONE_COLORS[z])))
 
-    legend_rows = -(-len(traces) // 4)
+    legend_rows = -(-len(traces) // max(1, width // 200))
     bottom = 30 + 22 * legend_rows
     fig.update_layout(
         title=dict(text=html.escape(title), x=0.5, font=dict(size=16)),
-        width=WIDTH, height=PLOT_HEIGHT + 50 + bottom, margin=dict(l=10, r=10, t=50, b=bottom),
+        width=width, height=plot_height + 50 + bottom, autosize=False,
+        margin=dict(l=SIDE_MARGIN, r=SIDE_MARGIN, t=50, b=bottom),
         shapes=shapes, annotations=annotations, plot_bgcolor="white", paper_bgcolor="white",
         hovermode="closest", hoverlabel=dict(align="left"),
         legend=dict(orientation="h", x=0, y=-0.01, yanchor="top", title=dict(

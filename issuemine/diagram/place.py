@@ -2,8 +2,9 @@
 
 1. Evidence. Every lexicon match adds its weight to each zone of its target (a bridge such as 退院調整 → HC
    adds to H and to C, which sets the overlap directly). The region is the set of core zones whose score
-   reaches ``rel_threshold`` × the best core score, provided the best reaches ``min_evidence``; otherwise F or
-   P when their evidence reaches it. Words below ``min_evidence`` alone (医師, 在宅) are too weak to place.
+   reaches ``rel_threshold`` × the best core score or ``decisive`` on its own, provided the best reaches
+   ``min_evidence``; otherwise F or P when their evidence reaches it (or when it dominates the core evidence
+   ``side_dominance`` times). Words below ``min_evidence`` alone (医師, 在宅) are too weak to place.
 2. Neighbours. Notes still unplaced are given the region that spreads to them over a k-nearest-neighbour
    graph (cosine, edges below ``min_similarity`` cut) from the confidently placed notes — label spreading
    (Zhou et al. 2004). The graph is built on the note vectors when given, else on TF-IDF of the text
@@ -42,6 +43,8 @@ class ZonePlacer:
     rel_threshold : a core zone joins the region when its score ≥ this × the best core score …
     decisive : … or when its score reaches this on its own (one decisive word such as 在宅医 or 主治医);
         a bridge entry at least this heavy (退院調整 → HC) therefore always sets its overlap.
+    side_dominance : F or P evidence this many times the best core score wins over it (a note on the
+        family's burden that mentions 入院 in passing is 家族・本人); otherwise core evidence wins.
     min_evidence : the best score must reach this for the lexicon alone to place a note.
     seed_confidence : lexicon placements at least this confident seed the spreading.
     n_neighbors, min_similarity, alpha : the kNN graph and the spreading (alpha = weight of neighbours).
@@ -51,13 +54,14 @@ class ZonePlacer:
     """
 
     def __init__(self, lexicon: ZoneLexicon | str | Path | None = None, *, rel_threshold: float = 0.5,
-                 decisive: float = 0.8,
+                 decisive: float = 0.8, side_dominance: float = 2.0,
                  min_evidence: float = 0.5, seed_confidence: float = 0.5, n_neighbors: int = 7,
                  min_similarity: float = 0.1, alpha: float = 0.6, min_seeds: int = 5,
                  inferred_cap: float = 0.6, max_iter: int = 50, tokenizer=None):
         self.lexicon = lexicon
         self.rel_threshold = rel_threshold
         self.decisive = decisive
+        self.side_dominance = side_dominance
         self.min_evidence = min_evidence
         self.seed_confidence = seed_confidence
         self.n_neighbors = n_neighbors
@@ -85,14 +89,14 @@ class ZonePlacer:
         """(zones, confidence, reason) from evidence, or None when the evidence is too weak to place."""
         floor = self.min_evidence if min_evidence is None else min_evidence
         core_best = max(scores[z] for z in CORE)
-        if core_best >= floor and core_best > 0:
+        side_best = max(scores["F"], scores["P"])
+        if core_best >= floor and core_best > 0 and side_best < self.side_dominance * core_best:
             chosen = [z for z in CORE
                       if scores[z] >= self.rel_threshold * core_best or scores[z] >= self.decisive]
             others = [scores[z] for z in CORE if z not in chosen]
             zones = "".join(chosen)
             conf = self._confidence(core_best, [scores[z] for z in chosen], others)
         else:
-            side_best = max(scores["F"], scores["P"])
             if not (side_best >= floor and side_best > 0):
                 return None
             zones = "F" if scores["F"] >= scores["P"] else "P"
@@ -131,43 +135,72 @@ class ZonePlacer:
         return TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit_transform(docs)
 
     def spread(self, x, seed_labels: np.ndarray, targets: np.ndarray, n_classes: int):
-        """Class shares spread to ``targets`` rows (n_targets × n_classes; zero rows = unreachable)."""
-        from scipy import sparse
-        from sklearn.neighbors import NearestNeighbors
+        """Class shares spread to ``targets`` rows (n_targets × n_classes; zero rows = unreachable).
 
-        norms = np.asarray(np.sqrt(x.multiply(x).sum(axis=1)) if sparse.issparse(x)
-                           else np.linalg.norm(x, axis=1)).ravel()
-        live = np.flatnonzero(norms > 0)
+        ``x`` has L2-normalised rows (or zero rows, which take no part). Only the targets look for
+        neighbours — the seeds are known — so the graph costs n_targets × n, not n².
+        """
+        from scipy import sparse
+
+        n = x.shape[0]
         out = np.zeros((len(targets), n_classes))
-        if len(live) < 2:
+        rows, cols, sims = self._neighbours(x, targets)
+        if len(rows) == 0:
             return out
-        xl = x[live]
-        k = min(self.n_neighbors + 1, len(live))
-        dist, idx = NearestNeighbors(n_neighbors=k, metric="cosine", algorithm="brute").fit(xl).kneighbors(xl)
-        rows = np.repeat(np.arange(len(live)), k)
-        sim = 1.0 - dist.ravel()
-        cols = idx.ravel()
-        keep = (cols != rows) & (sim >= self.min_similarity)
-        w = sparse.csr_matrix((sim[keep], (rows[keep], cols[keep])), shape=(len(live), len(live)))
-        w = w.maximum(w.T)  # symmetric: a neighbour's neighbour relation counts both ways
+        w = sparse.csr_matrix((sims, (rows, cols)), shape=(n, n))
+        w = w.maximum(w.T)  # symmetric: being someone's neighbour links both ways
         deg = np.asarray(w.sum(axis=1)).ravel()
         inv = np.where(deg > 0, 1.0 / np.sqrt(np.where(deg > 0, deg, 1.0)), 0.0)
-        s = sparse.diags(inv) @ w @ sparse.diags(inv)
-        y = np.zeros((len(live), n_classes))
-        pos = np.full(len(norms), -1)
-        pos[live] = np.arange(len(live))
-        labelled = (seed_labels >= 0) & (pos >= 0)
-        y[pos[labelled], seed_labels[labelled]] = 1.0
+        s = (sparse.diags(inv) @ w @ sparse.diags(inv)).tocsr()
+        y = np.zeros((n, n_classes))
+        labelled = np.flatnonzero(seed_labels >= 0)
+        y[labelled, seed_labels[labelled]] = 1.0
         f = y.copy()
         for _ in range(self.max_iter):
             nxt = self.alpha * (s @ f) + (1 - self.alpha) * y
-            if np.abs(nxt - f).max() < 1e-9:
-                f = nxt
-                break
+            done = np.abs(nxt - f).max() < 1e-9
             f = nxt
-        reachable = pos[targets] >= 0
-        out[reachable] = f[pos[targets[reachable]]]
-        return out
+            if done:
+                break
+        return f[targets]
+
+    def _neighbours(self, x, queries: np.ndarray, budget: float = 2e7):
+        """(query row, neighbour row, cosine) of each query's ``n_neighbors`` most similar rows, similarity
+        at least ``min_similarity``, self excluded; computed in chunks of bounded size."""
+        from scipy import sparse
+
+        is_sparse = sparse.issparse(x)
+        if is_sparse:
+            x = x.tocsr()
+        xt = x.T.tocsc() if is_sparse else x.T
+        step = max(1, int(budget // max(1, x.shape[0])))
+        k = self.n_neighbors
+        rows, cols, sims = [], [], []
+        for lo in range(0, len(queries), step):
+            q = queries[lo:lo + step]
+            block = x[q] @ xt
+            if is_sparse:
+                # Sparse product: only notes sharing a term are candidates; no dense n-wide rows.
+                block = block.tocsr()
+                cand_rows = [(block.indices[a:b], block.data[a:b])
+                             for a, b in zip(block.indptr[:-1], block.indptr[1:])]
+            else:
+                block = np.asarray(block)
+                cand_rows = [(np.arange(block.shape[1]), row) for row in block]
+            for qi, (cand, vals) in zip(q, cand_rows):
+                keep = (cand != qi) & (vals >= self.min_similarity) & (vals > 0)
+                cand, vals = cand[keep], vals[keep]
+                if len(cand) > k:
+                    top = np.argpartition(-vals, k - 1)[:k]
+                    cand, vals = cand[top], vals[top]
+                # Sorted by (-similarity, index): ties never depend on the partitioning algorithm.
+                order = np.lexsort((cand, -vals))
+                rows.append(np.full(len(cand), qi))
+                cols.append(cand[order])
+                sims.append(vals[order])
+        if not rows:
+            return np.array([], int), np.array([], int), np.array([])
+        return np.concatenate(rows), np.concatenate(cols), np.concatenate(sims)
 
     # -- all steps -------------------------------------------------------------------------------------
     def fit_transform(self, texts, vectors=None, terms=None) -> pd.DataFrame:

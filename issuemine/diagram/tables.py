@@ -35,7 +35,7 @@ def zone_counts(placements: pd.DataFrame, *, japanese: bool = False) -> pd.DataF
                "exclusive_share": n / total if total else 0.0,
                "membership": pd.NA, "membership_share": float("nan")}
         if code in ZONES:
-            m = int(zones.map(lambda z, c=code: c in z).sum())
+            m = sum(code in z for z in zones)
             row["membership"] = m
             row["membership_share"] = m / total if total else 0.0
         rows.append(row)

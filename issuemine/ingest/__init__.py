@@ -4,7 +4,7 @@ Nothing heavy is imported here: pandas, openpyxl and charset-normalizer load ins
 a CLI command can import this module at the top without slowing ``issuemine --help``.
 """
 
-from issuemine.ingest.csvout import guard_cell, to_csv_bytes, to_csv_text, write_csv
+from issuemine.ingest.csvout import guard_cell, to_csv_bytes, to_csv_text, unguard_cell, write_csv
 from issuemine.ingest.duplicates import bigram_set, flag_duplicates, jaccard
 from issuemine.ingest.notes import DEFAULT_MAX_CHARS, note_id, read_notes
 from issuemine.ingest.report import ReadReport
@@ -14,5 +14,5 @@ from issuemine.ingest.table import TableInfo, read_table
 __all__ = [
     "DEFAULT_MAX_BYTES", "DEFAULT_MAX_CHARS", "ReadReport", "TableInfo", "bigram_set", "flag_duplicates",
     "guard_cell", "jaccard", "note_id", "read_notes", "read_table", "to_csv_bytes", "to_csv_text",
-    "write_csv",
+    "unguard_cell", "write_csv",
 ]

@@ -2,21 +2,34 @@
 
 UTF-8 with a BOM (without it Japanese Excel assumes CP932 and shows mojibake), CRLF line ends, and
 the OWASP guard against CSV injection: a text cell starting with ``= + - @``, a tab or a carriage
-return gets a leading ``'`` so a spreadsheet shows it as text instead of running it.
+return gets a leading ``'`` so a spreadsheet shows it as text instead of running it. read_table takes
+the guard off again (:func:`unguard_cell`), so write_csv → read_notes is an exact round trip.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
-_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+# A value already looking guarded ('=…, ''=…) gets one more quote, so unguard(guard(v)) == v always.
+_GUARDED = re.compile(r"'*[=+\-@\t\r]")
+_UNGUARD = re.compile(r"'+[=+\-@\t\r]")
 
 
 def guard_cell(value: str) -> str:
     """``value`` with a leading ``'`` when a spreadsheet would read it as a formula."""
-    return "'" + value if value.startswith(_DANGEROUS_START) else value
+    return "'" + value if _GUARDED.match(value) else value
+
+
+def unguard_cell(value: str) -> str:
+    """Undo :func:`guard_cell`: a ``'`` followed by a formula character is the guard, not the note.
+
+    Excel never stores its own text prefix ``'`` in a cell's value, so in a CSV file ``'=`` comes
+    from a guard like ours; read_table removes it so write_csv → read_notes gives back the same notes.
+    """
+    return value[1:] if _UNGUARD.match(value) else value
 
 
 def to_csv_text(df) -> str:

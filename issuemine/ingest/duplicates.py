@@ -2,8 +2,8 @@
 
 * exact: the same text once surrounding whitespace is stripped;
 * near: Jaccard similarity ≥ ``threshold`` (0.8) between the sets of character bigrams of the texts
-  after NFKC, case-folding and removing whitespace, punctuation and symbols (a text of one character
-  is its own set). 「訪問看護が足りない。」 and 「訪問看護が足りない!!」 are near duplicates.
+  after NFKC and case-folding, keeping only letters and digits (whitespace, punctuation and symbols
+  go; a text of one character is its own set). 「訪問看護が足りない。」 and 「訪問看護が足りない!!」 are near duplicates.
 
 Each duplicate points at the earliest matching note of its group. Candidates are found with prefix
 filtering (rarest bigrams first), which is exact for Jaccard and avoids comparing every pair: one
@@ -19,8 +19,7 @@ from collections import Counter, defaultdict
 
 def bigram_set(text: str) -> frozenset[str]:
     """The character bigrams of a note, normalised as the module docstring says."""
-    norm = "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold()
-                   if unicodedata.category(ch)[0] not in "ZPSC")
+    norm = "".join(filter(str.isalnum, unicodedata.normalize("NFKC", text).casefold()))
     if len(norm) < 2:
         return frozenset([norm]) if norm else frozenset()
     return frozenset(norm[i:i + 2] for i in range(len(norm) - 1))
@@ -61,12 +60,13 @@ def flag_duplicates(texts: list[str], groups: list[str], ids: list[str],
 def _near_pairs(sets: list[frozenset], t: float) -> dict[int, int]:
     """For each set, the earliest earlier set with Jaccard ≥ t (prefix filtering + size filter)."""
     freq = Counter(tok for s in sets for tok in s)
+    rank = {tok: r for r, tok in enumerate(sorted(freq, key=lambda tok: (freq[tok], tok)))}
     index: dict[str, list[int]] = defaultdict(list)
     found: dict[int, int] = {}
     for i, s in enumerate(sets):
         if not s:
             continue
-        ordered = sorted(s, key=lambda tok: (freq[tok], tok))
+        ordered = sorted(s, key=rank.__getitem__)
         prefix = ordered[: len(s) - math.ceil(t * len(s) - 1e-9) + 1]
         candidates = sorted({j for tok in prefix for j in index[tok]})
         for j in candidates:

@@ -15,6 +15,7 @@ exactly where detectors guess wrong (charset-normalizer calls a two-word CP932 f
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from pathlib import Path
 
@@ -110,6 +111,10 @@ def _choose(data: bytes, decoded: dict[str, str]) -> tuple[str, str]:
     return decoded[tied[0]], tied[0]
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_SCORE_SAMPLE = 1 << 16  # characters: a large file is judged on its first 64k non-ASCII ones
+
+
 def japanese_score(text: str) -> float:
     """Mean plausibility of the non-ASCII characters of a decoding (higher = more like Japanese).
 
@@ -118,10 +123,8 @@ def japanese_score(text: str) -> float:
     """
     total = 0.0
     n = 0
-    for ch in text:
+    for ch in "".join(_NON_ASCII.findall(text))[:_SCORE_SAMPLE]:
         o = ord(ch)
-        if o < 0x80:
-            continue
         n += 1
         if 0x3040 <= o <= 0x30FF or 0x3000 <= o <= 0x303F or 0xFF01 <= o <= 0xFF5E:
             total += 1.0

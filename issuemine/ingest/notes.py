@@ -53,55 +53,44 @@ def read_notes(path: str | Path, *, workshop: str | None = None, mapping: dict |
 
     text_col = roles["text"]
     texts = table[text_col].tolist()
-    meta = {r: [c.strip() for c in table[roles[r]].tolist()] if r in roles else [""] * len(texts)
-            for r in ROLES if r != "text"}
-    keep, blank_text = [], []
-    for i, (text, row) in enumerate(zip(texts, info.source_rows)):
-        if not text.strip():
-            blank_text.append(row)
-            continue
-        if len(text) > max_chars:
-            raise InputError(f"付箋の内容が長すぎます({len(text):,}文字。上限 {max_chars:,}文字)。", file=path,
-                             row=row, column=text_col,
-                             hint='CSVの引用符(")の閉じ忘れで、後ろの行がひとつのセルに入っていないか確認してください')
-        keep.append(i)
-
+    keep, blank_text = _note_rows(texts, info.source_rows, max_chars, path, text_col)
     skipped = sorted(info.empty_rows + blank_text)
     if not keep:
         raise InputError("付箋が1件もありません(付箋の内容の列がすべて空です)。", file=path, column=text_col,
                          hint=f"空の行 {len(skipped)} 行" if skipped else None)
 
-    rows = {"text": [texts[i] for i in keep], **{r: [v[i] for i in keep] for r, v in meta.items()}}
+    # Labels are stripped of surrounding whitespace; the note text never is.
+    cols = {r: _stripped(table[roles[r]].tolist(), keep) if r in roles else [""] * len(keep)
+            for r in ROLES if r != "text"}
+    cols["text"] = [texts[i] for i in keep]
     seen: Counter = Counter()
     ids = []
-    for text, group, prof in zip(rows["text"], rows["group"], rows["profession"]):
-        seen[(text, group, prof)] += 1
-        ids.append(note_id(text, group, prof, seen[(text, group, prof)]))
-    dup_of, near_of = flag_duplicates(rows["text"], rows["group"], ids, near_threshold)
+    for triple in zip(cols["text"], cols["group"], cols["profession"]):
+        seen[triple] += 1
+        ids.append(note_id(*triple, seen[triple]))
+    dup_of, near_of = flag_duplicates(cols["text"], cols["group"], ids, near_threshold)
 
     import pandas as pd
 
-    frame = pd.DataFrame({
+    frame = NOTES.conform(pd.DataFrame({
         "note_id": ids,
-        "workshop": [workshop if workshop is not None else path.stem] * len(ids),
-        "text": rows["text"],
-        "group": rows["group"],
-        "profession": rows["profession"],
-        "round": rows["round"],
-        "participant": rows["participant"],
-        "source_file": [path.name] * len(ids),
+        "workshop": workshop if workshop is not None else path.stem,
+        "text": cols["text"],
+        "group": cols["group"],
+        "profession": cols["profession"],
+        "round": cols["round"],
+        "participant": cols["participant"],
+        "source_file": path.name,
         "source_row": [info.source_rows[i] for i in keep],
         "duplicate_of": dup_of,
         "near_duplicate_of": near_of,
-    })
-    frame = NOTES.conform(frame)
-
+    }))
     warnings = list(info.warnings) + warnings
     if info.empty_rows:
         warnings.append(f"空の行を {len(info.empty_rows)} 行読み飛ばしました({_rows(info.empty_rows)})。")
     if blank_text:
         warnings.append(f"「{text_col}」が空の行を {len(blank_text)} 行読み飛ばしました({_rows(blank_text)})。")
-    report = ReadReport(
+    frame.attrs["report"] = ReadReport(
         file=str(path), encoding=info.encoding, format=info.format, sheet=info.sheet,
         delimiter=info.delimiter, header_row=info.header_row, columns_found=list(info.columns),
         mapping=dict(roles), n_rows=len(info.source_rows) + len(info.empty_rows), n_notes=len(ids),
@@ -109,8 +98,27 @@ def read_notes(path: str | Path, *, workshop: str | None = None, mapping: dict |
         duplicates=sum(bool(d) for d in dup_of), near_duplicates=sum(bool(d) for d in near_of),
         warnings=warnings,
     )
-    frame.attrs["report"] = report
     return frame
+
+
+def _note_rows(texts: list[str], rows: list[int], max_chars: int, path: Path,
+               column: str) -> tuple[list[int], list[int]]:
+    """``(indexes of rows holding a note, file rows whose text is blank)``; a too-long text is an error."""
+    keep, blank = [], []
+    for i, (text, row) in enumerate(zip(texts, rows)):
+        if not text.strip():
+            blank.append(row)
+        elif len(text) > max_chars:
+            raise InputError(f"付箋の内容が長すぎます({len(text):,}文字。上限 {max_chars:,}文字)。", file=path,
+                             row=row, column=column,
+                             hint='CSVの引用符(")の閉じ忘れで、後ろの行がひとつのセルに入っていないか確認してください')
+        else:
+            keep.append(i)
+    return keep, blank
+
+
+def _stripped(values: list[str], keep: list[int]) -> list[str]:
+    return [values[i].strip() for i in keep]
 
 
 def _short(name: str, limit: int = 20) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from issuemine.errors import InputError
+from issuemine.ingest.csvout import unguard_cell
 from issuemine.ingest.encoding import decode
 from issuemine.ingest.source import DEFAULT_MAX_BYTES, load_bytes, sniff_kind
 from issuemine.ingest.xlsx import read_xlsx_grid
@@ -17,6 +18,7 @@ from issuemine.ingest.xlsx import read_xlsx_grid
 # A decoded "text" file with this share of control characters is binary that happened to decode.
 _MAX_CONTROL_SHARE = 0.01
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_MANY_LINES = 5  # physical lines in one record before it is worth a warning
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
@@ -63,30 +65,38 @@ def read_table(path: str | Path, *, header: bool = True, encoding: str | None = 
     ``header_names`` (read_notes passes the names of the text column) — or it is tab-separated
     throughout, as Excel's "Unicode text" export is, in which case it is read as TSV.
     """
-    import pandas as pd
-
     path = Path(path)
+    grid, info, header = _load_grid(path, header=header, encoding=encoding, max_bytes=max_bytes, sheet=sheet,
+                                    header_names=header_names or set())
+    return _to_frame(grid, info, header, path), info
+
+
+def _load_grid(path: Path, *, header: bool, encoding, max_bytes: int, sheet, header_names: set[str]):
+    """``(rows of (file row, cells), TableInfo without columns yet, whether row 1 is a header)``."""
     data = load_bytes(path, max_bytes)
-    kind = sniff_kind(data, path)
-    if kind == "xlsx":
-        grid, sheet_used, sheets = read_xlsx_grid(data, path, sheet, max_bytes)
+    if sniff_kind(data, path) == "xlsx":
+        grid, sheet_used, sheets, warnings = read_xlsx_grid(data, path, sheet, max_bytes)
         info = TableInfo(file=str(path), format="xlsx", encoding=None, delimiter=None,
-                         sheet=sheet_used, sheets=sheets)
+                         sheet=sheet_used, sheets=sheets, warnings=warnings)
         if len(sheets) > 1:
             others = "、".join(f"「{n}」" for n in sheets if n != sheet_used)
             info.warnings.append(f"シート「{sheet_used}」を読みました。ほかのシート {others} は読んでいません。")
-    else:
-        text, enc = decode(data, path, encoding)
-        _check_text(text, path)
-        fmt, delimiter = _text_format(path, text)
-        if fmt == "txt":
-            grid = [(i, [line]) for i, line in enumerate(_lines(text), start=1)]
-        else:
-            grid = _parse_delimited(text, delimiter, path)
-        info = TableInfo(file=str(path), format=fmt, encoding=enc, delimiter=delimiter)
-        if fmt == "txt":
-            first = next((cells[0] for _, cells in grid if cells[0].strip()), None)
-            header = header and first is not None and normalize_name(first) in (header_names or set())
+        return grid, info, header
+    text, enc = decode(data, path, encoding)
+    _check_text(text, path)
+    lines = _lines(text)
+    fmt, delimiter = _text_format(path, lines)
+    info = TableInfo(file=str(path), format=fmt, encoding=enc, delimiter=delimiter)
+    if fmt != "txt":
+        return _parse_delimited(text, delimiter, path, info.warnings), info, header
+    first = next((line for line in lines if line.strip()), None)
+    header = header and first is not None and normalize_name(first) in header_names
+    return [(i, [line]) for i, line in enumerate(lines, start=1)], info, header
+
+
+def _to_frame(grid: list[tuple[int, list[str]]], info: TableInfo, header: bool, path: Path):
+    """The DataFrame of a grid; fills in info's header row, columns and row numbers."""
+    import pandas as pd
 
     filled = [i for i, (_, cells) in enumerate(grid) if any(c.strip() for c in cells)]
     if not filled:
@@ -95,9 +105,8 @@ def read_table(path: str | Path, *, header: bool = True, encoding: str | None = 
     rows = grid[: filled[-1] + 1]
     width = max(len(cells) for _, cells in rows)
     if header:
-        start = next(i for i, (_, cells) in enumerate(rows) if any(c.strip() for c in cells))
-        info.header_row, head = rows[start]
-        rows = rows[start + 1:]
+        info.header_row, head = rows[filled[0]]
+        rows = rows[filled[0] + 1:]
         names, generated = _column_names(head, width)
     else:
         names, generated = [column_letter(i) for i in range(width)], [True] * width
@@ -114,12 +123,12 @@ def read_table(path: str | Path, *, header: bool = True, encoding: str | None = 
     keep = [i for i in range(width) if not generated[i] or any(r[i].strip() for r in records)]
     if len(keep) < width:
         records = [[r[i] for i in keep] for r in records]
-    names = [names[i] for i in keep]
-    info.columns, info.source_rows, info.empty_rows = names, source_rows, empty_rows
+    info.columns = [names[i] for i in keep]
     info.column_letters = [column_letter(i) for i in keep]
-    frame = pd.DataFrame(records, columns=names, dtype=object) if records else \
-        pd.DataFrame({n: pd.Series(dtype=object) for n in names})
-    return frame, info
+    info.source_rows, info.empty_rows = source_rows, empty_rows
+    if not records:
+        return pd.DataFrame({n: pd.Series(dtype=object) for n in info.columns})
+    return pd.DataFrame(records, columns=info.columns, dtype=object)
 
 
 def _check_text(text: str, path: Path) -> None:
@@ -129,12 +138,12 @@ def _check_text(text: str, path: Path) -> None:
                          hint="付箋の表を.xlsx、.csv、.tsv、.txtのいずれかで保存してください")
 
 
-def _text_format(path: Path, text: str) -> tuple[str, str | None]:
+def _text_format(path: Path, lines: list[str]) -> tuple[str, str | None]:
     """Format and delimiter from the extension, corrected by the header line when they disagree."""
     suffix = path.suffix.lower()
-    first = next((line for line in _lines(text) if line.strip()), "")
+    first = next((line for line in lines if line.strip()), "")
     if suffix == ".txt":
-        lines = [line for line in _lines(text) if line.strip()]
+        lines = [line for line in lines if line.strip()]
         tabs = first.count("\t")
         if tabs and sum(line.count("\t") == tabs for line in lines) >= 0.8 * len(lines):
             return "tsv", "\t"
@@ -155,13 +164,22 @@ def _lines(text: str) -> list[str]:
     return lines
 
 
-def _parse_delimited(text: str, delimiter: str, path: Path) -> list[tuple[int, list[str]]]:
-    """Records numbered as a spreadsheet numbers rows (a quoted cell may span several lines)."""
+def _parse_delimited(text: str, delimiter: str, path: Path, warnings: list[str]) -> list[tuple[int, list[str]]]:
+    """Records numbered as a spreadsheet numbers rows (a quoted cell may span several lines).
+
+    The one change to cells: the formula guard of write_csv (``'=…``) is taken off again. A record
+    spanning many lines is reported: it is usually a quote left open, not a long note.
+    """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     rows = []
+    line = 0
     try:
         for number, cells in enumerate(reader, start=1):
-            rows.append((number, cells))
+            rows.append((number, [unguard_cell(c) for c in cells]))
+            if reader.line_num - line > _MANY_LINES:
+                warnings.append(f"{number}行目のセルが {reader.line_num - line} 行にわたっています。"
+                                '引用符(")の閉じ忘れがないか確認してください。')
+            line = reader.line_num
     except csv.Error:
         raise InputError("CSVとして読めない行があります。", file=path, row=len(rows) + 1,
                          hint='引用符(")の閉じ忘れがないか確認してください') from None

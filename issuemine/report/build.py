@@ -148,20 +148,13 @@ class ReportBuilder:
             data.missing["themes"] = MISSING_JA["themes"]
             return
         (ThemeModel,) = found
-        kwargs = {"seed": self.seed}
-        if self.n_themes != "auto":
-            kwargs["n_themes"] = self.n_themes
-        result = ThemeModel(**kwargs).fit(data.notes)
+        result = ThemeModel(n_themes=self.n_themes, seed=self.seed).fit(data.notes)
         edits_api = _optional("issuemine.edits", "load_edits", "apply_theme_edits")
         if data.workshop.edits is not None and edits_api is not None:
             load_edits, apply_theme_edits = edits_api
-            applied = apply_theme_edits(result, load_edits(data.workshop.edits))
-            # apply_theme_edits may return the result alone or (result, messages about edits not applied)
-            if isinstance(applied, tuple):
-                result, messages = applied[0], list(applied[1])
-            else:
-                result, messages = applied, list(getattr(applied, "edit_messages", []) or [])
-            data.edit_messages = [str(m) for m in messages]
+            # the facilitator's renames, merges, splits and moves; edits that no longer apply are reported
+            result, messages = apply_theme_edits(result, load_edits(data.workshop.edits))
+            data.edit_messages += [str(m) for m in messages]
         data.theme_result = result
         data.themes = result.themes
         data.assignments = result.assignments
@@ -212,7 +205,7 @@ class ReportBuilder:
     def _figures(self, data: WorkshopData) -> None:
         from issuemine.report.figures import workshop_figures
 
-        data.figures, data.profession_theme = workshop_figures(data)
+        data.figures, data.profession_theme = workshop_figures(data, seed=self.seed)
 
     # --- the whole report -----------------------------------------------------------------------------
     def build_workshop(self, workshop) -> WorkshopData:
@@ -244,15 +237,3 @@ class ReportBuilder:
                           versions=package_versions(),
                           parameters={"seed": self.seed, "n_themes": self.n_themes, "mask_pii": self.mask_pii})
 
-
-def _call_flexibly(func, *args, **kwargs):
-    """Call ``func`` with only the keyword arguments its signature accepts (pieces evolve independently)."""
-    import inspect
-
-    try:
-        params = inspect.signature(func).parameters
-    except (TypeError, ValueError):
-        return func(*args)
-    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
-        return func(*args, **{k: v for k, v in kwargs.items() if v is not None})
-    return func(*args, **{k: v for k, v in kwargs.items() if k in params and v is not None})

@@ -38,7 +38,7 @@ def _escape_value(v):
 def make_safe(fig, name: str):
     """Escape note-derived strings in ``fig`` and give it the report's fixed size. Returns ``fig``."""
     for trace in fig.data:
-        for key in ("text", "hovertext", "customdata", "name", "ids"):
+        for key in ("text", "hovertext", "customdata", "name", "ids", "x", "y", "labels"):
             if key in trace and trace[key] is not None:
                 try:
                     trace[key] = _escape_value(trace[key])
@@ -62,13 +62,7 @@ def theme_sizes_figure(themes):
     return fig
 
 
-def _try(func, *args, **kwargs):
-    from issuemine.report.build import _call_flexibly
-
-    return _call_flexibly(func, *args, **kwargs)
-
-
-def workshop_figures(data):
+def workshop_figures(data, seed: int = 0):
     """``({name: figure}, profession × theme table or None)`` for one workshop's ``WorkshopData``."""
     from issuemine.report.build import _optional
 
@@ -80,9 +74,10 @@ def workshop_figures(data):
                           "profession_theme_table")
         if found is not None:
             theme_map_figure, cooccurrence_figure, profession_theme_table = found
-            figs["theme_map"] = _try(theme_map_figure, data.theme_result, notes=data.notes)
-            figs["cooccurrence"] = _try(cooccurrence_figure, data.theme_result, notes=data.notes)
-            prof_table = _try(profession_theme_table, data.notes, data.assignments)
+            r = data.theme_result
+            figs["theme_map"] = theme_map_figure(data.notes, r, seed=seed)
+            figs["cooccurrence"] = cooccurrence_figure(data.notes, terms=getattr(r, "terms", None), seed=seed)
+            prof_table = profession_theme_table(data.notes, r, seed=seed)
     if data.placements is not None:
         found = _optional("issuemine.diagram.figure", "diagram_figure")
         if found is not None:

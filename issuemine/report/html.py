@@ -115,9 +115,7 @@ def _method(data, report) -> list[dict]:
     if data.theme_result is not None:
         info = getattr(data.theme_result, "info", None) or {}
         out += blocks({k: v for k, v in info.items()}, title="テーマ分析(テーマ数とその理由、パラメータ)")
-        stab = getattr(data.theme_result, "stability", None)
-        if stab is not None:
-            out += blocks(stab, title="安定性(再標本化による再実行)")
+        out += stability_blocks(data.theme_result)
     if data.edit_messages:
         out.append({"kind": "h", "text": "適用できなかった修正"})
         out += [{"kind": "p", "text": m} for m in data.edit_messages]
@@ -147,6 +145,41 @@ def survey_table(items):
         if c in items.columns and not items[c].isna().all():
             out[c] = items[c]
     return table_block(out)
+
+
+def profession_blocks(table) -> list[dict]:
+    """Profession × theme counts and the test of independence (Fisher or χ² with adjusted residuals)."""
+    import pandas as pd
+
+    counts, test = table if isinstance(table, tuple) else (table, {})
+    out = blocks(counts, title="職種 × テーマ(付箋数)")
+    if test:
+        items = [("検定", test.get("method", "")), ("統計量", _cell(test.get("statistic"))),
+                 ("自由度", _cell(test.get("dof"))), ("p 値", _cell(test.get("p")))]
+        out.append({"kind": "dl", "items": [(k, v) for k, v in items if v not in ("", None)]})
+        if test.get("warning"):
+            out.append({"kind": "p", "text": "注意: " + str(test["warning"])})
+        res = test.get("adjusted_residuals")
+        if isinstance(res, pd.DataFrame):
+            out += blocks(res.round(2), title="調整済み残差(|値| > 1.96 で偏りあり)")
+    return out
+
+
+def stability_blocks(result) -> list[dict]:
+    """Each theme's stability over resampled re-runs and the notes that change theme most."""
+    out = []
+    stab = getattr(result, "stability", None)
+    if stab is not None:
+        out += blocks(stab, title="テーマの安定性(再標本化による再実行での一致度、0–1)")
+    unstable = getattr(result, "unstable_notes", None)
+    if unstable is not None and len(unstable):
+        texts = dict(zip(result.note_ids, result.texts))
+        top = unstable.head(10).copy()
+        top.insert(1, "text", [texts.get(n, "") for n in top["note_id"]])
+        out += blocks(top.rename(columns={"note_id": "付箋ID", "text": "内容", "theme_id": "テーマID",
+                                          "change_rate": "テーマが変わった割合", "resamples": "再実行数"}),
+                      title="テーマが最も変わりやすい付箋(見直し候補、上位10件)")
+    return out
 
 
 def _zone_blocks(data) -> list[dict]:
@@ -210,7 +243,7 @@ def workshop_sections(data, report, index: int) -> list[dict]:
     if data.zone_theme is not None:
         cross += blocks(data.zone_theme, title="領域 × テーマ")
     if data.profession_theme is not None:
-        cross += blocks(data.profession_theme, title="職種 × テーマ")
+        cross += profession_blocks(data.profession_theme)
     add("tables", cross, missing=None if cross else
         (data.missing.get("themes") or data.missing.get("diagram") or "クロス表を作る部品がまだ利用できません。"))
     if data.workshop.questionnaires:

@@ -14,7 +14,7 @@ import numpy as np
 
 from issuemine.errors import ConfigError
 from issuemine.survey import stats
-from issuemine.survey.read import PHASE_JA
+from issuemine.survey.read import PHASE_JA, carried
 from issuemine.survey.scales import Scales, load_scales
 
 COLUMNS = [
@@ -40,6 +40,8 @@ METHODS = {
     "holm": "項目間の多重比較は Holm 法で補正しました(p_holm: 順位検定、p_holm_positive: McNemar/Fisher)。",
     "quartiles": "四分位は線形補間(R の既定 type 7)。記述統計は各時期の全回答で計算しました。",
     "r": "r = Z/√N(N = 差が0でない対の数)。目安 0.1 小、0.3 中、0.5 大。",
+    "exact_ties": "exact-conditional: 同順位・差0があっても、観測された中間順位のまま全通りを数えた正確な条件付き検定"
+                  "(--exact-ties のとき、N<50)。",
 }
 
 
@@ -69,7 +71,7 @@ def _direction(effect: float) -> str:
 
 
 def _compare_one(item: str, sub, scale, min_pair_share: float, ceiling_share: float,
-                 ceiling_positive: float) -> dict:
+                 ceiling_positive: float, exact_ties: bool) -> dict:
     pre = sub[sub["phase"] == "pre"]
     post = sub[sub["phase"] == "post"]
     pre_ids = {r: v for r, v in zip(pre["respondent"], pre["value"]) if r}
@@ -95,7 +97,7 @@ def _compare_one(item: str, sub, scale, min_pair_share: float, ceiling_share: fl
     if paired:
         b = np.array([pre_ids[r] for r in matched], dtype=float)
         a = np.array([post_ids[r] for r in matched], dtype=float)
-        w = stats.wilcoxon_signed_rank(b, a)
+        w = stats.wilcoxon_signed_rank(b, a, exact_ties=exact_ties)
         mp, mb, mc = stats.mcnemar_exact(np.isin(b, list(scale.positive)), np.isin(a, list(scale.positive)))
         row.update(wilcoxon_v=w.t_plus, wilcoxon_n=w.n, n_zero_diff=w.n_zero, wilcoxon_p=w.p,
                    wilcoxon_method=w.method, z=w.z, r=w.r, r_n=w.n if w.n else np.nan,
@@ -107,15 +109,18 @@ def _compare_one(item: str, sub, scale, min_pair_share: float, ceiling_share: fl
             warnings.append(f"差が0でない対が{w.n}組しかなく(6組未満)、正確検定なら両側5%で有意になり得ません"
                             "(正規近似の p 値は参考値)")
     else:
-        m = stats.mann_whitney(v_pre, v_post)
+        m = stats.mann_whitney(v_pre, v_post, exact_ties=exact_ties)
         fp = stats.fisher_positive(np.isin(v_pre, list(scale.positive)), np.isin(v_post, list(scale.positive)))
         row.update(mannwhitney_u=m.u, mannwhitney_p=m.p, mannwhitney_method=m.method, z=m.z,
                    rank_biserial=m.rank_biserial, fisher_p=fp, p=m.p)
         effect = m.rank_biserial
         if n_pairs > 0:
             warnings.append(f"回答者IDで対応づけできたのが{n_pairs}人だけのため、対応のない検定を用いました")
-        if not np.isnan(m.p) and np.unique(np.concatenate([v_pre, v_post])).size == 1:
-            warnings.append("すべての回答が同じ値です")
+        if n_pre and n_post and np.unique(np.concatenate([v_pre, v_post])).size == 1:
+            warnings.append("すべての回答が同じ値のため、順位検定はできません")
+        for ph, n in (("pre", n_pre), ("post", n_post)):
+            if n == 0:
+                warnings.append(f"{PHASE_JA[ph]}の回答がありません")
     if n_pre and (d_pre["top"] >= 100.0 * ceiling_share or d_pre["pct"] >= 100.0 * ceiling_positive):
         warnings.append(f"研修前から最上位の回答が{d_pre['top']:.0f}%、肯定的な回答が{d_pre['pct']:.0f}%あり、"
                         "改善の余地が小さい(天井効果)")
@@ -154,21 +159,24 @@ def _pairing_summary(answers) -> dict:
 
 def compare_items(answers, *, alpha: float = 0.05, freetext=None, info: dict | None = None,
                   scales: Scales | str | None = None, min_pair_share: float = 0.5,
-                  ceiling_share: float = 0.5, ceiling_positive: float = 0.9) -> SurveyResult:
+                  ceiling_share: float = 0.5, ceiling_positive: float = 0.9,
+                  exact_ties: bool = False) -> SurveyResult:
     """Compare each item before and after; see the module notes and docs/survey.md.
 
     Ceiling warning: before the course, at least ``ceiling_share`` of answers in the top category or at
     least ``ceiling_positive`` of answers positive (the binary tests then cannot show a gain).
+    ``exact_ties``: exact conditional p values for tied answers too (see issuemine.survey.stats).
     """
     import pandas as pd
 
     from issuemine.schema import ANSWERS
 
-    carried = answers.attrs.get("survey", {})  # read before conform: copies need not keep attrs
+    ride = carried(answers)
     answers = ANSWERS.conform(answers)
-    info = dict(carried.get("info", {}) if info is None else info)
+    answers.attrs = {"survey": ride}
+    info = dict(ride.info if info is None else info)
     if freetext is None:
-        freetext = pd.DataFrame(carried.get("freetext", []),
+        freetext = pd.DataFrame(list(ride.freetext),
                                 columns=["respondent", "phase", "column", "text", "source_file", "source_row"])
     scales = scales if isinstance(scales, Scales) else load_scales(scales)
     rows = []
@@ -177,7 +185,8 @@ def compare_items(answers, *, alpha: float = 0.05, freetext=None, info: dict | N
         sid = sub["scale"].iloc[0]
         if sid not in scales:
             raise ConfigError(f"項目「{item}」の尺度「{sid}」が尺度ファイルにありません。", file=scales.source)
-        rows.append(_compare_one(item, sub, scales[sid], min_pair_share, ceiling_share, ceiling_positive))
+        rows.append(_compare_one(item, sub, scales[sid], min_pair_share, ceiling_share, ceiling_positive,
+                                 exact_ties))
     items = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in ("p_holm", "p_holm_positive",
                                                                         "significant")])
     if len(items):
@@ -196,7 +205,7 @@ def compare_items(answers, *, alpha: float = 0.05, freetext=None, info: dict | N
     pairing = _pairing_summary(answers)
     info.update(pairing=pairing, pairing_ja=pairing["text"], zero_differences=ZERO_HANDLING, methods=METHODS,
                 alpha=alpha, min_pair_share=min_pair_share, ceiling_share=ceiling_share,
-                ceiling_positive=ceiling_positive,
+                ceiling_positive=ceiling_positive, exact_ties=exact_ties,
                 scales={sid: {"labels": {str(v): scales[sid].labels[v] for v in scales[sid].values},
                               "positive": sorted(scales[sid].positive)}
                         for sid in sorted(set(answers["scale"]))},

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 
-from issuemine.survey.read import PHASE_JA
+from issuemine.survey.read import PHASE_JA, carried
 from issuemine.survey.scales import Scales, load_scales
 
 FONT = "Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Meiryo, sans-serif"
@@ -19,7 +19,7 @@ PRE_COLOR, POST_COLOR = "#9e9e9e", "#1f77b4"
 
 
 def _items(answers) -> list[str]:
-    listed = list(answers.attrs.get("survey", {}).get("info", {}).get("items", {}))
+    listed = list(carried(answers).info.get("items", {}))
     present = list(dict.fromkeys(answers["item"]))
     return [i for i in listed if i in set(present)] + [i for i in present if i not in set(listed)]
 
@@ -32,8 +32,10 @@ def _colors(n: int) -> list[str]:
 
 
 def _layout(fig, title: str, height: int) -> None:
-    fig.update_layout(title=title, height=height, font=dict(family=FONT, size=13), template="plotly_white",
-                      margin=dict(l=10, r=10, t=70, b=40))
+    fig.update_layout(title=dict(text=title, x=0, xanchor="left", y=1, yanchor="top", pad=dict(t=12, l=10)),
+                      height=height, font=dict(family=FONT, size=13), template="plotly_white",
+                      margin=dict(l=10, r=10, t=100, b=40),
+                      legend=dict(orientation="h", x=0, xanchor="left", y=1.0, yanchor="bottom"))
 
 
 def diverging_bars_figure(answers, *, scales: Scales | None = None):
@@ -59,24 +61,25 @@ def diverging_bars_figure(answers, *, scales: Scales | None = None):
         # relative stacking grows outward from zero in trace order: nearest-to-centre categories first
         parts = ([(mid, -0.5)] if mid is not None else []) + [(v, -1.0) for v in reversed(low)]
         parts += ([(mid, 0.5)] if mid is not None else []) + [(v, 1.0) for v in high]
+        sub = answers[answers["scale"] == sid]
+        counts_by = sub.groupby(["item", "phase", "value"]).size()
+        totals = sub.groupby(["item", "phase"]).size()
         for v, sign in parts:
             xs, counts = [], []
             for item in items:
-                sub = answers[(answers["item"] == item) & (answers["scale"] == sid)]
                 for ph in ("pre", "post"):
-                    vals = sub.loc[sub["phase"] == ph, "value"]
-                    n = len(vals)
-                    c = int((vals == v).sum())
+                    n = int(totals.get((item, ph), 0))
+                    c = int(counts_by.get((item, ph, v), 0))
                     counts.append(c)
                     xs.append(sign * 100.0 * c / n if n else 0.0)
             label = scale.labels[v]
             fig.add_trace(go.Bar(
                 y=[ys[0], ys[1]], x=xs, orientation="h", name=label, legendgroup=f"{sid}:{v}",
-                showlegend=sign > 0 or v != mid, legendrank=1000 - v, marker_color=colors[v],
+                showlegend=sign > 0 or v != mid, legendrank=v, marker_color=colors[v],
                 customdata=counts,
                 hovertemplate=f"{html.escape(label)}: %{{customdata}}人<extra></extra>"))
-    fig.update_layout(barmode="relative", legend=dict(orientation="h", y=1.08, traceorder="normal"))
-    fig.update_xaxes(range=[-100, 100], tickvals=[-100, -50, 0, 50, 100],
+    fig.update_layout(barmode="relative")
+    fig.update_xaxes(range=[-105, 105], tickvals=[-100, -50, 0, 50, 100],
                      ticktext=["100%", "50%", "0", "50%", "100%"], title="回答の割合(左: 否定的、右: 肯定的)",
                      zeroline=True, zerolinecolor="#333333")
     fig.update_yaxes(autorange="reversed")
@@ -92,7 +95,8 @@ def slope_figure(answers, *, scales: Scales | None = None, columns: int = 4):
     scales = scales or load_scales()
     items = _items(answers)
     rows = max(1, -(-len(items) // columns))
-    fig = make_subplots(rows=rows, cols=columns, subplot_titles=[html.escape(i) for i in items], horizontal_spacing=0.06,
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=[html.escape(i) for i in items],
+                        horizontal_spacing=0.06,
                         vertical_spacing=0.5 / rows)
     any_pair = False
     for i, item in enumerate(items):
@@ -132,10 +136,11 @@ def positive_share_figure(result):
     for ph, color in (("pre", PRE_COLOR), ("post", POST_COLOR)):
         pct = items[f"pct_positive_{ph}"].astype(float)
         fig.add_trace(go.Bar(
-            y=[html.escape(i) for i in items["item"]], x=list(pct), name=PHASE_JA[ph], orientation="h", marker_color=color,
+            y=[html.escape(i) for i in items["item"]], x=list(pct), name=PHASE_JA[ph], orientation="h",
+            marker_color=color,
             text=[f"{p:.0f}%" if p == p else "" for p in pct], textposition="outside",
             hovertemplate=f"{PHASE_JA[ph]}: %{{x:.1f}}%<extra></extra>"))
-    fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.08, traceorder="normal"))
+    fig.update_layout(barmode="group")
     fig.update_xaxes(range=[0, 110], title="肯定的な回答(上位2カテゴリー)の割合(%)", tickvals=[0, 25, 50, 75, 100])
     fig.update_yaxes(autorange="reversed")
     _layout(fig, "肯定的な回答の割合(研修前・研修後)", 140 + 56 * len(items))

@@ -13,34 +13,10 @@ THEME_COLUMNS = ["theme", "n_pre", "n_post", "pct_pre", "pct_post"]
 
 
 def default_tokenizer():
-    """The project's Japanese tokenizer (normalisation, compounds, negation kept)."""
-    try:
-        from issuemine.text import JapaneseTokenizer
-    except ImportError:  # the text room is being written; a plain fugashi reading meanwhile
-        return _FugashiTerms()
+    """The project's Japanese tokenizer (normalisation, compounds kept whole, negation kept)."""
+    from issuemine.text import JapaneseTokenizer
+
     return JapaneseTokenizer()
-
-
-class _FugashiTerms:
-    """Lemmas of content words via fugashi + unidic-lite (used until issuemine.text lands)."""
-
-    _KEEP = ("名詞", "動詞", "形容詞", "形状詞")
-    _LIGHT = {"する", "いる", "なる", "できる", "ある", "思う", "こと", "もの", "ため"}
-
-    def __init__(self) -> None:
-        import fugashi
-
-        self._tagger = fugashi.Tagger()
-
-    def terms(self, text: str) -> list[str]:
-        out = []
-        for w in self._tagger(text):
-            f = w.feature
-            lemma = getattr(f, "lemma", None) or w.surface
-            lemma = lemma.split("-")[0]
-            if f.pos1 in self._KEEP and f.pos2 not in ("数詞", "非自立可能") and lemma not in self._LIGHT:
-                out.append(lemma)
-        return out
 
 
 def _frame(rows, columns):

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from issuemine.errors import ConfigError, InputError
-from issuemine.survey.scales import Scale, Scales, load_scales, normalize_label, parse_number
+from issuemine.survey.scales import Scale, Scales, load_scales, parse_number
 from issuemine.survey.table import read_table
 
 PHASE_JA = {"pre": "研修前", "post": "研修後"}
@@ -38,6 +39,7 @@ _WIDE_PREFIX = re.compile(rf"^\(?(?P<ph>{_WIDE_WORDS})\)?[\s_\-・:)]+(?P<stem>.
 _LONG_LABEL = 20  # longer answers are not quoted in errors: they may be free text about families
 
 
+@lru_cache(maxsize=4096)  # answers repeat a handful of labels thousands of times
 def _key(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).lower()
 
@@ -64,6 +66,30 @@ class _Cell:
     file: Path
     row: int
     column: str
+
+
+@dataclass(frozen=True)
+class Carried:
+    """Free text and reading notes riding on ``answers.attrs["survey"]``.
+
+    pandas deep-copies ``attrs`` on nearly every operation; this holder is immutable and hands itself
+    back instead of being copied, so a large questionnaire's free text does not slow every filter.
+    """
+
+    info: dict
+    freetext: tuple
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __copy__(self):
+        return self
+
+
+def carried(answers) -> Carried:
+    """What read_answers attached to ``answers`` (empty when built another way)."""
+    c = answers.attrs.get("survey")
+    return c if isinstance(c, Carried) else Carried({}, ())
 
 
 @dataclass
@@ -96,8 +122,6 @@ def _classify(df) -> _Columns:
             cols.freetext.append(c)
         elif k in _ATTR_HEADERS or k.startswith("unnamed:") or not k:
             cols.ignored.append(c)
-        elif (df[c].map(_is_missing)).all():
-            cols.ignored.append(c)  # a column nobody answered carries no item
         else:
             cols.items.append(c)
     return cols
@@ -126,12 +150,13 @@ def _check_duplicates(keys: list[tuple[str, str, int]], file: Path, column: str 
 def _long_cells(df, rows, file: Path, cols: _Columns, phase_fixed: str | None) -> list[_Cell]:
     cells: list[_Cell] = []
     keys = []
+    col = {c: [str(v) for v in df[c]] for c in df.columns}  # per-cell df.at is 100x slower
     for i, row in enumerate(rows):
-        resp = _respondent(df.at[i, cols.respondent]) if cols.respondent else ""
+        resp = _respondent(col[cols.respondent][i]) if cols.respondent else ""
         if phase_fixed is not None:
             phase = phase_fixed
         else:
-            raw = df.at[i, cols.phase]
+            raw = col[cols.phase][i]
             phase = _phase_of(raw)
             if phase is None:
                 known = "、".join(_PHASE_VALUES["pre"][:4] + _PHASE_VALUES["post"][:4])
@@ -139,7 +164,7 @@ def _long_cells(df, rows, file: Path, cols: _Columns, phase_fixed: str | None) -
                                  column=cols.phase)
         keys.append((resp, phase, row))
         for item in cols.items + cols.freetext:
-            cells.append(_Cell(resp, phase, item, str(df.at[i, item]).strip(), file, row, item))
+            cells.append(_Cell(resp, phase, item, col[item][i].strip(), file, row, item))
     _check_duplicates(keys, file, cols.respondent)
     return cells
 
@@ -171,17 +196,18 @@ def _wide_cells(df, rows, file: Path, cols: _Columns, pairs) -> tuple[list[_Cell
                          hint="横持ち形式では見出しを「項目_前」「項目_後」の形にしてください")
     cells: list[_Cell] = []
     keys = []
+    col = {c: [str(v) for v in df[c]] for c in df.columns}
     for i, row in enumerate(rows):
-        resp = _respondent(df.at[i, cols.respondent]) if cols.respondent else f"行{row}"
+        resp = _respondent(col[cols.respondent][i]) if cols.respondent else f"行{row}"
         keys.append((resp, "pre", row))
         for stem, side in pairs.items():
             for phase in ("pre", "post"):
-                col = side[phase]
-                cells.append(_Cell(resp, phase, stem, str(df.at[i, col]).strip(), file, row, col))
-        for col in cols.freetext:
-            m = _WIDE_SUFFIX.match(unicodedata.normalize("NFKC", col).strip())
+                c = side[phase]
+                cells.append(_Cell(resp, phase, stem, col[c][i].strip(), file, row, c))
+        for c in cols.freetext:
+            m = _WIDE_SUFFIX.match(unicodedata.normalize("NFKC", c).strip())
             phase = _phase_of(m.group("ph")) if m else "post"  # an undated comment is written afterwards
-            cells.append(_Cell(resp, phase, col, str(df.at[i, col]).strip(), file, row, col))
+            cells.append(_Cell(resp, phase, c, col[c][i].strip(), file, row, c))
     _check_duplicates(keys, file, cols.respondent)
     return cells, list(pairs)
 
@@ -284,6 +310,9 @@ def read_survey(path, path2=None, *, scale: str | None = None, scales: Scales | 
         info.update(shape="wide", shape_ja="項目_前/項目_後の列をもつ1ファイル(横持ち)", phase_column="")
         if not cols.respondent:
             info["respondent_note"] = "回答者IDの列がないため、横持ちの各行を同じ回答者の前後として対応づけました。"
+    answered = {c.item for c in cells if not _is_missing(c.label)}
+    info["items_without_answers"] = [it for it in items if it not in answered]  # e.g. an empty column
+    items = [it for it in items if it in answered]
     if not items:
         raise InputError("回答の項目(尺度で答える列)が見つかりません。", file=path)
     phases = {c.phase for c in cells if c.item in items and not _is_missing(c.label)}
@@ -307,7 +336,7 @@ def read_survey(path, path2=None, *, scale: str | None = None, scales: Scales | 
     info.update(items={it: chosen[it].scale_id for it in items},
                 scale_inferred_from_numbers=[it for it in items if it in inferred],
                 scales_file=Path(scales.source).name)
-    answers.attrs["survey"] = {"info": info, "freetext": free}
+    answers.attrs["survey"] = Carried(info, tuple(free))
     return SurveyData(answers=answers, freetext=freetext, info=info)
 
 

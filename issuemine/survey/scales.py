@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from issuemine.corpora import corpus_path
@@ -33,6 +34,7 @@ _NUMBER = re.compile(r"^[+-]?\d+(?:\.0+)?$")
 _HEADER = ["scale_id", "label", "value", "positive"]
 
 
+@lru_cache(maxsize=4096)  # answers repeat a handful of labels thousands of times
 def normalize_label(text: str) -> str:
     """NFKC, no whitespace, kanji/kana variants folded; used as the key of every label."""
     s = _SPACE.sub("", unicodedata.normalize("NFKC", str(text)))

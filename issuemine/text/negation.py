@@ -4,17 +4,22 @@ Issues are mostly statements of lack (「連携できない」「受け入れ先
 filter would turn 「連携できない」 into 連携. A negator (助動詞 ない/ず/ぬ, 形容詞 無い/無し) looks back at most
 ``WINDOW`` morphemes, past auxiliaries, the particles が/を/の/は/も/て/で, suffixes and light verbs
 (できる, いる, する, 取れる …), for the nearest content word, which becomes one feature ``<lemma>+否定``.
-If only light verbs are found, the first of them is negated (「何もできない」 → 出来る+否定). A negating
-adjective that finds nothing stays as the term ない.
+If only light verbs are found, できる is negated (「何もできない」 → 出来る+否定) and the others (する, いる,
+なる) give nothing. A negating adjective that finds nothing stays as the term ない. The obligation idioms
+「〜ないといけない」「〜なければならない」「〜なくてはならない」 are double negations meaning "must": neither
+negation is kept (「担わないといけない」 → 担う).
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from issuemine.text.rules import LIGHT, NEG, NEGATION_SUFFIX, NUM, OTHER, PASS, TERM, Morpheme
+from issuemine.text.rules import LIGHT, NEG, NEGATION_SUFFIX, NUM, OTHER, PASS, TERM, WEAK, Morpheme
 
 WINDOW = 6
+FALLBACK_LIGHT = frozenset({"出来る"})          # the only light verb worth a feature of its own
+OBLIGATION_VERBS = frozenset({"行く", "成る"})    # いけない, ならない
+OBLIGATION_LINKS = frozenset({"と", "ば", "は", "ちゃ", "じゃ", "ては", "では"})
 NUMBER_POS = "名詞-数詞"
 
 
@@ -31,8 +36,8 @@ class Unit(NamedTuple):
     terms: tuple[str, ...]
 
 
-def resolve(morphemes: list[Morpheme], negation: str = "replace", keep_numbers: bool = True) -> list[Unit]:
-    """Units of one note. ``negation`` is ``"replace"``, ``"both"`` or ``"off"``."""
+def _analyse(morphemes: list[Morpheme], negation: str, keep_numbers: bool):
+    """(merged morphemes with their first/last index, negated unit indices, consumed negators)."""
     # 1. numbers with their counters: 24時間, 3人, 週3回 → 週, 3回
     merged: list[tuple[Morpheme, int, int]] = []
     i, n = 0, len(morphemes)
@@ -51,7 +56,7 @@ def resolve(morphemes: list[Morpheme], negation: str = "replace", keep_numbers: 
         i += 1
 
     # 2. negation: which unit each negator negates
-    negated: set[int] = set()
+    negated: dict[int, int] = {}   # negated unit → its negator
     consumed: set[int] = set()
     if negation != "off":
         for j, (m, _, _) in enumerate(merged):
@@ -60,7 +65,7 @@ def resolve(morphemes: list[Morpheme], negation: str = "replace", keep_numbers: 
             target = light = None
             for k in range(j - 1, max(-1, j - 1 - WINDOW), -1):
                 kind = merged[k][0].kind
-                if kind == TERM:
+                if kind in (TERM, WEAK):
                     target = k
                     break
                 if kind == LIGHT:
@@ -70,13 +75,27 @@ def resolve(morphemes: list[Morpheme], negation: str = "replace", keep_numbers: 
                 if kind in (PASS, NEG):
                     continue
                 break
-            if target is None:
+            verb = target if target is not None else light
+            if (verb is not None and verb > 0 and merged[verb][0].lemma in OBLIGATION_VERBS
+                    and merged[verb - 1][0].surface in OBLIGATION_LINKS):
+                # 〜ないといけない: drop this negation and the one just before the link
+                consumed.add(j)
+                for t, neg in list(negated.items()):
+                    if verb - 4 <= neg < verb:
+                        del negated[t]
+                continue
+            if target is None and light is not None and merged[light][0].lemma in FALLBACK_LIGHT:
                 target = light
             if target is not None:
-                negated.add(target)
+                negated[target] = j
                 consumed.add(j)
 
-    # 3. features
+    return merged, negated, consumed
+
+
+def resolve(morphemes: list[Morpheme], negation: str = "replace", keep_numbers: bool = True) -> list[Unit]:
+    """Units of one note. ``negation`` is ``"replace"``, ``"both"`` or ``"off"``."""
+    merged, negated, consumed = _analyse(morphemes, negation, keep_numbers)
     units = []
     for idx, (m, first, last) in enumerate(merged):
         if idx in negated:
@@ -90,3 +109,17 @@ def resolve(morphemes: list[Morpheme], negation: str = "replace", keep_numbers: 
             terms = (term,) if term else ()
         units.append(Unit(m.surface, m.lemma, m.orth_base, m.pos, first, last, term, terms))
     return units
+
+
+def resolve_terms(morphemes: list[Morpheme], negation: str = "replace", keep_numbers: bool = True) -> list[str]:
+    """Only the features of one note: ``[t for u in resolve(...) for t in u.terms]``, without the units."""
+    merged, negated, consumed = _analyse(morphemes, negation, keep_numbers)
+    out = []
+    for idx, (m, _, _) in enumerate(merged):
+        if idx in negated:
+            if negation == "both" and m.term:
+                out.append(m.term)
+            out.append(m.base + NEGATION_SUFFIX)
+        elif m.term and idx not in consumed:
+            out.append(m.term)
+    return out

@@ -4,7 +4,8 @@ The map lives in ``corpora/abbreviations.tsv`` (columns ``from``, ``to``, ``note
 compiled into one regular expression, longest first, so at each position the longest spelling wins
 (訪看ST before 訪看 and ST; a row whose ``to`` equals its ``from`` protects a spelling such as 人工呼吸器
 from the shorter 呼吸器 rule). Spellings made only of ASCII letters, digits and dots match as whole words
-only, so Dr, Ns, PT, OT and ST never fire inside other Latin words. The original text is never changed
+only, so Dr, Ns, PT, OT and ST never fire inside other Latin words; katakana spellings of at most four
+characters (ショート, ケアマネ) likewise only as a whole katakana word. The original text is never changed
 in place: callers keep it beside the normalised one (NOTES.text stays exactly as written).
 """
 
@@ -17,8 +18,13 @@ from pathlib import Path
 from issuemine.corpora import corpus_path
 from issuemine.errors import ConfigError
 
-_SPACES = re.compile(r"\s+")
+# Whitespace, control and zero-width characters: MeCab reads C strings (a NUL would cut the note
+# short) and invisible characters split compounds.
+_SPACES = re.compile("[\\s\x00-\x08\x0e-\x1b\x7f-\x9f\u200b-\u200d\u2060\ufeff]+")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9.]+")
+_SHORT_KATAKANA = re.compile(r"[ァ-ヺー・]{1,4}")
+_LATIN = re.compile(r"[A-Za-z]")
+_KATAKANA = re.compile(r"[ァ-ヺー]")
 
 
 def load_abbreviations(path: str | Path | None = None) -> dict[str, str]:
@@ -56,19 +62,30 @@ def load_abbreviations(path: str | Path | None = None) -> dict[str, str]:
     return mapping
 
 
-def _pattern(spelling: str) -> str:
-    escaped = re.escape(spelling)
+def _boundary(spelling: str) -> re.Pattern | None:
+    """Characters that must not touch a spelling, or ``None`` when it may match anywhere."""
     if _ASCII_WORD.fullmatch(spelling):
-        # Whole word only: not glued to other Latin letters (digits may follow: PT2名).
-        return rf"(?<![A-Za-z]){escaped}(?![A-Za-z])"
-    return escaped
+        return _LATIN  # Dr, Ns, PT, OT, ST: whole words only (digits may follow: PT2名)
+    if _SHORT_KATAKANA.fullmatch(spelling):
+        return _KATAKANA  # ショート, ケアマネ: whole katakana words only, not ショートカット
+    return None
+
+
+def _pattern(spelling: str) -> str:
+    # The left boundary is checked in Python (Normalizer._replace), not by a look-behind: every
+    # alternative then starts with a literal, and the regex engine skips ahead to the few positions
+    # whose character can start a spelling. That keeps normalising cheaper than tokenizing.
+    boundary = _boundary(spelling)
+    escaped = re.escape(spelling)
+    return escaped + (f"(?!{boundary.pattern})" if boundary is not None else "")
 
 
 class Normalizer:
     """Callable text normaliser: ``Normalizer()(text) -> str``.
 
     Steps, in order: Unicode NFKC (full-width Latin and digits to half-width, half-width kana to
-    full-width), every run of whitespace to one ASCII space, strip, then the abbreviation map.
+    full-width), control and zero-width characters and every run of whitespace to one ASCII space,
+    strip, then the abbreviation map.
     """
 
     def __init__(self, abbreviations: str | Path | None = None) -> None:
@@ -77,7 +94,7 @@ class Normalizer:
         # Identity rows only protect: they stay in the alternation, the replacement is a no-op.
         spellings = sorted(self.mapping, key=lambda s: (-len(s), s))
         self._regex = re.compile("|".join(_pattern(s) for s in spellings)) if spellings else None
-        self._lookup = self.mapping.__getitem__
+        self._left = {s: b for s in spellings if (b := _boundary(s)) is not None}
 
     def __call__(self, text: str) -> str:
         text = unicodedata.normalize("NFKC", text)
@@ -87,7 +104,11 @@ class Normalizer:
         return text
 
     def _replace(self, match: re.Match) -> str:
-        return self._lookup(match.group(0))
+        found = match.group(0)
+        left = self._left.get(found)
+        if left is not None and match.start() and left.match(match.string, match.start() - 1):
+            return found  # glued to the previous word (xDr, アショート): not this abbreviation
+        return self.mapping[found]
 
     def __repr__(self) -> str:
         return f"Normalizer(abbreviations={self.abbreviations!r})"

@@ -36,11 +36,13 @@ PASS_PARTICLES = {
     "助詞-係助詞": frozenset({"は", "も"}),
     "助詞-接続助詞": frozenset({"て", "で"}),
 }
+PASS_NOUNS = frozenset({"こと", "事"})   # 受けたことがない → 受ける+否定
 _SHORT_HIRAGANA = re.compile(r"[ぁ-ゖゝゞー]{1,2}")
 _DIGITS = re.compile(r"[0-9][0-9.,]*")
 
-# Roles
-OTHER, TERM, NEG, LIGHT, PASS, NUM = range(6)
+# Roles. WEAK: a verb or adjective that is not a term by itself (行く, 見る, いい) but can be negated
+# (親が行けない → 行く+否定, 見られない → 見る+否定).
+OTHER, TERM, NEG, LIGHT, PASS, NUM, WEAK = range(7)
 
 
 class Morpheme(NamedTuple):
@@ -102,12 +104,13 @@ class Rules:
             return Morpheme(NEG_ADJ_TERM, True, NEG, False, surface, lemma, orth, pos, base)
         if pos == "名詞-数詞" and _DIGITS.fullmatch(surface):
             return Morpheme("", True, NUM, counter, surface, lemma, orth, pos, base)
-        if pos.startswith("接尾辞") or surface in PASS_PARTICLES.get(pos, ()):
+        if pos.startswith("接尾辞") or surface in PASS_PARTICLES.get(pos, ()) or surface in PASS_NOUNS:
             return Morpheme("", False, PASS, counter, surface, lemma, orth, pos, base)
         stop = lemma in self.stopwords or orth in self.stopwords or surface in self.stopwords
-        if lemma in LIGHT_LEMMAS or pos.startswith(("動詞-非自立可能", "形容詞-非自立可能")):
-            if stop or not pos.startswith(self.keep_pos):
-                return Morpheme("", False, LIGHT, counter, surface, lemma, orth, pos, base)
+        if lemma in LIGHT_LEMMAS:
+            return Morpheme("", False, LIGHT, counter, surface, lemma, orth, pos, base)
+        if pos.startswith(("動詞-非自立可能", "形容詞-非自立可能")) and not pos.startswith(self.keep_pos):
+            return Morpheme("", False, WEAK, counter, surface, lemma, orth, pos, base)
         if (pos.startswith(self.keep_pos) and not stop and base not in self.stopwords
                 and not _SHORT_HIRAGANA.fullmatch(orth or surface)):
             return Morpheme(base, False, TERM, counter, surface, lemma, orth, pos, base)

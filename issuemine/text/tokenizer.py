@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from issuemine.text.compounds import CompoundMerger, load_compounds, user_dictionary
-from issuemine.text.negation import resolve
+from issuemine.text.negation import resolve, resolve_terms
 from issuemine.text.normalize import Normalizer, default_normalizer
 from issuemine.text.rules import KEEP_POS, Morpheme, Rules, load_stopwords
 
@@ -207,8 +207,7 @@ class JapaneseTokenizer:
         for line in lines:
             m = get(line) or self._classify(line)
             if m.special:
-                return [t for u in resolve(self._morphemes(lines), self.negation, self.keep_numbers)
-                        for t in u.terms]
+                return resolve_terms(self._morphemes(lines), self.negation, self.keep_numbers)
             if m.term:
                 out.append(m.term)
         return out

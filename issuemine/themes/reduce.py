@@ -34,9 +34,12 @@ class BlockReducer:
         if k < 2:  # tiny input: the raw TF-IDF rows are already small
             return block.toarray().astype(np.float32)
         from sklearn.decomposition import TruncatedSVD
+        from threadpoolctl import threadpool_limits
 
         svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=5, random_state=self.seed)
-        return svd.fit_transform(block).astype(np.float32)
+        # small matrices: one BLAS thread (spinning workers cost seconds on a busy 2-core machine)
+        with threadpool_limits(1 if n < 20000 else None):
+            return svd.fit_transform(block).astype(np.float32)
 
     def fit_transform(self, blocks: dict) -> np.ndarray:
         parts = []

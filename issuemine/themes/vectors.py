@@ -75,6 +75,27 @@ class WordVectors:
     def row(self, word: str) -> int | None:
         return self.index.get(word)
 
+    def rows_of(self, word: str, max_piece: int = 8) -> list[int]:
+        """Rows for ``word``: itself, else its longest known pieces left to right.
+
+        The field's compounds (短期入所, 訪問看護ステーション) are kept whole by the tokenizer but are
+        not chiVe keys; their pieces (短期, 入所, 訪問, 看護, ステーション) are.
+        """
+        r = self.index.get(word)
+        if r is not None:
+            return [r]
+        rows, i = [], 0
+        while i < len(word):
+            for j in range(min(len(word), i + max_piece), i, -1):
+                r = self.index.get(word[i:j])
+                if r is not None and (j - i > 1 or j == len(word) or i == 0):
+                    rows.append(r)
+                    i = j
+                    break
+            else:
+                i += 1
+        return rows
+
     @classmethod
     def export_from_vocab(cls, vocab: Path) -> "WordVectors":
         """Hash every string of ``strings.json`` and keep those that key a vector row."""
@@ -156,21 +177,26 @@ class NoteVectorizer:
         out = np.zeros((len(docs), wv.dim), dtype=np.float32)
         found = total = 0
         index = wv.index
+        memo: dict[tuple, list[int]] = {}  # notes repeat words: look each (lemma, base, surface) up once
         for i, toks in enumerate(docs):
             use = [t for t in toks if t.is_term] if self.content_only else list(toks)
             if not use:
                 use = list(toks)
-            rows = []
+            rows: list[int] = []
             for t in use:
-                r = index.get(t.lemma)
-                if r is None:
-                    r = index.get(t.orth_base)
-                if r is None:
-                    r = index.get(t.surface)
-                if r is not None:
-                    rows.append(r)
-            total += len(use)
-            found += len(rows)
+                key = (t.lemma, t.orth_base, t.surface)
+                got = memo.get(key)
+                if got is None:
+                    r = index.get(t.lemma)
+                    if r is None:
+                        r = index.get(t.orth_base)
+                    if r is None:
+                        r = index.get(t.surface)
+                    got = [r] if r is not None else wv.rows_of(t.surface)
+                    memo[key] = got
+                total += 1
+                found += bool(got)
+                rows.extend(got)
             if rows:
                 out[i] = wv.matrix[rows].mean(axis=0)
         self.coverage_ = found / total if total else 0.0

@@ -49,6 +49,11 @@ NOTES = [
 NOTES_HEADER = ("内容", "グループ", "職種")
 
 
+def pytest_configure(config):
+    # Starlette's TestClient announces a future move to httpx2; nothing to act on here.
+    config.addinivalue_line("filterwarnings", "ignore:Using `httpx` with `starlette.testclient`")
+
+
 def notes_csv(rows=NOTES, encoding: str = "cp932", header=NOTES_HEADER) -> bytes:
     lines = [",".join(header)] + [",".join(r) for r in rows]
     return ("\r\n".join(lines) + "\r\n").encode(encoding)
@@ -111,3 +116,11 @@ def confirm(client, workshop_id: int, upload_id: int):
 def page_text(html: str) -> str:
     """Visible text of a page (tags dropped, entities kept), whitespace collapsed."""
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def col(header, name: str) -> int:
+    """Index of a column in the report's notes.xlsx, whose headers may be Japanese (report.xlsx.HEADERS_JA)."""
+    from issuemine.report.xlsx import HEADERS_JA
+
+    header = list(header)
+    return header.index(HEADERS_JA[name]) if HEADERS_JA.get(name) in header else header.index(name)

@@ -36,3 +36,13 @@ def labelled_placed(labelled):
 @pytest.fixture(scope="session")
 def make_notes():
     return notes_frame
+
+
+@pytest.fixture(scope="session")
+def heldout() -> pd.DataFrame:
+    """Notes written after the lexicon was frozen (never used to tune it)."""
+    rows = [line.split("\t") for line in (HERE / "heldout_notes.tsv").read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    df = pd.DataFrame(rows[1:], columns=rows[0])
+    df.insert(0, "note_id", [f"Q{i:03d}" for i in range(1, len(df) + 1)])
+    return df

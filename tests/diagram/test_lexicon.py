@@ -104,3 +104,27 @@ def test_matches_are_ordered_disjoint_and_spell_the_text(lex, parts):
     for m, prev_end in zip(matches, ends):
         assert m.start >= prev_end
         assert norm[m.start:m.end].casefold() == m.entry.key.casefold()
+
+
+def brute_leftmost_longest(words, text):
+    out, i = [], 0
+    while i < len(text):
+        hit = max((w for w in words if text.startswith(w, i)), key=len, default=None)
+        if hit:
+            out.append((i, i + len(hit)))
+            i += len(hit)
+        else:
+            i += 1
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sets(st.text(alphabet="あいうア病院", min_size=1, max_size=4), min_size=1, max_size=12),
+       st.text(alphabet="あいうア病院x", max_size=30))
+def test_trie_pattern_is_leftmost_longest(words, text):
+    import re
+
+    from issuemine.diagram.lexicon import _trie_pattern
+
+    got = [m.span() for m in re.finditer(_trie_pattern(words), text)]
+    assert got == brute_leftmost_longest(words, text)

@@ -9,8 +9,8 @@ from issuemine.diagram.zones import REGION_CODES
 from issuemine.errors import ConfigError
 from issuemine.schema import PLACEMENTS
 
-ACCURACY_FLOOR = 0.85  # exact region, all labelled notes (measured 0.92 with bench/diagram_quality.py)
-MEMBERSHIP_F1_FLOOR = 0.88  # macro-F1 over H, C, S, F, P (measured 0.93)
+ACCURACY_FLOOR = 0.88  # exact region, all labelled notes (measured 0.94 with bench/diagram_quality.py)
+MEMBERSHIP_F1_FLOOR = 0.9  # macro-F1 over H, C, S, F, P (measured 0.944)
 
 
 def test_labelled_set_covers_every_region(labelled):
@@ -158,3 +158,14 @@ def test_empty_and_missing_text(make_notes):
     notes = make_notes(["病院", "", "地域"])
     notes.loc[1, "text"] = None
     assert place_notes(notes)["zones"].tolist() == ["H", "X", "C"]
+
+
+def test_heldout_accuracy_floor(heldout):
+    """Notes the lexicon was not written beside: measured 0.884 exact, 0.871 macro-F1 (43 notes)."""
+    from sklearn.metrics import f1_score
+
+    placed = place_notes(heldout)
+    assert (heldout["zones"].to_numpy() == placed["zones"].to_numpy()).mean() >= 0.8
+    truth = np.array([[z in s for z in "HCSFP"] for s in heldout["zones"]])
+    pred = np.array([[z in s for z in "HCSFP"] for s in placed["zones"]])
+    assert f1_score(truth, pred, average="macro") >= 0.8

@@ -6,10 +6,10 @@ import csv
 import io
 
 import pandas as pd
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from issuemine.ingest import guard_cell, read_notes, read_table, to_csv_bytes, write_csv
+from issuemine.ingest import guard_cell, read_notes, read_table, to_csv_bytes, unguard_cell, write_csv
 
 from .samples import NOTES as SAMPLE, csv_text
 
@@ -24,6 +24,9 @@ def test_guard_known_answers():
     assert guard_cell("\t=1") == "'\t=1"
     assert guard_cell("連携=大事") == "連携=大事"
     assert guard_cell("") == ""
+    assert guard_cell("'=1") == "''=1"  # already looks guarded: one more quote keeps the round trip
+    assert guard_cell("'普通") == "'普通"
+    assert unguard_cell("''=1") == "'=1" and unguard_cell("'普通") == "'普通"
 
 
 def test_file_has_bom_crlf_and_guarded_cells(tmp_path):
@@ -37,20 +40,28 @@ def test_file_has_bom_crlf_and_guarded_cells(tmp_path):
 
 def test_notes_written_and_read_back(tmp_path):
     src = tmp_path / "in.csv"
-    src.write_text(csv_text(["班", "職種", "内容"], SAMPLE), encoding="cp932")
+    rows = SAMPLE + [("4班", "-", "+81 3 0000"), ("4班", "@", "-連携不足"), ("4班", "医師", "'普通の引用符")]
+    src.write_text(csv_text(["班", "職種", "内容"], rows), encoding="cp932")
     notes = read_notes(src)
     out = write_csv(notes, tmp_path / "notes.csv")
-    back, info = read_table(out)
-    assert info.encoding == "utf-8-sig"
-    assert list(back.columns) == list(notes.columns)
-    expected = [guard_cell(t) for t in notes["text"]]
-    assert back["text"].tolist() == expected
+    raw = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"), newline="")))
+    text_col = raw[0].index("text")
+    assert [r[text_col] for r in raw[1:]] == [guard_cell(t) for t in notes["text"]]  # guarded on disk
+    assert "'=在宅医が足りない" in [r[text_col] for r in raw[1:]]
+    # … and read back identical: text, profession and so the ids
+    back = read_notes(out)
+    assert back["text"].tolist() == notes["text"].tolist()
+    assert back["profession"].tolist() == notes["profession"].tolist()
     assert back["note_id"].tolist() == notes["note_id"].tolist()
-    assert back["source_row"].tolist() == [str(r) for r in notes["source_row"]]
+    table, info = read_table(out)
+    assert info.encoding == "utf-8-sig" and list(table.columns) == list(notes.columns)
+    assert table["source_row"].tolist() == [str(r) for r in notes["source_row"]]
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(max_size=20), min_size=1, max_size=10))
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=20), st.text(alphabet="'=+-@\t\r a連", max_size=6)),
+                min_size=1, max_size=10))
+@example(["'=SUM(A1)", "''-1", "'", "=", "\r\n"])
 def test_guard_round_trip(values):
     """Every dangerous cell comes back with one leading quote, every other cell unchanged."""
     df = pd.DataFrame({"v": values})
@@ -60,8 +71,9 @@ def test_guard_round_trip(values):
     got = [r[0] if r else "" for r in rows[1:]]
     assert len(got) == len(values)
     for original, written in zip(values, got):
-        if original.startswith(DANGEROUS):
+        if original.lstrip("'").startswith(DANGEROUS):
             assert written == "'" + original
         else:
             assert written == original
         assert not written.startswith(DANGEROUS)
+        assert unguard_cell(written) == original

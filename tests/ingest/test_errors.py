@@ -168,3 +168,11 @@ def test_read_table_raises_the_same_errors(tmp_path):
     (tmp_path / "e.csv").write_bytes(b"")
     with pytest.raises(InputError, match="空"):
         read_table(tmp_path / "e.csv")
+
+
+def test_unclosed_quote_under_the_limit_is_warned(tmp_path):
+    path = tmp_path / "w.csv"
+    path.write_text('班,内容\n1班,連携不足\n2班,"人手不足\n3班,a\n4班,b\n5班,c\n6班,d\n7班,e\n', encoding="utf-8")
+    df = read_notes(path)
+    assert len(df) == 2  # the open quote swallowed rows 3–8 into one cell
+    assert any("3行目のセルが" in w and "引用符" in w for w in df.attrs["report"].warnings)

@@ -1,4 +1,7 @@
-"""Helpers for the survey tests (imported by name: tests/survey has no __init__): questionnaires written as real files in the shapes users hand over."""
+"""Helpers for the survey tests: questionnaires written as real files in the shapes users hand over.
+
+Imported relatively: tests/survey is a package.
+"""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from issuemine.schema import ANSWERS
 from issuemine.survey import compare_items, load_scales, read_answers, read_survey
 from issuemine.survey.scales import normalize_label
 
-from survey_helpers import U4, long_rows, write_csv
+from .survey_helpers import U4, long_rows, write_csv
 
 DATA = {
     "制度": [(2, 3), (1, 3), (2, 4), (2, 2), (3, 4), (1, 2), (2, 3)],
@@ -212,3 +212,30 @@ def test_user_scale_extends_the_file(tmp_path):
     rows = [["1", "前", "出来ない"], ["2", "前", "少しできる"], ["1", "後", "できる"], ["2", "後", "できる"]]
     s = read_survey(write_csv(tmp_path / "y.csv", header, rows), scales=p)
     assert list(s.answers["value"]) == [1, 2, 3, 3] and set(s.answers["scale"]) == {"yn3"}
+
+
+def test_compare_items_by_hand(tmp_path):
+    it = compare_items(read_answers(_long(tmp_path))).items.set_index("item").loc["制度"]
+    # 制度: (2,3) (1,3) (2,4) (2,2) (3,4) (1,2) (2,3) -> differences 1 2 2 0 1 1 1
+    assert (it["wilcoxon_n"], it["n_zero_diff"], it["wilcoxon_v"]) == (6, 1, 21)
+    var = 6 * 7 * 13 / 24 - ((4 ** 3 - 4) + (2 ** 3 - 2)) / 48  # ties: four 1s, two 2s
+    z = (21 - 6 * 7 / 4) / var ** 0.5
+    assert it["z"] == pytest.approx(z, abs=1e-12) and it["r"] == pytest.approx(z / 6 ** 0.5, abs=1e-12)
+    from scipy.stats import norm
+
+    assert it["wilcoxon_p"] == pytest.approx(2 * norm.sf(z), abs=1e-12)
+    assert it["wilcoxon_method"] == "asymptotic" and it["rank_biserial"] == 1.0
+    # positive = わかる or better: 4 pairs no->yes, none yes->no: exact McNemar 2 * (1/2)^4
+    assert (it["mcnemar_b"], it["mcnemar_c"], it["mcnemar_p"]) == (0, 4, 0.125)
+    assert (it["median_pre"], it["q1_pre"], it["q3_pre"]) == (2.0, 1.5, 2.0)
+    assert it["pct_positive_pre"] == pytest.approx(100 / 7) and it["pct_positive_post"] == pytest.approx(500 / 7)
+    assert it["direction"] == "上昇" and it["paired"]
+
+
+def test_empty_item_column_is_noted_not_analysed(tmp_path):
+    p1 = write_csv(tmp_path / "pre.csv", ["ID", "制度", "手技"], [["1", "わかる", ""], ["2", "わからない", ""]])
+    p2 = write_csv(tmp_path / "post.csv", ["ID", "制度", "手技"], [["1", "とてもわかる", ""], ["2", "わかる", ""]])
+    s = read_survey(p1, p2)
+    assert s.info["items_without_answers"] == ["手技"] and set(s.answers["item"]) == {"制度"}
+    with pytest.raises(InputError, match="項目"):
+        read_answers(write_csv(tmp_path / "none.csv", ["ID", "時期", "q"], [["1", "前", ""], ["1", "後", ""]]))

@@ -115,3 +115,53 @@ def test_holm_by_hand():
     # sorted: 0.01*3 = 0.03, 0.03*2 = 0.06, 0.04*1 = 0.04 -> monotone 0.06
     assert out[0] == pytest.approx(0.03) and out[1] == pytest.approx(0.06) and out[3] == pytest.approx(0.06)
     assert math.isnan(out[2])
+
+
+def test_holm_agrees_with_statsmodels():
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(5)
+    for size in (1, 2, 7, 30):
+        p = rng.uniform(0, 0.2, size)
+        p[rng.integers(0, size)] = p[0]  # a tie
+        assert np.allclose(stats.holm(p), multipletests(p, method="holm")[1], rtol=0, atol=1e-15)
+
+
+def test_exact_conditional_signed_rank_matches_full_enumeration():
+    rng = np.random.default_rng(11)
+    for n in (3, 6, 9):
+        before = rng.integers(1, 5, n)
+        after = np.clip(before + rng.integers(-1, 3, n), 1, 4)
+        res = stats.wilcoxon_signed_rank(before, after, exact_ties=True)
+        if res.n == 0:
+            continue
+        d = (after - before)[after != before]
+        ranks = sps.rankdata(np.abs(d))
+        # by enumeration: every sign pattern of the observed mid-ranks
+        sums = [sum(r for r, s in zip(ranks, signs) if s) for signs in itertools.product((0, 1), repeat=d.size)]
+        lower = sum(t <= res.t_plus + 1e-9 for t in sums) / len(sums)
+        upper = sum(t >= res.t_plus - 1e-9 for t in sums) / len(sums)
+        assert res.p == pytest.approx(min(1.0, 2 * min(lower, upper)), abs=1e-12)
+        assert res.method == ("exact" if res.n_zero == 0 and not res.ties else "exact-conditional")
+    # without ties or zeros it is the classic exact test
+    assert stats.signed_rank_exact_conditional(range(1, 10), 40) == pytest.approx(0.0390625, abs=1e-12)
+
+
+def test_exact_conditional_rank_sum_matches_full_enumeration():
+    before = [1, 2, 2, 2, 3, 2]
+    after = [3, 3, 2, 4, 3]
+    res = stats.mann_whitney(before, after, exact_ties=True)
+    assert res.method == "exact-conditional"
+    pooled = np.array(after + before, dtype=float)
+    ranks = sps.rankdata(pooled)
+    observed = ranks[: len(after)].sum()
+    sums = [sum(ranks[i] for i in c) for c in itertools.combinations(range(pooled.size), len(after))]
+    lower = sum(s <= observed + 1e-9 for s in sums) / len(sums)
+    upper = sum(s >= observed - 1e-9 for s in sums) / len(sums)
+    assert res.p == pytest.approx(min(1.0, 2 * min(lower, upper)), abs=1e-12)
+    # the permutation test of scipy agrees
+    perm = sps.mannwhitneyu(after, before, method=sps.PermutationMethod(n_resamples=np.inf))
+    assert res.p == pytest.approx(perm.pvalue, abs=1e-12)
+    # and without ties the classic exact test: Hollander & Wolfe permeability, as above
+    plain = stats.mann_whitney(PERM_Y, PERM_X, exact_ties=True)
+    assert plain.method == "exact"

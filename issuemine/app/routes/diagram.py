@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 
 from issuemine.app import store as st
 from issuemine.app.routes.themes import view_or_409
-from issuemine.app.web import get_conn, render, workshop_or_404
+from issuemine.app.web import ZONE_CHOICES, get_conn, options_by_selected, render, workshop_or_404
 
 router = APIRouter()
 
@@ -36,4 +36,4 @@ def diagram_page(request: Request, workshop_id: int, conn=Depends(get_conn)):
     view = view_or_409(conn, workshop_id)
     return render(request, "diagram.html", ws=ws, view=view, figure=figure_json(view), counts=counts(view),
                   total=len(view.placements),
-                  notes=view.table().to_dict("records"), history=st.edit_history(conn, workshop_id))
+                  notes=view.table().to_dict("records"), zone_options=options_by_selected(ZONE_CHOICES), history=st.edit_history(conn, workshop_id))

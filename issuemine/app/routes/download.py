@@ -31,7 +31,8 @@ def download_page(request: Request, workshop_id: int, conn=Depends(get_conn)):
     files = report_files(conn, done)
     order = {name: i for i, name in enumerate(DESCRIBE)}
     files = sorted(files, key=lambda f: (order.get(f, len(order)), f))
-    return render(request, "download.html", ws=ws, job=st.latest_job(conn, workshop_id, "report"), done=done,
+    return render(request, "download.html", ws=ws, job=request.app.state.runner.refresh(conn, st.latest_job(conn, workshop_id, "report")),
+                  done=done,
                   files=files, describe=DESCRIBE, n_notes=len(st.records(conn, workshop_id, "notes")))
 
 

@@ -2,31 +2,28 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 
 from issuemine.app import store as st
 from issuemine.app.view import current_view
-from issuemine.app.web import PageError, get_conn, render, workshop_or_404
+from issuemine.app.web import PageError, get_conn, in_db, options_by_selected, render, workshop_or_404
 
 router = APIRouter()
 MAX_LABEL = 60
 
 
 @router.post("/w/{workshop_id}/analyze")
-async def analyze(request: Request, workshop_id: int):
-    form = await request.form()
-    with request.app.state.store.session() as conn:
-        workshop_or_404(conn, workshop_id)
-        back = f"/w/{workshop_id}"
-        if not st.records(conn, workshop_id, "notes"):
-            raise PageError(400, "付箋がありません", "先に付箋のファイルをアップロードして保存してください。", back)
-        running = st.latest_job(conn, workshop_id, "analysis")
-        if running is not None and running["status"] in ("queued", "running"):
-            raise PageError(409, "分析は実行中です", "終わるまでお待ちください。進み具合はこのワークショップのページに出ます。",
-                            back)
-    seed = str(form.get("seed", "0")).strip() or "0"
-    n_themes = str(form.get("themes", "auto")).strip() or "auto"
+def analyze(request: Request, workshop_id: int, seed: str = Form("0"), themes: str = Form("auto"),
+            conn=Depends(get_conn)):
+    workshop_or_404(conn, workshop_id)
+    back = f"/w/{workshop_id}"
+    if not st.records(conn, workshop_id, "notes"):
+        raise PageError(400, "付箋がありません", "先に付箋のファイルをアップロードして保存してください。", back)
+    running = request.app.state.runner.refresh(conn, st.latest_job(conn, workshop_id, "analysis"))
+    if running is not None and running["status"] in ("queued", "running"):
+        raise PageError(409, "分析は実行中です", "終わるまでお待ちください。進み具合はこのワークショップのページに出ます。", back)
+    seed, n_themes = seed.strip() or "0", themes.strip() or "auto"
     if not seed.isdigit() or int(seed) > 2**31 - 1:
         raise PageError(400, "乱数シードが正しくありません", "0 以上の整数を入力してください。", back)
     if n_themes != "auto" and not (n_themes.isdigit() and 1 <= int(n_themes) <= 200):
@@ -39,7 +36,7 @@ async def analyze(request: Request, workshop_id: int):
 def job_status(request: Request, workshop_id: int, job_id: int, conn=Depends(get_conn)):
     """The progress block (polled by htmx every second while the job runs)."""
     ws = workshop_or_404(conn, workshop_id)
-    job = st.get_job(conn, job_id)
+    job = request.app.state.runner.refresh(conn, st.get_job(conn, job_id))
     if job is None or job["workshop_id"] != workshop_id:
         raise PageError(404, "処理が見つかりません", "一覧からやり直してください。", f"/w/{workshop_id}")
     return render(request, "_job.html", ws=ws, job=job, kind=job["kind"])
@@ -56,7 +53,9 @@ def view_or_409(conn, workshop_id: int):
 def themes_page(request: Request, workshop_id: int, conn=Depends(get_conn)):
     ws = workshop_or_404(conn, workshop_id)
     view = view_or_409(conn, workshop_id)
-    return render(request, "themes.html", ws=ws, view=view, themes=view.themes.to_dict("records"),
+    themes = view.themes.to_dict("records")
+    move_options = options_by_selected([(t["theme_id"], f'{t["theme_id"]} {t["label"]}') for t in themes])
+    return render(request, "themes.html", ws=ws, view=view, themes=themes, move_options=move_options,
                   notes=view.table().to_dict("records"), history=st.edit_history(conn, workshop_id),
                   running=st.latest_job(conn, workshop_id, "analysis"))
 
@@ -118,25 +117,28 @@ def build_edit(form, view) -> dict:
 @router.post("/w/{workshop_id}/edits")
 async def add_edit(request: Request, workshop_id: int):
     form = await request.form()
-    page = "diagram" if form.get("op") == "zone" else "themes"
-    with request.app.state.store.session() as conn:
-        workshop_or_404(conn, workshop_id)
-        view = view_or_409(conn, workshop_id)
-        try:
-            op = build_edit(form, view)
-        except ValueError as exc:
-            raise PageError(400, "この手直しはできません", str(exc), f"/w/{workshop_id}/{page}") from None
-        st.add_edit(conn, workshop_id, op)
+    op = await in_db(request.app.state.store, _add_edit, workshop_id, form)
+    page = "diagram" if op["op"] == "zone" else "themes"
     anchor = f"#note-{op['note']}" if "note" in op else ""
     return RedirectResponse(f"/w/{workshop_id}/{page}{anchor}", status_code=303)
 
 
+def _add_edit(conn, workshop_id: int, form) -> dict:
+    page = "diagram" if form.get("op") == "zone" else "themes"
+    workshop_or_404(conn, workshop_id)
+    view = view_or_409(conn, workshop_id)
+    try:
+        op = build_edit(form, view)
+    except ValueError as exc:
+        raise PageError(400, "この手直しはできません", str(exc), f"/w/{workshop_id}/{page}") from None
+    st.add_edit(conn, workshop_id, op)
+    return op
+
+
 @router.post("/w/{workshop_id}/undo")
-async def undo(request: Request, workshop_id: int):
-    form = await request.form()
-    page = "diagram" if form.get("page") == "diagram" else "themes"
-    with request.app.state.store.session() as conn:
-        workshop_or_404(conn, workshop_id)
-        if st.undo_edit(conn, workshop_id) is None:
-            raise PageError(409, "元に戻す手直しがありません", "手直しはまだありません。", f"/w/{workshop_id}/{page}")
+def undo(workshop_id: int, page: str = Form(""), conn=Depends(get_conn)):
+    page = "diagram" if page == "diagram" else "themes"
+    workshop_or_404(conn, workshop_id)
+    if st.undo_edit(conn, workshop_id) is None:
+        raise PageError(409, "元に戻す手直しがありません", "手直しはまだありません。", f"/w/{workshop_id}/{page}")
     return RedirectResponse(f"/w/{workshop_id}/{page}", status_code=303)

@@ -17,7 +17,8 @@ from starlette.datastructures import UploadFile
 from issuemine.app import parsing
 from issuemine.app import store as st
 from issuemine.app.sniff import sniff
-from issuemine.app.web import PageError, form_from_body, get_conn, read_body_limited, render, workshop_or_404
+from issuemine.app.web import (PageError, form_from_body, get_conn, in_db, read_body_limited, render,
+                               workshop_or_404)
 from issuemine.errors import IssuemineError
 
 router = APIRouter()
@@ -74,15 +75,18 @@ def _parse(data: bytes, filename: str, fmt: str, options: dict, workshop: str):
 @router.post("/w/{workshop_id}/notes")
 async def upload_notes(request: Request, workshop_id: int):
     store = request.app.state.store
-    with store.session() as conn:
-        ws = workshop_or_404(conn, workshop_id)
+    ws = await in_db(store, workshop_or_404, workshop_id)
     filename, data, fmt = await form_file(await receive_form(request, workshop_id), "file", workshop_id)
     digest = await run_in_threadpool(store.save_original, data)
     options = {"mapping": {}, "header": True, "encoding": ""}
     _, report = await run_in_threadpool(_parse, data, filename, fmt, options, ws["name"])
-    with store.session() as conn:
-        upload_id = st.add_upload(conn, workshop_id, "notes", filename, fmt, digest, len(data), options, report)
+    upload_id = await in_db(store, st.add_upload, workshop_id, "notes", filename, fmt, digest, len(data), options,
+                            report)
     return RedirectResponse(f"/w/{workshop_id}/uploads/{upload_id}", status_code=303)
+
+
+def _workshop_and_upload(conn, workshop_id: int, upload_id: int):
+    return workshop_or_404(conn, workshop_id), _upload_or_404(conn, workshop_id, upload_id)
 
 
 def _upload_or_404(conn, workshop_id: int, upload_id: int):
@@ -117,25 +121,20 @@ def _options_from_form(form) -> dict:
 async def change_options(request: Request, workshop_id: int, upload_id: int):
     """Re-read the kept original with another mapping, header mode or encoding."""
     store = request.app.state.store
-    with store.session() as conn:
-        ws = workshop_or_404(conn, workshop_id)
-        up = _upload_or_404(conn, workshop_id, upload_id)
+    ws, up = await in_db(store, _workshop_and_upload, workshop_id, upload_id)
     if up["status"] != "preview":
         raise PageError(409, "保存済みです", "このファイルはすでに保存されています。", f"/w/{workshop_id}")
     options = _options_from_form(await request.form())
     data = await run_in_threadpool(store.read_original, up["sha256"])
     _, report = await run_in_threadpool(_parse, data, up["filename"], up["fmt"], options, ws["name"])
-    with store.session() as conn:
-        st.update_preview(conn, upload_id, options, report)
+    await in_db(store, st.update_preview, upload_id, options, report)
     return RedirectResponse(f"/w/{workshop_id}/uploads/{upload_id}", status_code=303)
 
 
 @router.post("/w/{workshop_id}/uploads/{upload_id}/confirm")
 async def confirm(request: Request, workshop_id: int, upload_id: int):
     store = request.app.state.store
-    with store.session() as conn:
-        ws = workshop_or_404(conn, workshop_id)
-        up = _upload_or_404(conn, workshop_id, upload_id)
+    ws, up = await in_db(store, _workshop_and_upload, workshop_id, upload_id)
     if up["status"] != "preview":
         raise PageError(409, "保存済みです", "このファイルはすでに保存されているか、取り消されています。",
                         f"/w/{workshop_id}")
@@ -147,11 +146,10 @@ async def confirm(request: Request, workshop_id: int, upload_id: int):
     if not records:
         report["error"] = {"text": "保存できる付箋が1枚もありません(空の行だけでした)。", "message": "", "where": ""}
         return _preview_page(request, ws, up, options, report, status_code=400)
-    with store.session() as conn:
-        try:
-            await run_in_threadpool(st.store_records, conn, upload_id, "notes", records, options, report)
-        except LookupError:
-            raise PageError(409, "保存済みです", "このファイルはすでに保存されています。", f"/w/{workshop_id}") from None
+    try:
+        await in_db(store, st.store_records, upload_id, "notes", records, options, report)
+    except LookupError:
+        raise PageError(409, "保存済みです", "このファイルはすでに保存されています。", f"/w/{workshop_id}") from None
     return RedirectResponse(f"/w/{workshop_id}", status_code=303)
 
 

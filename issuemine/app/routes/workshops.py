@@ -51,7 +51,6 @@ def overview(request: Request, workshop_id: int, conn=Depends(get_conn)):
         u["n_rows"] = counts.get(u["id"], 0)
     n_notes = sum(u["n_rows"] for u in uploads if u["kind"] == "notes" and u["status"] == "stored")
     return render(request, "workshop.html", ws=ws, uploads=uploads, n_notes=n_notes,
-                  analysis=st.latest_job(conn, workshop_id, "analysis"),
-                  report_job=st.latest_job(conn, workshop_id, "report"),
+                  analysis=request.app.state.runner.refresh(conn, st.latest_job(conn, workshop_id, "analysis")),
                   n_edits=len(st.live_edits(conn, workshop_id)),
                   max_upload=request.app.state.max_upload_bytes)

@@ -18,6 +18,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--scale", metavar="ID", default=None,
                         help="すべての項目に使う尺度の ID(既定: 項目ごとにラベルから判定)")
     parser.add_argument("--scales", metavar="FILE", default=None, help="尺度ファイル(既定: corpora/scales.tsv)")
+    parser.add_argument("--exact-ties", action="store_true",
+                        help="同順位・差0があっても正確な条件付き検定の p 値を使います(既定は R・SPSS と同じ正規近似)")
     parser.add_argument("--alpha", type=float, default=0.05, help="有意水準(既定 0.05、Holm 補正後の p と比べます)")
 
 
@@ -31,11 +33,16 @@ def run(args) -> int:
         raise IssuemineError(f"--alpha は 0 と 1 の間の値にしてください(指定: {args.alpha})。")
     scales = load_scales(args.scales)
     data = read_survey(args.input, args.input2, scale=args.scale, scales=scales)
-    result = compare_items(data.answers, alpha=args.alpha, freetext=data.freetext, info=data.info, scales=scales)
+    result = compare_items(data.answers, alpha=args.alpha, freetext=data.freetext, info=data.info, scales=scales,
+                           exact_ties=args.exact_ties)
     terms = freetext_terms(result.freetext) if len(result.freetext) else None
     outputs = build_outputs(result, figures=args.figures, terms=terms, scales=scales)
     paths = write_outputs(outputs, args.out)
     print(result.info["pairing_ja"])
+    inferred = result.info.get("scale_inferred_from_numbers") or []
+    if inferred:
+        sid = sorted({result.info["items"][i] for i in inferred})
+        print(f"数字だけで答えた{len(inferred)}項目は尺度を「{'、'.join(sid)}」と判定しました(--scale で指定できます)。")
     n_sig = int(result.items["significant"].sum())
     print(f"{len(result.items)}項目のうち、Holm 補正後に有意(p<{args.alpha:g})な項目: {n_sig}")
     for p in paths:

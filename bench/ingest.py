@@ -1,0 +1,100 @@
+"""Reading speed of issuemine.ingest.read_notes: notes per second, median of several runs.
+
+    .venv/bin/python bench/ingest.py [--notes 100000] [--groups 8] [--runs 3]
+
+Builds workshop files in a temporary folder from the bundled sample's notes (each made of the first half
+of one sample note and the second half of another, seeded, so most are distinct and a few are duplicates)
+as UTF-8 CSV, CP932 CSV, EUC-JP CSV and .xlsx, then times read_notes on each. The duplicate search runs
+within groups: --groups 1 puts every note in one group. --stress appends a counter to repeated sample
+notes instead, which makes ~90 % of notes near duplicates (the duplicate search's worst case).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# bench/tokenize.py would shadow the standard library's tokenize (pandas imports it) when this
+# script's folder is first on sys.path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse  # noqa: E402
+import csv  # noqa: E402
+import io  # noqa: E402
+import statistics  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def build_rows(n: int, groups: int, stress: bool = False) -> list[list[str]]:
+    import random
+
+    from issuemine.ingest import read_notes
+
+    base = read_notes(ROOT / "workshops" / "sample" / "notes.csv")
+    texts, profs = base["text"].tolist(), base["profession"].tolist()
+    rng = random.Random(0)
+    rows = []
+    for i in range(n):
+        if stress:
+            text = f"{texts[i % len(texts)]}({i // len(texts)})"
+        else:
+            a, b = rng.choice(texts), rng.choice(texts)
+            text = a[: len(a) // 2] + b[len(b) // 2:]
+        rows.append([f"G{i % groups + 1}", profs[i % len(profs)], "1", text])
+    return rows
+
+
+def write_files(rows, folder: Path, xlsx_max: int) -> dict[str, Path]:
+    import openpyxl
+
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(["グループ", "職種", "回", "内容"])
+    w.writerows(rows)
+    text = buf.getvalue()
+    files = {}
+    for name, enc in (("utf8.csv", "utf-8"), ("cp932.csv", "cp932"), ("eucjp.csv", "euc-jp")):
+        files[name] = folder / name
+        files[name].write_bytes(text.encode(enc, errors="replace"))
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("付箋")
+    ws.append(["グループ", "職種", "回", "内容"])
+    for r in rows[:xlsx_max]:
+        ws.append(r)
+    files["notes.xlsx"] = folder / "notes.xlsx"
+    wb.save(files["notes.xlsx"])
+    return files
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--notes", type=int, default=100_000)
+    ap.add_argument("--groups", type=int, default=8)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--xlsx-notes", type=int, default=20_000)
+    ap.add_argument("--stress", action="store_true")
+    args = ap.parse_args()
+    from issuemine.ingest import read_notes
+
+    rows = build_rows(args.notes, args.groups, args.stress)
+    with tempfile.TemporaryDirectory() as tmp:
+        files = write_files(rows, Path(tmp), args.xlsx_notes)
+        print(f"notes={args.notes:,} groups={args.groups} stress={args.stress} runs={args.runs} (median)")
+        for name, path in files.items():
+            times = []
+            for _ in range(args.runs):
+                t0 = time.perf_counter()
+                df = read_notes(path, max_bytes=1 << 30)
+                times.append(time.perf_counter() - t0)
+            med = statistics.median(times)
+            size = path.stat().st_size / 2**20
+            print(f"{name:12s} {len(df):>8,} notes {size:7.1f} MB  {med:7.2f} s  {len(df) / med:>10,.0f} notes/s"
+                  f"  (dup {df.attrs['report'].duplicates}, near {df.attrs['report'].near_duplicates})")
+
+
+if __name__ == "__main__":
+    main()

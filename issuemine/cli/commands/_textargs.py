@@ -1,0 +1,33 @@
+"""Arguments shared by the ``terms`` and ``kwic`` commands (light: no heavy imports)."""
+
+from __future__ import annotations
+
+
+def add_input_arguments(parser) -> None:
+    parser.add_argument("file", metavar="FILE", help="付箋のファイル(.csv / .tsv / .xlsx / .txt)")
+    parser.add_argument("--column", metavar="COL", default=None,
+                        help="付箋の内容の列(見出し名、列番号 0〜、または列記号 A〜)。既定: 見出しから自動判定")
+    parser.add_argument("--no-header", action="store_true", help="見出し行のないファイルとして読みます")
+    parser.add_argument("--csv", metavar="OUT", default=None,
+                        help="結果を CSV(UTF-8 BOM 付き、Excel でそのまま開けます)にも書き出します")
+
+
+def read_texts(args):
+    """The notes' text Series of ``args.file`` (index = note_id), read by issuemine.ingest.read_notes."""
+    from issuemine.ingest import read_notes
+
+    column = args.column
+    if column is not None and column.isdigit():
+        column = int(column)
+    mapping = {"text": column} if column is not None else None
+    notes = read_notes(args.file, mapping=mapping, header=not args.no_header)
+    texts = notes["text"]
+    texts.index = notes["note_id"]
+    return texts
+
+
+def print_table(df, headers: list[str]) -> None:
+    """Plain tab-separated table on stdout, Japanese headers; note text only in the user's own terminal."""
+    print("\t".join(headers))
+    for row in df.itertuples(index=False, name=None):
+        print("\t".join("" if v is None else str(v) for v in row))

@@ -1,0 +1,83 @@
+"""Profession × theme table with a test of independence.
+
+2 × 2: Fisher's exact test. Larger: Pearson's χ² with adjusted (standardised) residuals from
+statsmodels; when more than 20 % of expected counts are below 5 (Cochran's rule) the χ² p-value is
+unreliable, so a Monte-Carlo permutation p-value (seeded) is given instead and a warning says so.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+UNKNOWN = "(職種不明)"
+
+
+def _chi2(table: np.ndarray) -> float:
+    r = table.sum(axis=1, keepdims=True)
+    c = table.sum(axis=0, keepdims=True)
+    e = r @ c / table.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(np.nansum(np.where(e > 0, (table - e) ** 2 / e, 0.0)))
+
+
+def _monte_carlo_p(rows: np.ndarray, cols: np.ndarray, shape, n_iter: int, seed: int) -> float:
+    obs = np.zeros(shape)
+    np.add.at(obs, (rows, cols), 1)
+    stat = _chi2(obs)
+    rng = np.random.default_rng(seed)
+    hits = 0
+    for _ in range(n_iter):
+        t = np.zeros(shape)
+        np.add.at(t, (rows, rng.permutation(cols)), 1)
+        hits += _chi2(t) >= stat - 1e-9
+    return (hits + 1) / (n_iter + 1)
+
+
+def profession_theme_table(notes, result, n_iter: int = 2000, seed: int = 0):
+    """(counts DataFrame: professions × theme labels, test dict).
+
+    test: ``method`` (Japanese), ``statistic``, ``dof``, ``p``, ``warning`` (Japanese or ""),
+    ``adjusted_residuals`` (DataFrame like counts, χ² only).
+    """
+    import pandas as pd
+    from scipy import stats
+
+    prof = notes["profession"].fillna("").astype(str).str.strip().replace("", UNKNOWN).reset_index(drop=True)
+    a = result.assignments.reset_index(drop=True)
+    labels = dict(zip(result.themes["theme_id"], result.themes["label"]))
+    order = [labels[t] for t in result.themes["theme_id"]]
+    theme = a["theme_id"].map(labels)
+    counts = pd.crosstab(prof, theme).reindex(columns=order, fill_value=0)
+    counts = counts.loc[sorted(counts.index, key=lambda p: (p == UNKNOWN, -counts.loc[p].sum(), p))]
+    counts.index.name = "職種"
+    counts.columns.name = "テーマ"
+    test = {"method": None, "statistic": None, "dof": None, "p": None, "warning": "", "adjusted_residuals": None}
+    known = counts.drop(index=UNKNOWN, errors="ignore")
+    known = known.loc[known.sum(axis=1) > 0, known.sum(axis=0) > 0]
+    if known.shape[0] < 2 or known.shape[1] < 2:
+        test["warning"] = "職種またはテーマが 1 種類しかないため、検定はできません。"
+        return counts, test
+    t = known.to_numpy()
+    if t.shape == (2, 2):
+        res = stats.fisher_exact(t)
+        test.update(method="Fisher の正確確率検定", statistic=float(res.statistic), dof=1, p=float(res.pvalue))
+        return counts, test
+    from statsmodels.stats.contingency_tables import Table
+
+    chi = stats.chi2_contingency(t, correction=False)
+    resid = Table(t).standardized_resids
+    test.update(method="χ² 検定(独立性)", statistic=round(float(chi.statistic), 4), dof=int(chi.dof),
+                p=float(chi.pvalue),
+                adjusted_residuals=pd.DataFrame(np.round(resid, 3), index=known.index, columns=known.columns))
+    small = float((chi.expected_freq < 5).mean())
+    if small > 0.2:
+        codes_r = {p: i for i, p in enumerate(known.index)}
+        codes_c = {c: j for j, c in enumerate(known.columns)}
+        keep = prof.isin(codes_r) & theme.isin(codes_c)
+        rows = prof[keep].map(codes_r).to_numpy()
+        cols = theme[keep].map(codes_c).to_numpy()
+        test["p"] = _monte_carlo_p(rows, cols, t.shape, n_iter, seed)
+        test["method"] = f"χ² 検定(期待度数が小さいためモンテカルロ法 {n_iter} 回による正確確率)"
+        test["warning"] = (f"期待度数が 5 未満のセルが {small:.0%} あり(20% を超える)、χ² 近似は不正確です。"
+                           "p 値はモンテカルロ法の正確確率で、調整済み残差も参考値です。")
+    return counts, test

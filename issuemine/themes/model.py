@@ -1,0 +1,299 @@
+"""ThemeModel: vectorizer → reducer → (codebook) → clusterer → labeller, and its ThemeResult.
+
+``ThemeResult`` keeps what it needs to rebuild its tables (terms, vectors, the theme of every note), so
+facilitator edits (issuemine.edits) change the theme of notes and the tables are recomputed the same way.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from issuemine.themes.label import format_key_terms, make_labels, representatives, term_weights
+
+CONFIDENCE_SCALE = 0.02  # cosine margin at which confidence is 1/(1+e^-1) ≈ 0.73
+WEAK_MARGIN = 0.02       # below this margin to the next theme a note is flagged for review
+
+
+def _versions() -> dict:
+    from importlib import metadata
+
+    out = {}
+    for dist in ("issuemine", "numpy", "scipy", "scikit-learn", "pandas", "fugashi", "unidic-lite", "ja-ginza"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = None
+    return out
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(x, axis=-1, keepdims=True)
+    n[n == 0] = 1.0
+    return (x / n).astype(np.float32)
+
+
+@dataclass
+class ThemeResult:
+    """Themes of one analysis. Tables are built by :meth:`rebuild` from ``theme_of`` and ``meta``."""
+
+    note_ids: list[str]
+    texts: list[str]
+    terms: list[list[str]] = field(repr=False)
+    note_vectors: np.ndarray = field(repr=False)
+    theme_of: list[str] = field(repr=False)
+    meta: dict = field(repr=False)      # theme_id -> {"label": fixed label or None, "heading", "source"}
+    info: dict = field(default_factory=dict, repr=False)
+    stability_by_theme: dict = field(default_factory=dict, repr=False)
+    change_rate: np.ndarray | None = field(default=None, repr=False)
+    change_seen: np.ndarray | None = field(default=None, repr=False)
+
+    def copy(self) -> "ThemeResult":
+        import copy
+
+        return ThemeResult(list(self.note_ids), list(self.texts), self.terms, self.note_vectors,
+                           list(self.theme_of), copy.deepcopy(self.meta), copy.deepcopy(self.info),
+                           dict(self.stability_by_theme), self.change_rate, self.change_seen)
+
+    def theme_order(self) -> list[str]:
+        """Themes by decreasing size, then id (ids are already stable, so the order is too)."""
+        sizes: dict[str, int] = {}
+        for t in self.theme_of:
+            sizes[t] = sizes.get(t, 0) + 1
+        return sorted(sizes, key=lambda t: (-sizes[t], t))
+
+    def rebuild(self) -> "ThemeResult":
+        import pandas as pd
+
+        from issuemine.schema import ASSIGNMENTS, THEMES
+
+        order = self.theme_order()
+        # drop metadata of themes left empty (e.g. every note moved away)
+        self.meta = {t: m for t, m in self.meta.items() if t in order}
+        pos = {t: i for i, t in enumerate(order)}
+        lab = np.array([pos[t] for t in self.theme_of], dtype=int)
+        groups = [np.flatnonzero(lab == i) for i in range(len(order))]
+        X = self.note_vectors
+        weighted = term_weights(self.terms, groups)
+        labels = make_labels(weighted, fixed=[self.meta[t].get("label") for t in order], fallback=order)
+        headings = [self.meta[t].get("heading") or "" for t in order]
+        n = len(self.theme_of)
+        conf = np.ones(n)
+        weak = np.zeros(n, dtype=bool)
+        if len(order) > 1 and n:
+            C = _unit(np.stack([X[g].mean(axis=0) for g in groups]))
+            sims = X @ C.T
+            own = sims[np.arange(n), lab]
+            sims[np.arange(n), lab] = -np.inf
+            margin = own - sims.max(axis=1)
+            conf = 1.0 / (1.0 + np.exp(-margin / CONFIDENCE_SCALE))
+            # a note placed by its codebook seed terms is weak only when another theme is clearly
+            # nearer in meaning; a note placed by the vectors alone, when the next theme is close
+            by_seed = np.array([self.meta[t].get("source") == "codebook" for t in order])[lab]
+            weak = np.where(by_seed, margin < -WEAK_MARGIN * 5, margin < WEAK_MARGIN)
+        self.themes = THEMES.conform(pd.DataFrame({
+            "theme_id": order,
+            "label": labels,
+            "heading": headings,
+            "size": [len(g) for g in groups],
+            "key_terms": [format_key_terms(w) for w in weighted],
+            "representative_notes": [" / ".join(self.texts[i] for i in representatives(X, g)) for g in groups],
+            "stability": [self.stability_by_theme.get(t, math.nan) for t in order],
+            "source": [self.meta[t].get("source", "discovered") for t in order],
+        }))
+        self.assignments = ASSIGNMENTS.conform(pd.DataFrame({
+            "note_id": self.note_ids,
+            "theme_id": self.theme_of,
+            "theme_label": [labels[i] for i in lab],
+            "heading": [headings[i] for i in lab],
+            "theme_confidence": np.round(np.asarray(conf, dtype=np.float64), 4),
+            "theme_weak": weak,
+        }))
+        self.stability = pd.DataFrame({
+            "theme_id": order, "label": labels, "size": [len(g) for g in groups],
+            "stability": [self.stability_by_theme.get(t, math.nan) for t in order]})
+        rate = self.change_rate if self.change_rate is not None else np.zeros(n)
+        seen = self.change_seen if self.change_seen is not None else np.zeros(n, dtype=int)
+        un = pd.DataFrame({"note_id": self.note_ids, "theme_id": self.theme_of,
+                           "change_rate": np.round(rate, 4), "resamples": seen})
+        self.unstable_notes = (un[un["change_rate"] > 0]
+                               .sort_values(["change_rate", "note_id"], ascending=[False, True], kind="mergesort")
+                               .reset_index(drop=True))
+        self.info["n_themes"] = len(order)
+        self.info["n_weak"] = int(weak.sum())
+        return self
+
+
+class ThemeModel:
+    """Group notes into labelled themes.
+
+    Parameters
+    ----------
+    n_themes : "auto" or int
+        Total number of themes. In guided mode the codebook themes that received notes count toward it
+        and the rest are discovered (at least one discovered theme when notes remain).
+    seed : int
+    codebook : path, None or False
+        None: ``corpora/codebook.tsv`` when present (guided mode); False: unsupervised; a path: that file.
+    vectorizer, reducer, clusterer : stage objects (see vectorize.py, reduce.py, cluster.py)
+    tokenizer : an ``issuemine.text.JapaneseTokenizer`` (default: a new one)
+    n_resamples : re-runs for the stability table
+    """
+
+    def __init__(self, n_themes="auto", seed: int = 0, codebook=None, vectorizer=None, reducer=None,
+                 clusterer=None, labeller=None, tokenizer=None, n_resamples: int = 10):
+        self.n_themes = n_themes
+        self.seed = seed
+        self.codebook = codebook
+        self.vectorizer = vectorizer
+        self.reducer = reducer
+        self.clusterer = clusterer
+        self.labeller = labeller  # reserved: labels come from issuemine.themes.label
+        self.tokenizer = tokenizer
+        self.n_resamples = n_resamples
+
+    def _codebook(self):
+        from issuemine.themes.codebook import default_codebook_path, load_codebook
+
+        if self.codebook is False:
+            return None, None
+        if self.codebook is None:
+            path = default_codebook_path()
+            if not path.is_file():
+                return None, None
+        else:
+            path = Path(self.codebook)
+        return load_codebook(path), path
+
+    def fit(self, notes) -> ThemeResult:
+        from issuemine.themes.cluster import KMeansClusterer
+        from issuemine.themes.codebook import CodebookMatcher
+        from issuemine.themes.headings import group_centroids, guided_headings
+        from issuemine.themes.reduce import BlockReducer
+        from issuemine.themes.stability import ThemeStability
+        from issuemine.themes.vectorize import HybridVectorizer, prepare
+
+        if self.n_themes != "auto" and (not isinstance(self.n_themes, (int, np.integer)) or self.n_themes < 1):
+            from issuemine.errors import IssuemineError
+
+            raise IssuemineError(f"テーマ数は auto か 1 以上の整数で指定してください(指定: {self.n_themes})。")
+        texts = ["" if (t is None or (isinstance(t, float) and math.isnan(t))) else str(t)
+                 for t in notes["text"].tolist()]
+        note_ids = [str(x) for x in notes["note_id"].tolist()]
+        n = len(texts)
+        messages: list[str] = []
+        corpus = prepare(texts, self.tokenizer)
+        vectorizer = self.vectorizer or HybridVectorizer(tfidf=("term",))
+        blocks = vectorizer.fit_transform(corpus)
+        reducer = self.reducer or BlockReducer(seed=self.seed)
+        X = reducer.fit_transform(blocks) if n else np.zeros((0, 1), dtype=np.float32)
+
+        codebook, cb_path = self._codebook()
+        guided = codebook is not None
+        cb_idx = CodebookMatcher(codebook).match(corpus.texts) if guided else np.full(n, -1)
+        used_cb = sorted(set(int(j) for j in cb_idx if j >= 0))
+        rest = np.flatnonzero(cb_idx < 0)
+
+        if self.clusterer is not None:
+            clusterer = self.clusterer
+        else:
+            k = self.n_themes
+            if k != "auto" and guided:
+                k = max(1, int(k) - len(used_cb))
+            clusterer = KMeansClusterer(n_clusters=k, seed=self.seed)
+        theme_of = [""] * n
+        meta: dict = {}
+        for j in used_cb:
+            cb = codebook[j]
+            meta[cb.id] = {"label": cb.name, "heading": cb.heading, "source": "codebook"}
+        for i in np.flatnonzero(cb_idx >= 0):
+            theme_of[i] = codebook[cb_idx[i]].id
+        k_reason, k_scores = "", {}
+        if len(rest):
+            sub = clusterer.fit_predict(X[rest])
+            k_reason, k_scores = getattr(clusterer, "reason_", ""), getattr(clusterer, "scores_", {})
+            clusters = sorted(set(sub.tolist()),
+                              key=lambda c: (-(sub == c).sum(), min(note_ids[i] for i in rest[sub == c])))
+            width = max(2, len(str(len(clusters))))
+            for r, c in enumerate(clusters, start=1):
+                tid = f"T{r:0{width}d}"
+                meta[tid] = {"label": None, "heading": None, "source": "discovered"}
+                for i in rest[sub == c]:
+                    theme_of[i] = tid
+        if n == 0:
+            messages.append("付箋が 0 枚のため、テーマはありません。")
+        elif n < 6:
+            messages.append(f"付箋が {n} 枚と少ないため、テーマ分けの結果は参考程度に見てください。")
+
+        result = ThemeResult(note_ids, texts, corpus.terms, X, theme_of, meta)
+        order = result.theme_order()
+        pos = {t: i for i, t in enumerate(order)}
+        lab = np.array([pos[t] for t in theme_of], dtype=int)
+        # headings
+        if order:
+            C = np.stack([X[lab == i].mean(axis=0) for i in range(len(order))])
+            if guided and used_cb:
+                hs = guided_headings(C, [meta[t]["heading"] for t in order])
+            else:
+                g = group_centroids(C, np.bincount(lab, minlength=len(order)), seed=self.seed)
+                groups = [np.flatnonzero(np.isin(lab, np.flatnonzero(g == h))) for h in range(int(g.max()) + 1)]
+                names = make_labels(term_weights(corpus.terms, groups), n_terms=2,
+                                    fallback=[f"見出し{h + 1}" for h in range(len(groups))])
+                hs = [names[g[i]] for i in range(len(order))]
+            for t, h in zip(order, hs):
+                meta[t]["heading"] = h
+        # stability
+        if n:
+            st = ThemeStability(n_resamples=self.n_resamples if n <= 20000 else max(3, self.n_resamples // 2),
+                                seed=self.seed).fit(X, lab)
+            result.stability_by_theme = {t: round(float(st.theme_stability_[i]), 4) for i, t in enumerate(order)}
+            result.change_rate, result.change_seen = st.change_rate_, st.seen_
+        mode_ja = ("ガイド付き(コードブックのシード語にはっきり当てはまる付箋をそのテーマへ、残りを新しいテーマへ)"
+                   if guided else "教師なし(コードブックを使わずに全付箋を分類)")
+        result.info = {
+            "mode": "guided" if guided else "unsupervised",
+            "mode_ja": mode_ja,
+            "seed": self.seed,
+            "n_notes": n,
+            "parameters": {
+                "n_themes": self.n_themes,
+                "codebook": cb_path.name if cb_path else None,
+                "vectorizer": {"tfidf": list(getattr(vectorizer, "tfidf", [])),
+                               "vectors": bool(getattr(vectorizer, "vectors_used_", False))},
+                "reducer": {"n_components": getattr(reducer, "n_components", None),
+                            "dims": getattr(reducer, "dims_", {})},
+                "clusterer": type(clusterer).__name__,
+                "stability_resamples": self.n_resamples,
+                "confidence_scale": CONFIDENCE_SCALE,
+                "weak_margin": WEAK_MARGIN,
+            },
+            "versions": _versions(),
+            "codebook": {"themes_used": [codebook[j].id for j in used_cb] if guided else [],
+                         "notes_matched": int((cb_idx >= 0).sum()), "notes_clustered": int(len(rest))},
+            "n_discovered": sum(1 for m in meta.values() if m["source"] == "discovered"),
+            "k_reason": k_reason,
+            "k_scores": {str(k): v for k, v in k_scores.items()},
+            "vectors": {"used": bool(getattr(vectorizer, "vectors_used_", False)),
+                        "message": getattr(vectorizer, "vectors_message_", ""),
+                        "coverage": (round(vectorizer.coverage_, 4)
+                                     if getattr(vectorizer, "coverage_", None) is not None else None)},
+            "messages": messages,
+        }
+        result.rebuild()
+        result.info["why_ja"] = self._why(result, guided, len(used_cb), k_reason)
+        return result
+
+    @staticmethod
+    def _why(result: ThemeResult, guided: bool, n_cb: int, k_reason: str) -> str:
+        n_t = result.info["n_themes"]
+        if guided:
+            head = (f"テーマは {n_t} 個です。コードブックの {n_cb} テーマに "
+                    f"{result.info['codebook']['notes_matched']} 枚を割り当て、残り "
+                    f"{result.info['codebook']['notes_clustered']} 枚から {result.info['n_discovered']} "
+                    f"個の新しいテーマを見つけました。")
+        else:
+            head = f"テーマは {n_t} 個です。"
+        return head + (k_reason or "")

@@ -1,0 +1,186 @@
+"""End to end in real headless Chromium (Debian's, driven by Playwright; no browser download).
+
+The facilitator's walk: create a workshop, upload a CP932 CSV containing ①, check the preview, store it,
+analyse, rename a theme, move a note, override a zone, upload a questionnaire, build and download the
+report, and check what the report says. Screenshots are kept in tests/app/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import col, NOTES, notes_csv, survey_csv
+from live import LiveServer
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow,
+              pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason="Debian chromium is not installed")]
+
+
+@pytest.fixture
+def server(tmp_path):
+    srv = LiveServer(tmp_path / "data").start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(accept_downloads=True, locale="ja-JP", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.outside = []  # every request that left the local server
+        page.on("request", lambda r: None if r.url.startswith(server.url) else page.outside.append(r.url))
+        yield page
+        context.close()
+        browser.close()
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def test_facilitator_flow(server, page, tmp_path):
+    from playwright.sync_api import expect
+
+    page.goto(server.url + "/")
+    expect(page.locator("h1")).to_have_text("ワークショップ一覧")
+    page.fill("input[name=name]", "墨田区 第1回")
+    page.click("button:has-text('作成')")
+    expect(page.locator("h1")).to_have_text("墨田区 第1回")
+
+    # upload a CP932 CSV containing ①
+    data = notes_csv(encoding="cp932")
+    assert "①".encode("cp932") in data
+    csv_path = tmp_path / "付箋.csv"
+    csv_path.write_bytes(data)
+    page.set_input_files("input[name=file]", str(csv_path))
+    page.click("form[action$='/notes'] button")
+    expect(page.locator("#encoding")).to_have_text("cp932")
+    expect(page.locator("#columns")).to_have_text("内容、グループ、職種")
+    expect(page.locator("#preview-rows")).to_contain_text("①短期入所の受け入れ先が足りない")
+    shot(page, "01_preview")
+    page.click("#confirm")
+    expect(page.locator("#n-notes")).to_have_text(str(len(NOTES)))
+    shot(page, "02_workshop")
+
+    # analyse: the progress block is polled by htmx and turns into a link when done
+    page.click("form[action$='/analyze'] button")
+    expect(page.locator("#job-analysis")).to_be_visible()
+    expect(page.locator("#job-analysis[data-status=done]")).to_be_visible(timeout=180_000)
+    shot(page, "03_analysed")
+    page.click("#job-analysis >> text=テーマを見る")
+    expect(page.locator("#themes")).to_be_visible()
+
+    # rename the first theme
+    first = page.locator("#themes tbody tr").first
+    theme_id = first.locator("input[name=theme]").get_attribute("value")
+    first.locator("input[name=label]").fill("短期入所・レスパイトの不足")
+    first.locator("button:has-text('名前を変更')").click()
+    expect(page.locator(f"#theme-{theme_id} input[name=label]")).to_have_value("短期入所・レスパイトの不足")
+
+    # move the ① note to another theme
+    row = page.locator("#notes tbody tr", has_text="①短期入所の受け入れ先が足りない")
+    note_id = row.get_attribute("id").removeprefix("note-")
+    current = row.locator("select[name=theme]").input_value()
+    options = row.locator("select[name=theme] option").evaluate_all("os => os.map(o => [o.value, o.textContent])")
+    target, target_text = next((v, t) for v, t in reversed(options) if v != current)
+    target_label = target_text.split(" ", 1)[1]
+    row.locator("select[name=theme]").select_option(target)
+    row.locator("button:has-text('移動')").click()
+    expect(page.locator(f"#note-{note_id} select[name=theme]")).to_have_value(target)
+    expect(page.locator("#edit-history")).to_contain_text("付箋の移動")
+    shot(page, "04_themes")
+
+    # override the note's zones on the diagram
+    page.click("nav >> text=③ 概念図")
+    expect(page.locator("#diagram .main-svg").first).to_be_visible(timeout=30_000)
+    zone_row = page.locator(f"#placements #note-{note_id}")
+    zone_row.locator("select[name=zones]").select_option("HCS")
+    zone_row.locator("button:has-text('変更')").click()
+    expect(page.locator(f"#placements #note-{note_id} td.zone")).to_have_text("病院∩地域∩相談支援")
+    expect(page.locator("#diagram .main-svg").first).to_be_visible(timeout=30_000)
+    shot(page, "05_diagram")
+
+    # the questionnaire
+    page.click("nav >> text=④ アンケート")
+    q_path = tmp_path / "アンケート.csv"
+    q_path.write_bytes(survey_csv())
+    page.set_input_files("input[name=file]", str(q_path))
+    page.click("form[action$='/survey'] button")
+    expect(page.locator("#survey-items")).to_contain_text("在宅医療の制度")
+    expect(page.locator("#survey-items")).to_contain_text("上昇")
+    shot(page, "06_survey")
+
+    # build and download the report
+    page.click("nav >> text=⑤ レポート")
+    page.click("#make-report")
+    expect(page.locator("#job-report[data-status=done]")).to_be_visible(timeout=300_000)
+    page.click("#job-report >> text=ダウンロードへ")
+    expect(page.locator("#downloads")).to_contain_text("index.html")
+    shot(page, "07_download")
+    with page.expect_download() as info:
+        page.click("#downloads a:text-is('index.html')")
+    html_path = tmp_path / "index.html"
+    info.value.save_as(html_path)
+    with page.expect_download() as info:
+        page.click("#downloads a:text-is('notes.xlsx')")
+    xlsx_path = tmp_path / "notes.xlsx"
+    info.value.save_as(xlsx_path)
+
+    # what the report says: the renamed theme, the ① note, the questionnaire items
+    html = html_path.read_text(encoding="utf-8")
+    assert "短期入所・レスパイトの不足" in html and "在宅医療の制度" in html
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(xlsx_path).worksheets[0].iter_rows(values_only=True))
+    header = list(rows[0])
+    note = next(r for r in rows[1:] if r[col(header, "note_id")] == note_id)
+    assert note[col(header, "text")] == "①短期入所の受け入れ先が足りない"
+    assert note[col(header, "zones")] == "HCS"
+    assert note[col(header, "theme_id")] == target and note[col(header, "theme_label")] == target_label
+    renamed = {r[col(header, "theme_label")] for r in rows[1:] if r[col(header, "theme_id")] == theme_id}
+    assert renamed == {"短期入所・レスパイトの不足"}
+
+    # the report opens offline in the browser and shows the same
+    page.goto(html_path.as_uri())
+    expect(page.locator("body")).to_contain_text("短期入所・レスパイトの不足")
+    shot(page, "08_report")
+    page.outside = [u for u in page.outside if not u.startswith("file://")]
+    assert page.outside == []
+
+
+def test_too_large_upload_shows_the_japanese_page_in_the_browser(tmp_path):
+    """The browser must show our 413 page, not a reset connection, when a file is over the limit."""
+    from playwright.sync_api import expect, sync_playwright
+
+    srv = LiveServer(tmp_path / "data", extra=["--max-upload-mb", "1"]).start()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page()
+            page.goto(srv.url + "/")
+            page.fill("input[name=name]", "大きいファイル")
+            page.click("button:has-text('作成')")
+            big = tmp_path / "big.csv"
+            big.write_bytes(notes_csv(NOTES * 2000, encoding="utf-8"))  # about 3 MB
+            assert big.stat().st_size > 2 * 1024 * 1024
+            page.set_input_files("input[name=file]", str(big))
+            page.click("form[action$='/notes'] button")
+            expect(page.locator("h1")).to_have_text("ファイルが大きすぎます")
+            expect(page.locator(".error")).to_contain_text("1 MB")
+            shot(page, "00_too_large")
+            browser.close()
+    finally:
+        srv.stop()
+    assert list((tmp_path / "data" / "originals").iterdir()) == []

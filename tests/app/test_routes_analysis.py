@@ -1,0 +1,254 @@
+"""Analysis, themes with edits and undo, the diagram with zone overrides, and the report — real runs.
+
+One workshop is analysed once for the module (a real worker process, a few seconds); each test undoes its
+own edits, so the tests do not depend on their order.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+
+import pytest
+from conftest import col, NOTES, confirm, create_workshop, notes_csv, page_text, survey_csv, upload_notes
+
+from issuemine.app import store as st
+
+XSS = "<script>alert(1)</script>訪問看護が足りない"
+ROWS = NOTES + [(XSS, "A", "看護師"), ("<img src=x onerror=alert(2)>短期入所がない", "B", "医師")]
+
+
+def wait_job(store, job_id: int, timeout: float = 300) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with store.session() as conn:
+            job = st.get_job(conn, job_id)
+        if job["status"] not in ("queued", "running"):
+            return dict(job)
+        time.sleep(0.2)
+    raise TimeoutError(job_id)
+
+
+def latest(store, workshop_id: int, kind: str) -> int:
+    with store.session() as conn:
+        return st.latest_job(conn, workshop_id, kind)["id"]
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    from fastapi.testclient import TestClient
+
+    from issuemine.app.server import create_app
+
+    data_dir = tmp_path_factory.mktemp("analysis") / "data"
+    client = TestClient(create_app(data_dir), follow_redirects=False)
+    wid = create_workshop(client)
+    assert confirm(client, wid, upload_notes(client, wid, notes_csv(ROWS))).status_code == 303
+    assert client.post(f"/w/{wid}/analyze", data={"seed": "0", "themes": "auto"}).status_code == 303
+    store = st.Store(data_dir)
+    job = wait_job(store, latest(store, wid, "analysis"))
+    assert job["status"] == "done", job["message"]
+    return client, wid, store
+
+
+@pytest.fixture
+def ws(env):
+    client, wid, store = env
+    yield client, wid, store
+    with store.session() as conn:
+        while st.undo_edit(conn, wid) is not None:
+            pass
+
+
+def themes_of(client, wid) -> dict[str, str]:
+    """theme id → label as shown in the rename inputs."""
+    html = client.get(f"/w/{wid}/themes").text
+    return dict(re.findall(r'name="theme" value="(T?[^"]+)">\s*<input type="text" name="label" value="([^"]*)"', html))
+
+
+def note_ids(client, wid) -> dict[str, str]:
+    """note text (unescaped where simple) → note id, from the themes page."""
+    html = client.get(f"/w/{wid}/themes").text
+    pairs = re.findall(r'<tr id="note-([^"]+)">.*?<td class="note-text">(.*?)</td>', html, flags=re.S)
+    return {text.replace("&lt;", "<").replace("&gt;", ">"): nid for nid, text in pairs}
+
+
+def theme_of_note(client, wid, note_id) -> str:
+    html = client.get(f"/w/{wid}/themes").text
+    row = html.split(f'<tr id="note-{note_id}">', 1)[1].split("</tr>", 1)[0]
+    return re.search(r'<option value="([^"]+)" selected>', row).group(1)
+
+
+def test_workshop_page_shows_the_finished_analysis(ws):
+    client, wid, store = ws
+    html = client.get(f"/w/{wid}").text
+    assert 'data-status="done"' in html and f"{len(ROWS)} 枚の付箋を" in html
+    job_id = latest(store, wid, "analysis")
+    r = client.get(f"/w/{wid}/jobs/{job_id}")
+    assert r.status_code == 200 and "テーマを見る" in r.text and "hx-get" not in r.text
+
+
+def test_running_job_is_polled(ws):
+    client, wid, store = ws
+    with store.session() as conn:
+        job_id = st.add_job(conn, wid, "report", {})
+    try:
+        r = client.get(f"/w/{wid}/jobs/{job_id}")
+        assert f'hx-get="/w/{wid}/jobs/{job_id}"' in r.text and 'hx-trigger="every 1s"' in r.text
+        assert "実行中" in r.text
+        assert client.post(f"/w/{wid}/report").status_code == 409
+    finally:
+        with store.session() as conn:
+            st.set_job(conn, job_id, status="failed", message="テスト")
+
+
+def test_themes_page_escapes_notes(ws):
+    client, wid, _ = ws
+    html = client.get(f"/w/{wid}/themes").text
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;訪問看護が足りない" in html
+    assert len(themes_of(client, wid)) >= 2 and len(note_ids(client, wid)) == len(ROWS)
+
+
+def test_rename_and_undo(ws):
+    client, wid, _ = ws
+    theme, old = next(iter(themes_of(client, wid).items()))
+    r = client.post(f"/w/{wid}/edits", data={"op": "rename", "theme": theme, "label": "短期入所が<足りない>"})
+    assert r.status_code == 303 and r.headers["location"] == f"/w/{wid}/themes"
+    assert themes_of(client, wid)[theme] == "短期入所が&lt;足りない&gt;"
+    text = page_text(client.get(f"/w/{wid}/themes").text)
+    assert "名前の変更" in text and "有効" in text
+    assert client.post(f"/w/{wid}/undo", data={}).status_code == 303
+    assert themes_of(client, wid)[theme] == old
+    assert "取り消し" in client.get(f"/w/{wid}/themes").text  # the audit trail stays
+
+
+@pytest.mark.parametrize("form,message", [
+    ({"op": "rename", "theme": "T01", "label": "  "}, "新しいテーマ名"),
+    ({"op": "rename", "theme": "T01", "label": "あ" * 61}, "60 文字以内"),
+    ({"op": "rename", "theme": "ZZZ", "label": "x"}, "指定したテーマがありません"),
+    ({"op": "merge", "themes": ["T01"]}, "2つ以上"),
+    ({"op": "split", "theme": "T01"}, "チェックを入れて"),
+    ({"op": "move", "note": "nope", "theme": "T01"}, "指定した付箋がありません"),
+    ({"op": "zone", "note": "nope", "zones": "HC"}, "指定した付箋がありません"),
+    ({"op": "explode"}, "不明な操作"),
+])
+def test_bad_edits(ws, form, message):
+    client, wid, _ = ws
+    form = dict(form)
+    if form.get("theme") == "T01":
+        form["theme"] = next(iter(themes_of(client, wid)))
+    r = client.post(f"/w/{wid}/edits", data=form)
+    assert r.status_code == 400 and message in r.text
+    with ws[2].session() as conn:
+        assert st.live_edits(conn, wid) == []
+
+
+def test_bad_zone_value(ws):
+    client, wid, _ = ws
+    nid = next(iter(note_ids(client, wid).values()))
+    r = client.post(f"/w/{wid}/edits", data={"op": "zone", "note": nid, "zones": "HZ"})
+    assert r.status_code == 400 and "H, C, S, HC" in r.text
+
+
+def test_move_a_note(ws):
+    client, wid, _ = ws
+    nid = note_ids(client, wid)[NOTES[0][0]]
+    before = theme_of_note(client, wid, nid)
+    target = next(t for t in themes_of(client, wid) if t != before)
+    r = client.post(f"/w/{wid}/edits", data={"op": "move", "note": nid, "theme": target})
+    assert r.status_code == 303 and r.headers["location"].endswith(f"#note-{nid}")
+    assert theme_of_note(client, wid, nid) == target
+
+
+def test_merge_and_split(ws):
+    client, wid, store = ws
+    a, b = list(themes_of(client, wid))[:2]
+    assert client.post(f"/w/{wid}/edits", data={"op": "merge", "themes": [a, b]}).status_code == 303
+    after = themes_of(client, wid)
+    assert (a in after) != (b in after)  # one theme left of the two
+    kept = a if a in after else b
+    members = [nid for nid in note_ids(client, wid).values() if theme_of_note(client, wid, nid) == kept]
+    assert len(members) >= 2
+    # splitting every note of a theme, or notes of two themes, is refused
+    r = client.post(f"/w/{wid}/edits", data={"op": "split", "notes": members})
+    assert r.status_code == 400 and "一部だけ" in r.text
+    other = next(nid for nid in note_ids(client, wid).values() if theme_of_note(client, wid, nid) != kept)
+    r = client.post(f"/w/{wid}/edits", data={"op": "split", "notes": [members[0], other]})
+    assert r.status_code == 400 and "同じテーマ" in r.text
+    r = client.post(f"/w/{wid}/edits", data={"op": "split", "notes": members[:1]})
+    assert r.status_code == 303
+    assert theme_of_note(client, wid, members[0]) != kept
+    with store.session() as conn:
+        assert [e["op"] for e in st.live_edits(conn, wid)] == ["merge", "split"]
+
+
+def test_zone_override_on_the_diagram(ws):
+    client, wid, _ = ws
+    nid = note_ids(client, wid)[NOTES[1][0]]
+    r = client.post(f"/w/{wid}/edits", data={"op": "zone", "note": nid, "zones": "C∩H"})
+    assert r.status_code == 303 and r.headers["location"] == f"/w/{wid}/diagram#note-{nid}"
+    html = client.get(f"/w/{wid}/diagram").text
+    row = html.split(f'<tr id="note-{nid}">', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="zone">病院∩地域</td>' in row and "ファシリテーターが指定" in row
+    r = client.post(f"/w/{wid}/undo", data={"page": "diagram"})
+    assert r.status_code == 303 and r.headers["location"] == f"/w/{wid}/diagram"
+
+
+def test_diagram_page(ws):
+    client, wid, _ = ws
+    html = client.get(f"/w/{wid}/diagram").text
+    assert '<script src="/static-plotly/plotly.min.js"></script>' in html and 'id="diagram"' in html
+    data = html.split('<script id="diagram-data" type="application/json">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in data  # note text in the figure cannot break out of the script element
+    import json
+
+    fig = json.loads(data)
+    assert fig["data"] and "概念図" in json.dumps(fig["layout"], ensure_ascii=False)
+    text = page_text(html)
+    membership = re.search(r"所属数.*?領域 枚数 (.*?) 排他的", text).group(1)
+    exclusive = re.search(r"排他的な区分ごとの枚数 区分 枚数 (.*?) 付箋の配置", text).group(1)
+    assert sum(int(n) for n in re.findall(r"\d+", exclusive)) == len(ROWS)
+    assert sum(int(n) for n in re.findall(r"\d+", membership)) >= len(ROWS)
+
+
+def test_edits_survive_reanalysis(ws):
+    client, wid, store = ws
+    theme = next(iter(themes_of(client, wid)))
+    client.post(f"/w/{wid}/edits", data={"op": "rename", "theme": theme, "label": "再分析後も残る名前"})
+    assert client.post(f"/w/{wid}/analyze", data={"seed": "0", "themes": "auto"}).status_code == 303
+    assert client.post(f"/w/{wid}/analyze", data={"seed": "0", "themes": "auto"}).status_code == 409
+    assert wait_job(store, latest(store, wid, "analysis"))["status"] == "done"
+    assert themes_of(client, wid)[theme] == "再分析後も残る名前"
+
+
+def test_report_reflects_edits_and_questionnaire(ws):
+    client, wid, store = ws
+    r = client.post(f"/w/{wid}/survey", files={"file": ("アンケート.csv", survey_csv(), "text/csv")})
+    assert r.status_code == 303
+    theme = next(iter(themes_of(client, wid)))
+    client.post(f"/w/{wid}/edits", data={"op": "rename", "theme": theme, "label": "レポートに載る名前"})
+    nid = note_ids(client, wid)[NOTES[2][0]]
+    client.post(f"/w/{wid}/edits", data={"op": "zone", "note": nid, "zones": "S"})
+    assert client.post(f"/w/{wid}/report").status_code == 303
+    job = wait_job(store, latest(store, wid, "report"))
+    assert job["status"] == "done", job["message"]
+    page = client.get(f"/w/{wid}/download").text
+    assert f"/w/{wid}/download/{job['id']}/index.html" in page and "notes.xlsx" in page
+    r = client.get(f"/w/{wid}/download/{job['id']}/index.html")
+    assert r.status_code == 200 and r.headers["content-disposition"].startswith("attachment")
+    html = r.content.decode("utf-8")
+    assert "レポートに載る名前" in html and "在宅医療の制度" in html
+    assert "<script>alert(1)" not in html
+    from openpyxl import load_workbook
+
+    r = client.get(f"/w/{wid}/download/{job['id']}/notes.xlsx")
+    wb = load_workbook(io.BytesIO(r.content))
+    rows = list(wb.worksheets[0].iter_rows(values_only=True))
+    header = list(rows[0])
+    row = next(r for r in rows[1:] if r[col(header, "note_id")] == nid)
+    assert row[col(header, "zones")] == "S"
+    assert "レポートに載る名前" in {r[col(header, "theme_label")] for r in rows[1:]}
+    # a file the job did not record is not served
+    assert client.get(f"/w/{wid}/download/{job['id']}/issuemine.db").status_code == 404
