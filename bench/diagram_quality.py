@@ -72,6 +72,8 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--lexicon", default=None)
     ap.add_argument("-v", "--verbose", action="store_true", help="list the misplaced notes")
+    ap.add_argument("--vectors", choices=["none", "themes"], default="none",
+                    help="themes: also place with the themes stage's note vectors, as `issuemine analyze` does")
     ap.add_argument("--scale", type=int, nargs="*", default=[], metavar="N",
                     help="also time place_notes on N synthetic notes (pairs of labelled notes joined)")
     args = ap.parse_args(argv)
@@ -91,6 +93,14 @@ def main(argv=None) -> int:
             times.append(time.perf_counter() - t0)
         report(name, notes, placed, verbose)
         print(f"  place_notes time, median of {args.runs}: {statistics.median(times) * 1000:.1f} ms")
+        if args.vectors == "themes":
+            from issuemine.themes.model import ThemeModel
+
+            frame = notes.assign(workshop="bench", group="", profession="")
+            result = ThemeModel().fit(frame)
+            placed = place_notes(notes, lexicon=lexicon, vectors=result.note_vectors, terms=result.terms)
+            report(f"{name.split(' ')[0]} — neighbours over the themes stage's note vectors", notes, placed,
+                   verbose)
     for n in args.scale:
         scale(n, lexicon, args.runs)
     return 0

@@ -9,13 +9,18 @@ what dominates. Target (issue 6): median ≤ 3 s on 2 cores.
 
 from __future__ import annotations
 
-import argparse
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
+
+# bench/ holds tokenize.py, which would shadow the standard library's tokenize (pandas imports it):
+# drop this script's folder from the import path before anything else is imported.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -65,7 +70,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--pdf", action="store_true")
+    ap.add_argument("--profile-only", action="store_true", help="only the per-stage profile")
     args = ap.parse_args()
+    if args.profile_only:
+        for name, sec in stage_profile():
+            print(f"  {name:<22}{sec:6.2f}")
+        return
     times = cold_runs(args.runs, args.pdf)
     print(f"issuemine demo{' --pdf' if args.pdf else ''}: cold wall time, median of {args.runs} runs = "
           f"{statistics.median(times):.2f} s (runs: {', '.join(f'{t:.2f}' for t in times)}); target ≤ 3 s")

@@ -42,10 +42,10 @@ TAILS = [
 ]
 
 
-def field_notes(n: int, seed: int) -> list[str]:
+def field_notes(n: int, seed: int, synthetic: bool = False) -> list[str]:
     rng = random.Random(seed)
     sample = ROOT / "workshops" / "sample" / "notes.csv"
-    if sample.is_file():
+    if sample.is_file() and not synthetic:
         try:
             from issuemine.ingest import read_notes
 
@@ -91,6 +91,8 @@ def main() -> None:
     ap.add_argument("--notes", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--synthetic", action="store_true",
+                    help="use the longer combined field sentences even when the sample workshop exists")
     ap.add_argument("--tokens", action="store_true", help="also time tokens_many (Token objects with offsets)")
     args = ap.parse_args()
 
@@ -100,7 +102,7 @@ def main() -> None:
     from issuemine.text import JapaneseTokenizer
     from issuemine.text.tokenizer import tagger_args
 
-    notes = field_notes(args.notes, args.seed)
+    notes = field_notes(args.notes, args.seed, args.synthetic)
     mean_chars = statistics.fmean(len(t) for t in notes)
     raw = fugashi.GenericTagger(tagger_args(unidic_lite.DICDIR))
     JapaneseTokenizer().fit()  # build the user dictionary once, outside the timings

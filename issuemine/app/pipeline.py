@@ -52,10 +52,12 @@ def export_workshop(store: st.Store, conn, workshop_id: int, folder: Path) -> Pa
         if opts.get("parts", 1) == 1:
             part = "questionnaire"
         (folder / f"{part}.{up['fmt']}").write_bytes(store.read_original(up["sha256"]))
-    edits = st.live_edits(conn, workshop_id)
+    from issuemine.edits import validate_edit
+
     with open(folder / "notes.edits.jsonl", "w", encoding="utf-8") as fh:
-        for op in edits:
-            fh.write(json.dumps(op, ensure_ascii=False) + "\n")
+        for op in st.live_edits(conn, workshop_id):
+            # the same line format as issuemine.edits.append_edit, so `issuemine report` reads it too
+            fh.write(json.dumps(validate_edit(op), ensure_ascii=False, sort_keys=True) + "\n")
     return folder
 
 
@@ -103,7 +105,8 @@ def run_report(store: st.Store, conn, job, progress):
         shutil.rmtree(out)
     # PDF only when Chromium is installed; the HTML and xlsx never depend on it.
     n_themes = params.get("n_themes", "auto")
-    make_report([folder], out, seed=int(params.get("seed", 0)), pdf=find_chromium() is not None,
+    pdf = bool(params.get("pdf", True)) and find_chromium() is not None
+    make_report([folder], out, seed=int(params.get("seed", 0)), pdf=pdf,
                 n_themes=int(n_themes) if str(n_themes).isdigit() else "auto")
     files = sorted(p.name for p in out.iterdir() if p.is_file())
     return {"files": json.dumps(files).encode()}, "レポートを作成しました。"

@@ -28,8 +28,11 @@ DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
 
 
 def create_app(data_dir: str | Path, token: str | None = None, *,
-               max_upload_bytes: int = DEFAULT_MAX_UPLOAD) -> FastAPI:
-    """Build the app over the store in ``data_dir`` (created if missing)."""
+               max_upload_bytes: int = DEFAULT_MAX_UPLOAD, report_pdf: bool = True) -> FastAPI:
+    """Build the app over the store in ``data_dir`` (created if missing).
+
+    ``report_pdf``: print report.pdf when Chromium is installed (False: HTML and xlsx only, faster).
+    """
     from issuemine.app.routes import ROUTERS
 
     app = FastAPI(title="issuemine", docs_url=None, redoc_url=None, openapi_url=None)
@@ -37,6 +40,7 @@ def create_app(data_dir: str | Path, token: str | None = None, *,
     app.state.templates = make_env()
     app.state.token = token or None
     app.state.max_upload_bytes = max_upload_bytes
+    app.state.report_pdf = report_pdf
     app.state.runner = jobs.JobRunner(app.state.store)
     app.state.runner.recover()
 

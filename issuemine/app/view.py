@@ -22,6 +22,7 @@ class View:
     placements: object     # PLACEMENTS after zone overrides
     edits: list
     messages: list = field(default_factory=list)
+    info: dict = field(default_factory=dict)  # the theme model's info: mode, why this many themes, …
 
     @property
     def note_ids(self) -> set:
@@ -63,7 +64,7 @@ def current_view(conn, workshop_id: int) -> View | None:
         result, messages = applied, [str(m) for m in getattr(applied, "edit_messages", []) or []]
     messages += [str(m) for m in apply_zone_edits(placements, edits)]
     return View(job=job, notes=notes, themes=result.themes, assignments=result.assignments,
-                placements=placements, edits=edits, messages=messages)
+                placements=placements, edits=edits, messages=messages, info=dict(getattr(result, "info", {}) or {}))
 
 
 def _io(payload: bytes):

@@ -29,7 +29,7 @@ def _palette() -> list[str]:
 
 
 def _hover(text: str, lines: list[str], max_chars: int) -> str:
-    text = "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
+    text = "" if text is None or text is pd.NA or (isinstance(text, float) and np.isnan(text)) else str(text)
     if len(text) > max_chars:
         text = text[: max_chars - 1] + "…"
     # Wrap before escaping so an entity (&amp;) is never cut in two.

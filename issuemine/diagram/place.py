@@ -9,14 +9,16 @@
    graph (cosine, edges below ``min_similarity`` cut) from the confidently placed notes — label spreading
    (Zhou et al. 2004). The graph is built on the note vectors when given, else on TF-IDF of the text
    pipeline's terms. They are marked inferred and their confidence is capped. Too few seeds → X.
-   (sklearn's ``LabelSpreading`` cannot cut weak kNN edges, and without the cut a note that shares no word
-   with any other would inherit arbitrary neighbours; hence the few lines of sparse algebra here.)
+   (sklearn's ``LabelSpreading`` cannot cut weak kNN edges — without the cut a note that shares no word
+   with any other would inherit arbitrary neighbours — and builds the graph of all n notes, where only the
+   unplaced ones need neighbours; hence the few lines of sparse algebra here.)
 3. Overrides. A facilitator's ``{"op": "zone", "note": id, "zones": "HC"}`` in the edit list wins; the last
    one for a note counts.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 from pathlib import Path
 
@@ -56,7 +58,7 @@ class ZonePlacer:
     def __init__(self, lexicon: ZoneLexicon | str | Path | None = None, *, rel_threshold: float = 0.5,
                  decisive: float = 0.8, side_dominance: float = 2.0,
                  min_evidence: float = 0.5, seed_confidence: float = 0.5, n_neighbors: int = 7,
-                 min_similarity: float = 0.1, alpha: float = 0.6, min_seeds: int = 5,
+                 min_similarity: float = 0.3, alpha: float = 0.6, min_seeds: int = 5,
                  inferred_cap: float = 0.6, max_iter: int = 50, tokenizer=None):
         self.lexicon = lexicon
         self.rel_threshold = rel_threshold
@@ -185,8 +187,13 @@ class ZonePlacer:
                 cand_rows = [(block.indices[a:b], block.data[a:b])
                              for a, b in zip(block.indptr[:-1], block.indptr[1:])]
             else:
-                block = np.asarray(block)
-                cand_rows = [(np.arange(block.shape[1]), row) for row in block]
+                block = np.array(block, dtype=np.float64)
+                block[np.arange(len(q)), q] = -np.inf  # not one's own neighbour
+                if k < block.shape[1]:
+                    top = np.argpartition(-block, k - 1, axis=1)[:, :k]
+                else:
+                    top = np.tile(np.arange(block.shape[1]), (len(q), 1))
+                cand_rows = [(t, row[t]) for t, row in zip(top, block)]
             for qi, (cand, vals) in zip(q, cand_rows):
                 keep = (cand != qi) & (vals >= self.min_similarity) & (vals > 0)
                 cand, vals = cand[keep], vals[keep]
@@ -209,7 +216,7 @@ class ZonePlacer:
         ``vectors`` (n × d) or ``terms`` (one list per text, e.g. from the themes stage) feed the
         neighbour graph; without either the text pipeline tokenizes the notes here.
         """
-        texts = ["" if t is None or (isinstance(t, float) and math.isnan(t)) else str(t) for t in texts]
+        texts = ["" if _missing(t) else str(t) for t in texts]
         lex = self._lexicon()
         self.lexicon_ = lex
         n = len(texts)
@@ -282,8 +289,10 @@ def place_notes(notes: pd.DataFrame, *, vectors: np.ndarray | None = None, edits
     Warnings (an override naming an unknown note) are returned in ``result.attrs["warnings"]`` (Japanese).
     A malformed override (zones not a region) raises ``ConfigError`` naming the edit's line.
     """
-    placer = placer or ZonePlacer(lexicon)
-    if lexicon is not None and placer.lexicon is None:
+    if placer is None:
+        placer = ZonePlacer(lexicon)
+    elif lexicon is not None:
+        placer = copy.copy(placer)  # the caller's placer is left as it was
         placer.lexicon = lexicon
     body = placer.fit_transform(list(notes["text"]), vectors=vectors, terms=terms)
     body.insert(0, "note_id", list(notes["note_id"]))
@@ -342,6 +351,10 @@ def _reason(matches: list[Match], chosen: set[str]) -> str:
             seen.add(m.entry.key)
             parts.append(m.label)
     return "・".join(parts)
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def _identity(doc):

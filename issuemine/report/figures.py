@@ -58,7 +58,7 @@ def theme_sizes_figure(themes):
                            text=t["size"].astype(int).tolist(), textposition="outside",
                            hovertemplate="%{y}: %{x}件<extra></extra>", marker_color="#4c78a8"))
     fig.update_layout(title="テーマ別の付箋数", xaxis_title="付箋数", margin=dict(l=10, r=30, t=50, b=40),
-                      yaxis=dict(automargin=True))
+                      yaxis=dict(automargin=True), height=max(300, 110 + 20 * len(t)))
     return fig
 
 

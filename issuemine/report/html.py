@@ -152,7 +152,9 @@ def profession_blocks(table) -> list[dict]:
     import pandas as pd
 
     counts, test = table if isinstance(table, tuple) else (table, {})
-    out = blocks(counts, title="職種 × テーマ(付箋数)")
+    # themes down the page, professions across: there are far more themes than professions
+    out = blocks(counts.T, title="テーマ × 職種(付箋数)")
+    out[-1]["small"] = True
     if test:
         items = [("検定", test.get("method", "")), ("統計量", _cell(test.get("statistic"))),
                  ("自由度", _cell(test.get("dof"))), ("p 値", _cell(test.get("p")))]
@@ -161,7 +163,8 @@ def profession_blocks(table) -> list[dict]:
             out.append({"kind": "p", "text": "注意: " + str(test["warning"])})
         res = test.get("adjusted_residuals")
         if isinstance(res, pd.DataFrame):
-            out += blocks(res.round(2), title="調整済み残差(|値| > 1.96 で偏りあり)")
+            out += blocks(res.T.round(1), title="調整済み残差(テーマ × 職種、|値| > 1.96 で偏りあり)")
+            out[-1]["small"] = True
     return out
 
 
@@ -224,7 +227,12 @@ def workshop_sections(data, report, index: int) -> list[dict]:
     if data.themes is not None:
         cols = [c for c in ("theme_id", "label", "heading", "size", "key_terms", "stability", "source")
                 if c in data.themes.columns]
-        theme_blocks = [table_block(data.themes[cols])]
+        shown = data.themes[cols].copy()
+        if "key_terms" in shown.columns:
+            # the five strongest terms without weights; all weights are in themes.csv
+            shown["key_terms"] = [" ・ ".join(t.split(":")[0] for t in str(v).split(" / ")[:5]) if v else ""
+                                  for v in shown["key_terms"].fillna("")]
+        theme_blocks = [table_block(shown)]
         reps = [{"kind": "h", "text": "各テーマの代表的な付箋"}]
         for r in data.themes.itertuples():
             notes = [s for s in str(getattr(r, "representative_notes", "") or "").split(" / ") if s]

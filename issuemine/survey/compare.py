@@ -39,7 +39,8 @@ METHODS = {
                 "同順位補正ありの正規近似、連続修正なし)と順位双列相関、肯定の割合の Fisher 正確検定。",
     "holm": "項目間の多重比較は Holm 法で補正しました(p_holm: 順位検定、p_holm_positive: McNemar/Fisher)。",
     "quartiles": "四分位は線形補間(R の既定 type 7)。記述統計は各時期の全回答で計算しました。",
-    "r": "r = Z/√N(N = 差が0でない対の数)。目安 0.1 小、0.3 中、0.5 大。",
+    "r": "r = Z/√N(対応あり: N = 差が0でない対の数、対応なし: N = 両時期の回答数の合計)。"
+         "目安 0.1 小、0.3 中、0.5 大。",
     "exact_ties": "exact-conditional: 同順位・差0があっても、観測された中間順位のまま全通りを数えた正確な条件付き検定"
                   "(--exact-ties のとき、N<50)。",
 }
@@ -106,12 +107,14 @@ def _compare_one(item: str, sub, scale, min_pair_share: float, ceiling_share: fl
         if w.n == 0:
             warnings.append("すべての対で前後の回答が同じため、順位検定はできません")
         elif w.n < MIN_NONZERO:
-            warnings.append(f"差が0でない対が{w.n}組しかなく(6組未満)、正確検定なら両側5%で有意になり得ません"
-                            "(正規近似の p 値は参考値)")
+            note = "(正規近似の p 値は参考値)" if w.method == "asymptotic" else ""
+            warnings.append(f"差が0でない対が{w.n}組しかなく(6組未満)、正確検定なら両側5%で有意になり得ません{note}")
     else:
         m = stats.mann_whitney(v_pre, v_post, exact_ties=exact_ties)
         fp = stats.fisher_positive(np.isin(v_pre, list(scale.positive)), np.isin(v_post, list(scale.positive)))
+        n_all = n_pre + n_post
         row.update(mannwhitney_u=m.u, mannwhitney_p=m.p, mannwhitney_method=m.method, z=m.z,
+                   r=m.z / math.sqrt(n_all) if n_all else nan, r_n=n_all if n_all else np.nan,
                    rank_biserial=m.rank_biserial, fisher_p=fp, p=m.p)
         effect = m.rank_biserial
         if n_pairs > 0:
@@ -132,7 +135,7 @@ def _compare_one(item: str, sub, scale, min_pair_share: float, ceiling_share: fl
 def _item_order(answers, info: dict) -> list[str]:
     present = list(dict.fromkeys(answers["item"]))
     listed = [it for it in info.get("items", {}) if it in set(present)]
-    return listed + sorted(set(present) - set(listed))
+    return listed + [it for it in present if it not in set(listed)]
 
 
 def _pairing_summary(answers) -> dict:

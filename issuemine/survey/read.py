@@ -141,8 +141,9 @@ def _check_duplicates(keys: list[tuple[str, str, int]], file: Path, column: str 
     for (resp, phase), rows in seen.items():
         if len(rows) > 1:
             listed = "、".join(str(r) for r in rows)
+            what = f"が{PHASE_JA[phase]}に2回以上回答しています" if phase in PHASE_JA else "の行が複数あります"
             raise InputError(
-                f"回答者「{resp}」が{PHASE_JA[phase]}に2回以上回答しています({listed}行目)。",
+                f"回答者「{resp}」{what}({listed}行目)。",
                 file=file, row=rows[1], column=column,
                 hint="重複した行を削除するか、回答者IDを直してください")
 
@@ -160,8 +161,8 @@ def _long_cells(df, rows, file: Path, cols: _Columns, phase_fixed: str | None) -
             phase = _phase_of(raw)
             if phase is None:
                 known = "、".join(_PHASE_VALUES["pre"][:4] + _PHASE_VALUES["post"][:4])
-                raise InputError(f"時期の値を読み取れません。使える値: {known}", file=file, row=row,
-                                 column=cols.phase)
+                what = "時期が空欄です" if not raw.strip() else f"時期{_quote(raw.strip())}を読み取れません"
+                raise InputError(f"{what}。使える値: {known}", file=file, row=row, column=cols.phase)
         keys.append((resp, phase, row))
         for item in cols.items + cols.freetext:
             cells.append(_Cell(resp, phase, item, col[item][i].strip(), file, row, item))
@@ -199,7 +200,7 @@ def _wide_cells(df, rows, file: Path, cols: _Columns, pairs) -> tuple[list[_Cell
     col = {c: [str(v) for v in df[c]] for c in df.columns}
     for i, row in enumerate(rows):
         resp = _respondent(col[cols.respondent][i]) if cols.respondent else f"行{row}"
-        keys.append((resp, "pre", row))
+        keys.append((resp, "wide", row))  # one row holds both phases
         for stem, side in pairs.items():
             for phase in ("pre", "post"):
                 c = side[phase]
@@ -293,6 +294,7 @@ def read_survey(path, path2=None, *, scale: str | None = None, scales: Scales | 
         info["files"].append(path2.name)
         info["encodings"].append(enc2)
         info["freetext_columns"] = sorted(set(cols.freetext) | set(cols2.freetext))
+        info["ignored_columns"] = sorted(set(cols.ignored) | set(cols2.ignored))
         info["respondent_column"] = cols.respondent or cols2.respondent or ""
         if bool(cols.respondent) != bool(cols2.respondent):
             info["respondent_note"] = "回答者IDの列が片方のファイルにしかありません。"

@@ -18,26 +18,25 @@ def term_table(texts, tokenizer: JapaneseTokenizer | None = None):
     import pandas as pd
 
     tok = tokenizer if tokenizer is not None else JapaneseTokenizer()
+    texts = list(texts)
     count: dict[str, int] = {}
     notes: dict[str, int] = {}
+    for terms in tok.terms_many(texts):  # the exact features an analysis sees
+        for term in terms:
+            count[term] = count.get(term, 0) + 1
+        for term in set(terms):
+            notes[term] = notes.get(term, 0) + 1
     pos: dict[str, dict[str, int]] = {}
-    for tokens in tok.tokens_many(list(texts)):
-        seen = set()
+    for tokens in tok.tokens_many(texts):
         for t in tokens:
-            # "both" mode: the plain lemma is emitted beside the negated feature
-            feats = [t.term] if not (t.is_term and tok.negation == "both" and t.term.endswith("+否定")
-                                     and t.pos != "名詞-数詞") else [t.term, t.term[:-3]]
-            for term in feats:
-                if not term:
-                    continue
-                count[term] = count.get(term, 0) + 1
-                by_pos = pos.setdefault(term, {})
-                by_pos[t.pos] = by_pos.get(t.pos, 0) + 1
-                if term not in seen:
-                    seen.add(term)
-                    notes[term] = notes.get(term, 0) + 1
-    rows = [(term, min(by_pos, key=lambda p: (-by_pos[p], p)), count[term], notes[term])
-            for term, by_pos in pos.items()]
+            if t.is_term:
+                for term in {t.term, t.term.removesuffix("+否定")}:  # "both" mode emits the plain lemma too
+                    by_pos = pos.setdefault(term, {})
+                    by_pos[t.pos] = by_pos.get(t.pos, 0) + 1
+    rows = []
+    for term, n in count.items():
+        by_pos = pos.get(term) or {"": 0}
+        rows.append((term, min(by_pos, key=lambda p: (-by_pos[p], p)), n, notes[term]))
     rows.sort(key=lambda r: (-r[2], r[0]))
     df = pd.DataFrame(rows, columns=TERM_TABLE_COLUMNS)
     return df.astype({"term": "string", "pos": "string", "count": "Int64", "notes": "Int64"})
@@ -54,7 +53,9 @@ def kwic(texts, term: str, width: int = 20, tokenizer: JapaneseTokenizer | None 
     tok = tokenizer if tokenizer is not None else JapaneseTokenizer()
     tok.fit()
     wanted = {term, tok._normalize(term)}
-    index = list(texts.index) if hasattr(texts, "index") else list(range(len(texts)))
+    if not isinstance(texts, pd.Series):
+        texts = pd.Series(list(texts))
+    index = list(texts.index)
     rows = []
     for label, text in zip(index, list(texts)):
         tokens = tok.tokens(text)

@@ -12,8 +12,6 @@ negation is kept (「担わないといけない」 → 担う).
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from issuemine.text.rules import LIGHT, NEG, NEGATION_SUFFIX, NUM, OTHER, PASS, TERM, WEAK, Morpheme
 
 WINDOW = 6
@@ -23,20 +21,7 @@ OBLIGATION_LINKS = frozenset({"と", "ば", "は", "ちゃ", "じゃ", "ては",
 NUMBER_POS = "名詞-数詞"
 
 
-class Unit(NamedTuple):
-    """One token after number merging and negation: ``terms`` are the features it emits, in order."""
-
-    surface: str
-    lemma: str
-    orth_base: str
-    pos: str
-    first: int          # index of its first morpheme in the note (for offsets)
-    last: int           # index of its last morpheme
-    term: str           # the token's feature ("" when filtered out)
-    terms: tuple[str, ...]
-
-
-def _analyse(morphemes: list[Morpheme], negation: str, keep_numbers: bool):
+def analyse(morphemes: list[Morpheme], negation: str, keep_numbers: bool):
     """(merged morphemes with their first/last index, negated unit indices, consumed negators)."""
     # 1. numbers with their counters: 24時間, 3人, 週3回 → 週, 3回
     merged: list[tuple[Morpheme, int, int]] = []
@@ -93,27 +78,9 @@ def _analyse(morphemes: list[Morpheme], negation: str, keep_numbers: bool):
     return merged, negated, consumed
 
 
-def resolve(morphemes: list[Morpheme], negation: str = "replace", keep_numbers: bool = True) -> list[Unit]:
-    """Units of one note. ``negation`` is ``"replace"``, ``"both"`` or ``"off"``."""
-    merged, negated, consumed = _analyse(morphemes, negation, keep_numbers)
-    units = []
-    for idx, (m, first, last) in enumerate(merged):
-        if idx in negated:
-            neg = m.base + NEGATION_SUFFIX
-            terms = (m.term, neg) if negation == "both" and m.term else (neg,)
-            term = neg
-        elif m.kind == NEG and idx in consumed:
-            term, terms = "", ()
-        else:
-            term = m.term
-            terms = (term,) if term else ()
-        units.append(Unit(m.surface, m.lemma, m.orth_base, m.pos, first, last, term, terms))
-    return units
-
-
 def resolve_terms(morphemes: list[Morpheme], negation: str = "replace", keep_numbers: bool = True) -> list[str]:
-    """Only the features of one note: ``[t for u in resolve(...) for t in u.terms]``, without the units."""
-    merged, negated, consumed = _analyse(morphemes, negation, keep_numbers)
+    """The features of one note, in order (``JapaneseTokenizer.terms``'s slow path)."""
+    merged, negated, consumed = analyse(morphemes, negation, keep_numbers)
     out = []
     for idx, (m, _, _) in enumerate(merged):
         if idx in negated:

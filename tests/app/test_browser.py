@@ -8,6 +8,8 @@ report, and check what the report says. Screenshots are kept in tests/app/screen
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -47,6 +49,7 @@ def page(server):
 
 def shot(page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")  # after a redirect to #note-… show the page's top
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
 
 
@@ -128,6 +131,7 @@ def test_facilitator_flow(server, page, tmp_path):
     expect(page.locator("#job-report[data-status=done]")).to_be_visible(timeout=300_000)
     page.click("#job-report >> text=ダウンロードへ")
     expect(page.locator("#downloads")).to_contain_text("index.html")
+    expect(page.locator("#downloads")).to_contain_text("report.pdf")  # Chromium is installed here
     shot(page, "07_download")
     with page.expect_download() as info:
         page.click("#downloads a:text-is('index.html')")
@@ -137,6 +141,15 @@ def test_facilitator_flow(server, page, tmp_path):
         page.click("#downloads a:text-is('notes.xlsx')")
     xlsx_path = tmp_path / "notes.xlsx"
     info.value.save_as(xlsx_path)
+
+    with page.expect_download() as info:
+        page.click("#downloads a:text-is('report.pdf')")
+    pdf_path = tmp_path / "report.pdf"
+    info.value.save_as(pdf_path)
+    assert pdf_path.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):  # poppler-utils, installed by .ci/run
+        out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf_path), "-"], capture_output=True, check=True)
+        assert "短期入所・レスパイトの不足" in out.stdout.decode("utf-8").replace("\n", "")
 
     # what the report says: the renamed theme, the ① note, the questionnaire items
     html = html_path.read_text(encoding="utf-8")

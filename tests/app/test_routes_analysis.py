@@ -42,7 +42,8 @@ def env(tmp_path_factory):
     from issuemine.app.server import create_app
 
     data_dir = tmp_path_factory.mktemp("analysis") / "data"
-    client = TestClient(create_app(data_dir), follow_redirects=False)
+    # report.pdf is checked by the browser test; here the report is built without it, for speed
+    client = TestClient(create_app(data_dir, report_pdf=False), follow_redirects=False)
     wid = create_workshop(client)
     assert confirm(client, wid, upload_notes(client, wid, notes_csv(ROWS))).status_code == 303
     assert client.post(f"/w/{wid}/analyze", data={"seed": "0", "themes": "auto"}).status_code == 303
@@ -108,6 +109,7 @@ def test_themes_page_escapes_notes(ws):
     html = client.get(f"/w/{wid}/themes").text
     assert "<script>alert(1)" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;訪問看護が足りない" in html
+    assert 'id="analysis-info"' in html and "方法:" in html
     assert len(themes_of(client, wid)) >= 2 and len(note_ids(client, wid)) == len(ROWS)
 
 
@@ -223,6 +225,7 @@ def test_edits_survive_reanalysis(ws):
     assert themes_of(client, wid)[theme] == "再分析後も残る名前"
 
 
+@pytest.mark.slow
 def test_report_reflects_edits_and_questionnaire(ws):
     client, wid, store = ws
     r = client.post(f"/w/{wid}/survey", files={"file": ("アンケート.csv", survey_csv(), "text/csv")})
@@ -236,6 +239,7 @@ def test_report_reflects_edits_and_questionnaire(ws):
     assert job["status"] == "done", job["message"]
     page = client.get(f"/w/{wid}/download").text
     assert f"/w/{wid}/download/{job['id']}/index.html" in page and "notes.xlsx" in page
+    assert "report.pdf" not in page and "Chromium がある場合だけ" in page
     r = client.get(f"/w/{wid}/download/{job['id']}/index.html")
     assert r.status_code == 200 and r.headers["content-disposition"].startswith("attachment")
     html = r.content.decode("utf-8")

@@ -9,8 +9,8 @@ from issuemine.diagram.zones import REGION_CODES
 from issuemine.errors import ConfigError
 from issuemine.schema import PLACEMENTS
 
-ACCURACY_FLOOR = 0.88  # exact region, all labelled notes (measured 0.94 with bench/diagram_quality.py)
-MEMBERSHIP_F1_FLOOR = 0.9  # macro-F1 over H, C, S, F, P (measured 0.944)
+ACCURACY_FLOOR = 0.9  # exact region, all labelled notes (measured 0.95 with bench/diagram_quality.py)
+MEMBERSHIP_F1_FLOOR = 0.92  # macro-F1 over H, C, S, F, P (measured 0.968)
 
 
 def test_labelled_set_covers_every_region(labelled):
@@ -29,10 +29,15 @@ def test_clear_notes_are_placed_as_labelled(labelled, labelled_placed):
 
 
 def test_notes_without_lexicon_words_are_inferred(labelled, labelled_placed):
-    inferred = labelled["kind"] == "inferred"
-    assert labelled_placed.loc[inferred, "zone_inferred"].all()
-    assert labelled_placed.loc[inferred, "zone_reason"].str.startswith("近傍から推定(").all()
-    assert (labelled_placed.loc[inferred, "zone_confidence"] <= 0.6).all()
+    kind = labelled["kind"] == "inferred"
+    got = labelled_placed[kind]
+    assert (got[[f"zone_score_{z}" for z in "HCSFP"]] == 0).all().all()  # truly no lexicon word
+    # placed from neighbours, or left 未分類 when no note is similar enough
+    assert (got["zone_inferred"] | (got["zones"] == "X")).all()
+    assert got["zone_inferred"].sum() >= 4
+    inferred = got[got["zone_inferred"]]
+    assert inferred["zone_reason"].str.startswith("近傍から推定(").all()
+    assert (inferred["zone_confidence"] <= 0.6).all() and (inferred["zone_confidence"] > 0).all()
 
 
 def test_accuracy_floor(labelled, labelled_placed):
@@ -155,17 +160,28 @@ def test_lexicon_placements_do_not_depend_on_order(labelled, labelled_placed, or
 def test_empty_and_missing_text(make_notes):
     empty = place_notes(make_notes([]))
     assert list(empty.columns[:6]) == PLACEMENTS.names and len(empty) == 0
-    notes = make_notes(["病院", "", "地域"])
+    notes = make_notes(["病院", "", "地域", "NA"])
     notes.loc[1, "text"] = None
-    assert place_notes(notes)["zones"].tolist() == ["H", "X", "C"]
+    notes["text"] = notes["text"].astype("string")  # missing text is pd.NA in the NOTES schema
+    notes.loc[3, "text"] = pd.NA
+    placed = place_notes(notes)
+    assert placed["zones"].tolist() == ["H", "X", "C", "X"]
+    assert placed["zone_reason"].tolist()[1] == "該当語なし"
 
 
 def test_heldout_accuracy_floor(heldout):
-    """Notes the lexicon was not written beside: measured 0.884 exact, 0.871 macro-F1 (43 notes)."""
+    """Notes the lexicon was not written beside: measured 0.907 exact, 0.903 macro-F1 (43 notes)."""
     from sklearn.metrics import f1_score
 
     placed = place_notes(heldout)
-    assert (heldout["zones"].to_numpy() == placed["zones"].to_numpy()).mean() >= 0.8
+    assert (heldout["zones"].to_numpy() == placed["zones"].to_numpy()).mean() >= 0.85
     truth = np.array([[z in s for z in "HCSFP"] for s in heldout["zones"]])
     pred = np.array([[z in s for z in "HCSFP"] for s in placed["zones"]])
-    assert f1_score(truth, pred, average="macro") >= 0.8
+    assert f1_score(truth, pred, average="macro") >= 0.85
+
+
+def test_confidence_separates_right_from_wrong(labelled, labelled_placed):
+    """Confidence is worth reading: wrong placements are, on average, much less confident."""
+    right = labelled["zones"].to_numpy() == labelled_placed["zones"].to_numpy()
+    conf = labelled_placed["zone_confidence"].to_numpy()
+    assert conf[right].mean() > conf[~right].mean() + 0.2

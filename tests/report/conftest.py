@@ -13,11 +13,11 @@ XSS_IMG = "<img src=x onerror=alert(1)>"
 FORMULAS = ["=1+1", "+SUM(A1:A9)", "-2+3 退院調整が難しい", "@SUM(A1) 連携できない"]
 
 
-def hostile_workshop(folder: Path) -> Path:
-    """The sample plus notes whose text, profession and group try HTML and formula injection."""
+def hostile_workshop(folder: Path, keep: int = 200) -> Path:
+    """``keep`` sample notes plus notes whose text and profession try HTML and formula injection."""
     folder.mkdir(parents=True, exist_ok=True)
     with open(SAMPLE / "notes.csv", encoding="utf-8-sig", newline="") as f:
-        rows = list(csv.reader(f))
+        rows = list(csv.reader(f))[: keep + 1]
     header = rows[0]
     extra = []
     for i, text in enumerate([XSS_SCRIPT, XSS_IMG, *FORMULAS, f"{XSS_SCRIPT} 訪問看護が足りない"]):

@@ -29,6 +29,7 @@ def test_committed_without_outputs():
             assert cell.outputs == [] and cell.execution_count is None
 
 
+@pytest.mark.slow  # a fresh kernel pays the theme map's first-fit compilation again; run by default
 def test_walkthrough_executes():
     missing = _missing()
     if missing:

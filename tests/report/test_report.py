@@ -134,7 +134,8 @@ def test_several_workshops_add_a_comparison(tmp_path):
     from issuemine.report import make_report
 
     rows = list(csv.reader(open(SAMPLE / "notes.csv", encoding="utf-8-sig", newline="")))
-    halves = {"第1回": [r for r in rows[1:] if r[0] in "ABCD"], "第2回": [r for r in rows[1:] if r[0] not in "ABCD"]}
+    # two small meetings (groups A and E of the sample) keep the pooled fit quick
+    halves = {"第1回": [r for r in rows[1:] if r[0] == "A"], "第2回": [r for r in rows[1:] if r[0] == "E"]}
     for name, part in halves.items():
         (tmp_path / name).mkdir()
         with open(tmp_path / name / "notes.csv", "w", encoding="utf-8", newline="") as f:

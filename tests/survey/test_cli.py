@@ -30,7 +30,9 @@ def test_sample_questionnaire_end_to_end(tmp_path, sample_path, capsys):
     # the sample moved from わからない to わかる: every item goes up
     assert (items["median_post"] >= items["median_pre"]).all()
     assert (items["direction"] == "上昇").all()
-    doc = json.loads((out / "survey.json").read_text(encoding="utf-8"))
+    text = (out / "survey.json").read_text(encoding="utf-8")
+    doc = json.loads(text)
+    assert "NaN" not in text and text == json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
     assert doc["info"]["shape"] == "long" and doc["info"]["pairing"]["n_paired"] == 12
     assert [r["item"] for r in doc["items"]] == list(items["item"])
     assert doc["freetext"]["n_pre"] > 0 and doc["freetext"]["terms"]

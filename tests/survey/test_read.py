@@ -239,3 +239,22 @@ def test_empty_item_column_is_noted_not_analysed(tmp_path):
     assert s.info["items_without_answers"] == ["手技"] and set(s.answers["item"]) == {"制度"}
     with pytest.raises(InputError, match="項目"):
         read_answers(write_csv(tmp_path / "none.csv", ["ID", "時期", "q"], [["1", "前", ""], ["1", "後", ""]]))
+
+
+def test_wide_respondent_twice(tmp_path):
+    p = write_csv(tmp_path / "w.csv", ["ID", "q_pre", "q_post"],
+                  [["a", "わかる", "わかる"], ["b", "わかる", "わかる"], ["a", "わからない", "わかる"]])
+    with pytest.raises(InputError) as e:
+        read_answers(p)
+    assert e.value.row == 4 and "「a」の行が複数あります(2、4行目)" in str(e.value)
+
+
+def test_unpaired_effect_size_by_hand(tmp_path):
+    header = ["時期", "q"]
+    rows = [["前", "わからない"], ["前", "わかる"], ["前", "わからない"],
+            ["後", "わかる"], ["後", "とてもわかる"], ["後", "わかる"]]
+    it = compare_items(read_answers(write_csv(tmp_path / "u.csv", header, rows))).items.iloc[0]
+    # pre 2,3,2 vs post 3,4,3: U(post) = 3 (the 4 beats all) + 2 × 2.5 (each 3 beats two 2s, ties one) = 8 of 9
+    assert it["mannwhitney_u"] == 8.0 and it["rank_biserial"] == pytest.approx(2 * 8 / 9 - 1)
+    assert it["r_n"] == 6 and it["r"] == pytest.approx(it["z"] / 6 ** 0.5)
+    assert it["mannwhitney_method"] == "asymptotic" and it["direction"] == "上昇"

@@ -112,3 +112,10 @@ def test_bad_compound_file(tmp_path):
     assert err.value.row == 2
     with pytest.raises(ConfigError):
         load_compounds(tmp_path / "missing.txt")
+
+
+def test_empty_inputs_give_empty_tables():
+    table = term_table(pd.Series([], dtype="string"))
+    assert list(table.columns) == ["term", "pos", "count", "notes"] and table.empty
+    assert term_table(pd.Series(["が", None])).empty
+    assert kwic(["連携が大事"], "連携").values.tolist() == [[0, "", "連携", "が大事"]]

@@ -11,11 +11,14 @@ from issuemine.app.web import ZONE_CHOICES, get_conn, options_by_selected, rende
 router = APIRouter()
 
 
-def figure_json(view) -> str:
-    """The diagram as plotly JSON, coloured by theme (after the facilitator's edits)."""
+def figure_json(view) -> tuple[str, int]:
+    """The diagram as plotly JSON, coloured by theme (after the facilitator's edits), and its height in px."""
     from issuemine.diagram.figure import diagram_figure
 
-    return diagram_figure(view.notes, view.placements, view.assignments).to_json()
+    fig = diagram_figure(view.notes, view.placements, view.assignments)
+    # The page gives the figure the height it asks for, so its legend is not cut or overlapping the tables.
+    height = int(fig.layout.height or 700)
+    return fig.to_json(), height
 
 
 def counts(view) -> tuple[list[dict], list[dict]]:
@@ -34,6 +37,7 @@ def counts(view) -> tuple[list[dict], list[dict]]:
 def diagram_page(request: Request, workshop_id: int, conn=Depends(get_conn)):
     ws = workshop_or_404(conn, workshop_id)
     view = view_or_409(conn, workshop_id)
-    return render(request, "diagram.html", ws=ws, view=view, figure=figure_json(view), counts=counts(view),
+    figure, height = figure_json(view)
+    return render(request, "diagram.html", ws=ws, view=view, figure=figure, height=height, counts=counts(view),
                   total=len(view.placements),
                   notes=view.table().to_dict("records"), zone_options=options_by_selected(ZONE_CHOICES), history=st.edit_history(conn, workshop_id))

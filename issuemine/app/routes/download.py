@@ -47,7 +47,7 @@ def start_report(request: Request, workshop_id: int, conn=Depends(get_conn)):
         raise PageError(409, "レポートを作成中です", "終わるまでお待ちください。", back)
     analysis = st.latest_job(conn, workshop_id, "analysis", status="done")
     params = json.loads(analysis["params"]) if analysis is not None else {"seed": 0, "n_themes": "auto"}
-    request.app.state.runner.start(workshop_id, "report", params)
+    request.app.state.runner.start(workshop_id, "report", {**params, "pdf": request.app.state.report_pdf})
     return RedirectResponse(back, status_code=303)
 
 

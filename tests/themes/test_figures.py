@@ -1,0 +1,66 @@
+import numpy as np
+import pytest
+from scipy import stats
+
+from issuemine.themes.figures import cooccurrence_graph, profession_theme_table
+from issuemine.themes.figures.map import _knn_place, map_coordinates
+
+
+def test_cooccurrence_jaccard_known_answer():
+    terms = [["短期入所", "不足"], ["短期入所", "不足"], ["短期入所", "学校"], ["学校", "看護師"], ["学校", "看護師"],
+             ["不足"]]
+    G = cooccurrence_graph(terms, top_edges=10)
+    # 短期入所 in notes {0,1,2}, 不足 in {0,1,5}: Jaccard 2/4
+    assert G.edges["短期入所", "不足"]["jaccard"] == 0.5
+    assert G.edges["学校", "看護師"]["jaccard"] == pytest.approx(2 / 3, abs=1e-4)
+    assert not G.has_edge("短期入所", "学校")  # together in one note only (< 2)
+    assert G.nodes["短期入所"]["community"] != G.nodes["学校"]["community"]
+
+
+def test_fisher_on_a_two_by_two(two_topics, two_topic_result):
+    counts, test = profession_theme_table(two_topics, two_topic_result)
+    assert counts.to_numpy().sum() == 20
+    if counts.shape == (2, 2):
+        assert test["method"].startswith("Fisher")
+        assert test["p"] == pytest.approx(stats.fisher_exact(counts.to_numpy()).pvalue)
+
+
+def test_chi2_adjusted_residuals_and_small_cell_warning(two_topic_result):
+    import pandas as pd
+
+    # professions perfectly aligned with themes, three professions
+    a = two_topic_result.assignments
+    prof = np.where(a["theme_id"] == a["theme_id"][0], "看護師", np.where(np.arange(20) % 2, "医師", "教員"))
+    notes = pd.DataFrame({"profession": prof, "text": [""] * 20})
+    counts, test = profession_theme_table(notes, two_topic_result)
+    assert test["method"].startswith("χ²")
+    assert "20%" in test["warning"]  # 20 notes over 6 cells: small expected counts
+    res = test["adjusted_residuals"]
+    assert res.loc["看護師", a["theme_label"][0]] > 2  # over-represented
+    assert 0 < test["p"] < 0.05
+
+
+def test_knn_placement_puts_a_copy_of_a_landmark_on_it():
+    L = np.eye(4, dtype=np.float32)
+    Y = np.array([[0, 0], [10, 0], [0, 10], [10, 10]], dtype=float)
+    out = _knn_place(L[[2]], L, Y, k=2)
+    np.testing.assert_allclose(out[0], [0, 10], atol=1e-3)
+
+
+def test_tiny_map_is_deterministic_without_umap():
+    X = np.eye(3, dtype=np.float32)
+    assert map_coordinates(X).shape == (3, 2)
+
+
+@pytest.mark.slow
+def test_theme_map_figure_is_seeded_and_escapes_notes(two_topics, two_topic_result):
+    from issuemine.themes.figures import theme_map_figure
+
+    notes = two_topics.copy()
+    notes.loc[0, "text"] = "<img src=x onerror=alert(1)>"
+    f1 = theme_map_figure(notes, two_topic_result, seed=1)
+    f2 = theme_map_figure(notes, two_topic_result, seed=1)
+    assert f1.to_json() == f2.to_json()
+    hover = [t for tr in f1.data for t in tr.text]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in hover and not any("<img" in t for t in hover)
+    assert len(hover) == 20 and f1.layout.height
