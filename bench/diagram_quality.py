@@ -61,6 +61,11 @@ def report(name, notes, placed, verbose: bool) -> None:
             k = scores([e for e, m in zip(exp, mask) if m], [p for p, m in zip(pred, mask) if m])
             print(f"    {kind:8s} n={int(mask.sum()):3d}  exact {k['exact']:.3f}  macro-F1 {k['macro_f1']:.3f}")
     print(f"  placed from neighbours: {int(placed['zone_inferred'].sum())}")
+    right = [e == p for e, p in zip(exp, pred)]
+    conf = placed["zone_confidence"].to_numpy()
+    wrong = [not r for r in right]
+    if any(wrong):
+        print(f"  mean zone_confidence: right {conf[right].mean():.2f}, wrong {conf[wrong].mean():.2f}")
     if verbose:
         for i, (e, p) in enumerate(zip(exp, pred)):
             if e != p:

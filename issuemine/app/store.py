@@ -100,7 +100,9 @@ class Store:
         self.data_dir = Path(data_dir)
         self.busy_timeout_ms = busy_timeout_ms
         self.originals = self.data_dir / "originals"
-        self.originals.mkdir(parents=True, exist_ok=True)
+        # The notes describe real families: only the user running the server may read the data folder.
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.originals.mkdir(exist_ok=True, mode=0o700)
         self.db_path = self.data_dir / "issuemine.db"
         self.migrate()
 

@@ -56,7 +56,8 @@ def diagram_figure(notes: pd.DataFrame, placements: pd.DataFrame, assignments: p
     if assignments is not None:
         df = df.merge(assignments[["note_id", "theme_id", "theme_label"]].drop_duplicates("note_id"),
                       on="note_id", how="left", validate="m:1")
-    x, y, radius = geo.layout(list(df["zones"]))
+    groups = list(df["theme_id"].fillna("")) if assignments is not None else None
+    x, y, radius = geo.layout(list(df["zones"]), groups)
     df["x"] = np.round(x, 6)
     df["y"] = np.round(y, 6)
     px_per_unit = (width - 2 * SIDE_MARGIN) / (geo.X_RANGE[1] - geo.X_RANGE[0])

@@ -136,8 +136,12 @@ def _depth(code: str, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.minimum(d, np.maximum(np.abs(x - lx) - LABEL_HALF[0], np.abs(y - ly) - LABEL_HALF[1]))
 
 
-def layout(zones: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(x, y, radius) of one dot per note, in the notes' order; radius in the diagram's units."""
+def layout(zones: list[str], groups: list | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(x, y, radius) of one dot per note, in the notes' order; radius in the diagram's units.
+
+    With ``groups`` (e.g. the theme of each note) the dots of a region are dealt out by angle around the
+    region's cluster in group order, so each theme forms one sector instead of being scattered.
+    """
     zones = list(zones)
     n = len(zones)
     x = np.zeros(n)
@@ -153,7 +157,13 @@ def layout(zones: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             # Capacity grows as 1/step²: jump close to the needed step, then refine in small steps.
             step *= min(0.97, 0.98 * np.sqrt(max(len(sx), 1) / len(idx)))
             sx, sy = slots(code, step)
-        x[idx] = sx[: len(idx)]
-        y[idx] = sy[: len(idx)]
+        sx, sy = sx[: len(idx)], sy[: len(idx)]
+        if groups is not None and len(idx) > 1:
+            angle = np.round(np.arctan2(sy - sy.mean(), sx - sx.mean()), 9)
+            by_angle = np.lexsort((sx, sy, angle))
+            sx, sy = sx[by_angle], sy[by_angle]
+            idx = sorted(idx, key=lambda i: (str(groups[i]), i))
+        x[idx] = sx
+        y[idx] = sy
         radius[idx] = 0.38 * step
     return x, y, radius

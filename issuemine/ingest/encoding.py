@@ -70,8 +70,8 @@ def decode(data: bytes, path: str | Path, encoding: str | None = None) -> tuple[
     exc = max([utf8_error, *errors.values()], key=lambda e: e.start)
     guess = _detector_guess(data)
     hint = "対応している文字コードは UTF-8、UTF-8(BOM付き)、UTF-16(BOM付き)、CP932(Shift_JIS)、EUC-JP です"
-    if guess:
-        hint += f"。推定される文字コード: {guess}(encoding に指定すると読めます)"
+    if guess and guess not in ("ascii", "utf_8", "cp932", "shift_jis", "euc_jp"):  # those just failed
+        hint += f"。参考までに、自動判定ツールの推定は {guess} です(正しければ encoding に指定すると読めます)"
     raise InputError("文字コードを判定できません。", file=path, row=_line_of(data, exc.start), hint=hint)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from issuemine.ingest.columns import ROLE_LABELS
+
 
 @dataclass
 class ReadReport:
@@ -33,8 +35,6 @@ class ReadReport:
         """A few Japanese lines for the terminal or a web page."""
         enc = self.encoding or "—"
         where = f"シート「{self.sheet}」" if self.sheet else f"文字コード {enc}"
-        from issuemine.ingest.columns import ROLE_LABELS
-
         used = "、".join(f"{ROLE_LABELS.get(role, role)}=「{col}」" for role, col in self.mapping.items())
         lines = [
             f"「{Path(self.file).name}」({self.format}、{where})から付箋 {self.n_notes} 件を読みました。",

@@ -37,11 +37,15 @@ def human_size(n: int) -> str:
 def load_bytes(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The file's bytes, after checking it exists, is a file and is not over ``max_bytes``."""
     p = Path(path)
-    if not p.exists():
+    try:
+        exists, is_file = p.exists(), p.is_file()
+        size = p.stat().st_size if is_file else 0
+    except (OSError, ValueError):  # a name the system cannot use (NUL byte, too long)
+        exists = is_file = False
+    if not exists:
         raise InputError("ファイルが見つかりません。", file=p, hint="パスの綴りと場所を確認してください")
-    if not p.is_file():
+    if not is_file:
         raise InputError("ファイルではありません(フォルダなど)。", file=p)
-    size = p.stat().st_size
     if size > max_bytes:
         raise InputError(
             f"ファイルが大きすぎます({human_size(size)})。上限は {human_size(max_bytes)} です。",

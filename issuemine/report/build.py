@@ -14,6 +14,7 @@ import platform
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from issuemine.errors import IssuemineError
 from issuemine.report.workshop import Workshop, find_workshop
 
 MISSING_JA = {
@@ -67,6 +68,7 @@ class WorkshopData:
     figures: dict = field(default_factory=dict)
     missing: dict = field(default_factory=dict)
     edit_messages: list = field(default_factory=list)
+    edits: list = field(default_factory=list)  # the facilitator's edit list (issuemine.edits)
     read_summary: str = ""  # what reading the notes file found (ingest's ReadReport), never note text
 
     @property
@@ -134,6 +136,14 @@ class ReportBuilder:
                     lambda v: NAME_MASK if isinstance(v, str) and v.strip() else v).astype(notes["participant"].dtype)
         return notes
 
+    def _edits(self, ws: Workshop) -> list:
+        if ws.edits is None:
+            return []
+        found = _optional("issuemine.edits", "load_edits")
+        if found is None:
+            raise IssuemineError("修正リストを読む部品(issuemine.edits)が利用できません。", file=ws.edits)
+        return found[0](ws.edits)
+
     def _terms(self, data: WorkshopData) -> None:
         found = _optional("issuemine.text", "term_table")
         if found is None:
@@ -149,11 +159,11 @@ class ReportBuilder:
             return
         (ThemeModel,) = found
         result = ThemeModel(n_themes=self.n_themes, seed=self.seed).fit(data.notes)
-        edits_api = _optional("issuemine.edits", "load_edits", "apply_theme_edits")
-        if data.workshop.edits is not None and edits_api is not None:
-            load_edits, apply_theme_edits = edits_api
+        if data.edits:
+            from issuemine.edits import apply_theme_edits
+
             # the facilitator's renames, merges, splits and moves; edits that no longer apply are reported
-            result, messages = apply_theme_edits(result, load_edits(data.workshop.edits))
+            result, messages = apply_theme_edits(result, data.edits)
             data.edit_messages += [str(m) for m in messages]
         data.theme_result = result
         data.themes = result.themes
@@ -165,12 +175,8 @@ class ReportBuilder:
             data.missing["diagram"] = MISSING_JA["diagram"]
             return
         (place_notes,) = found
-        vectors = getattr(data.theme_result, "note_vectors", None)
-        edits = None
-        if data.workshop.edits is not None:
-            edits_api = _optional("issuemine.edits", "load_edits")
-            edits = edits_api[0](data.workshop.edits) if edits_api else None
-        data.placements = place_notes(data.notes, vectors=vectors, edits=edits)
+        data.placements = place_notes(data.notes, vectors=getattr(data.theme_result, "note_vectors", None),
+                                      terms=getattr(data.theme_result, "terms", None), edits=data.edits)
         data.edit_messages += [str(m) for m in data.placements.attrs.get("warnings", [])]
         tables = _optional("issuemine.diagram.tables", "zone_counts", "zone_theme_table")
         if tables is not None:
@@ -211,7 +217,8 @@ class ReportBuilder:
     def build_workshop(self, workshop) -> WorkshopData:
         ws = workshop if isinstance(workshop, Workshop) else find_workshop(workshop)
         notes = self._read(ws)
-        data = WorkshopData(workshop=ws, notes=notes, read_summary=notes.attrs.get("read_summary", ""))
+        data = WorkshopData(workshop=ws, notes=notes, read_summary=notes.attrs.get("read_summary", ""),
+                            edits=self._edits(ws))
         self._terms(data)
         self._themes(data)
         self._diagram(data)

@@ -48,6 +48,19 @@ def _heatmap(shares, title, name):
     return make_safe(fig, name)
 
 
+def new_themes(counts, min_new: int = 2):
+    """Themes with ≥ ``min_new`` notes in a meeting and none in any earlier one (rows in meeting order)."""
+    import pandas as pd
+
+    rows = []
+    for i, m in enumerate(counts.index[1:], start=1):
+        earlier = counts.iloc[:i].sum(axis=0)
+        for theme in counts.columns:
+            if earlier[theme] == 0 and counts.loc[m, theme] >= min_new:
+                rows.append({"meeting": m, "theme": theme, "notes": int(counts.loc[m, theme])})
+    return pd.DataFrame(rows, columns=["meeting", "theme", "notes"])
+
+
 def compare_workshops(datas, seed: int = 0, min_new: int = 2) -> Comparison:
     """Compare the ``WorkshopData`` of several meetings (in the given order)."""
     import pandas as pd
@@ -79,13 +92,7 @@ def compare_workshops(datas, seed: int = 0, min_new: int = 2) -> Comparison:
         counts.index.name, counts.columns.name = "会", "テーマ"
         comp.theme_counts = counts
         comp.theme_shares = _shares(counts)
-        rows = []
-        for i, m in enumerate(meetings[1:], start=1):
-            earlier = counts.iloc[:i].sum(axis=0)
-            for theme in order:
-                if earlier[theme] == 0 and counts.loc[m, theme] >= min_new:
-                    rows.append({"meeting": m, "theme": theme, "notes": int(counts.loc[m, theme])})
-        comp.new_themes = pd.DataFrame(rows, columns=["meeting", "theme", "notes"])
+        comp.new_themes = new_themes(counts, min_new=min_new)
         comp.info = dict(getattr(result, "info", {}) or {})
         comp.figures["compare_themes"] = _heatmap(comp.theme_shares, "会ごとのテーマの割合(%)", "compare_themes")
 

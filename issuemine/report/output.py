@@ -7,34 +7,10 @@ folder beside DIR and moved in at the end, so a failure leaves nothing half-writ
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import tempfile
 from pathlib import Path
-
-
-def _json(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=2, default=_jsonable) + "\n"
-
-
-def _jsonable(v):
-    import numpy as np
-    import pandas as pd
-
-    if isinstance(v, pd.DataFrame):
-        return v.to_dict(orient="records")
-    if isinstance(v, pd.Series):
-        return v.to_dict()
-    if isinstance(v, np.generic):
-        return v.item()
-    if isinstance(v, np.ndarray):
-        return v.tolist()
-    if isinstance(v, Path):
-        return v.name
-    if hasattr(v, "__dict__"):
-        return {k: x for k, x in vars(v).items() if not k.startswith("_")}
-    return str(v)
 
 
 def _safe_name(name: str) -> str:
@@ -57,13 +33,16 @@ def write_workshop_tables(data, folder: Path) -> list[Path]:
             _write_csv(df, folder / name)
             written.append(folder / name)
 
-    csv(data.note_table(), "notes.csv")
-    csv(data.themes, "themes.csv")
-    csv(data.terms, "terms.csv")
     if data.theme_result is not None:
-        (folder / "analysis.json").write_text(_json(getattr(data.theme_result, "info", {}) or {}),
-                                              encoding="utf-8")
-        written.append(folder / "analysis.json")
+        # Exactly what `issuemine analyze` writes (notes.csv, themes.csv, analysis.json).
+        from issuemine.cli.commands.analyze import build_outputs
+
+        for name, body in sorted(build_outputs(data.notes, data.theme_result, data.edits).items()):
+            (folder / name).write_bytes(body)
+            written.append(folder / name)
+    else:
+        csv(data.note_table(), "notes.csv")
+    csv(data.terms, "terms.csv")
     if data.survey is not None:
         # Exactly what `issuemine survey` writes (survey_items.csv, survey.json).
         from issuemine.survey.output import build_outputs

@@ -5,7 +5,7 @@ whole is a user dictionary compiled from ``corpora/compounds.txt`` with ``fugash
 (MeCab's ``mecab-dict-index``) into ``issuemine.corpora.cache_dir()``, keyed by the hash of the compound
 list and the dictionary: MeCab then emits each compound as one morpheme and merging costs nothing per
 token. ``mecab-dict-index`` calls ``exit()`` on any error, so it runs in a child process; if it cannot run
-(no writable cache, odd paths), :class:`CompoundMerger` merges tokens by longest match instead.
+(no writable cache, no subprocess), :class:`CompoundMerger` merges tokens by longest match instead.
 
 Only compounds the base dictionary actually splits go into the user dictionary: words UniDic already keeps
 whole (病院, 学校) keep their own lemma and part of speech.
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -28,7 +29,7 @@ from issuemine.errors import ConfigError
 # that one long compound beats two short ones covering the same span (longest match).
 COMPOUND_COST = 1000
 COMPOUND_POS = ("名詞", "普通名詞", "一般")
-_BUILD_VERSION = "1"  # bump when the CSV layout below changes, to invalidate cached dictionaries
+_BUILD_VERSION = "1"  # bump to invalidate cached dictionaries built by an older version of this module
 
 
 def load_compounds(path: str | Path | None = None) -> list[str]:
@@ -56,14 +57,14 @@ def _csv_row(word: str) -> str:
 
 
 def dictionary_key(words: list[str], dicdir: str) -> str:
-    """Hash of what the compiled dictionary depends on: the words, the system dictionary, the layout."""
+    """Hash of what the compiled dictionary depends on: the CSV (words, cost, layout) and the system dictionary."""
     h = hashlib.sha256()
     h.update(_BUILD_VERSION.encode())
     h.update(str(Path(dicdir).resolve()).encode())
     version = Path(dicdir, "version")
     if version.is_file():
         h.update(version.read_bytes())
-    h.update("\n".join(words).encode("utf-8"))
+    h.update("".join(_csv_row(w) + "\n" for w in words).encode("utf-8"))
     return h.hexdigest()[:16]
 
 
@@ -74,11 +75,12 @@ def build_user_dictionary(words: list[str], dicdir: str, target: Path) -> Path:
         csv = Path(tmp, "compounds.csv")
         csv.write_text("".join(_csv_row(w) + "\n" for w in words), encoding="utf-8")
         out = Path(tmp, "user.dic")
-        args = f"mecab-dict-index -d {dicdir} -u {out} -f utf8 -t utf8 {csv}"
+        q = shlex.quote
+        args = f"mecab-dict-index -d {q(str(dicdir))} -u {q(str(out))} -f utf8 -t utf8 {q(str(csv))}"
         # mecab-dict-index exits the process on error: never call it in ours.
         proc = subprocess.run(
             [sys.executable, "-c", "import sys, fugashi; fugashi.build_dictionary(sys.argv[1])", args],
-            capture_output=True, text=True, timeout=120,
+            capture_output=True, timeout=120,
         )
         if proc.returncode != 0 or not out.is_file():
             raise RuntimeError(f"mecab-dict-index failed ({proc.returncode})")
@@ -90,14 +92,10 @@ def user_dictionary(words: list[str], dicdir: str) -> Path | None:
     """Path of the cached user dictionary for ``words``, building it if needed; ``None`` if impossible."""
     if not words:
         return None
-    if any(ch.isspace() for ch in dicdir):
-        return None  # the MeCab argument strings are split on whitespace
     try:
         target = cache_dir() / "userdic" / f"compounds-{dictionary_key(words, dicdir)}.dic"
         if target.is_file():
             return target
-        if any(ch.isspace() for ch in str(target)):
-            return None
         return build_user_dictionary(words, dicdir, target)
     except (OSError, RuntimeError, subprocess.SubprocessError):
         return None

@@ -100,15 +100,27 @@ class Normalizer:
         text = unicodedata.normalize("NFKC", text)
         text = _SPACES.sub(" ", text).strip()
         if self._regex is not None:
-            text = self._regex.sub(self._replace, text)
+            text = self._expand(text)
         return text
 
-    def _replace(self, match: re.Match) -> str:
-        found = match.group(0)
-        left = self._left.get(found)
-        if left is not None and match.start() and left.match(match.string, match.start() - 1):
-            return found  # glued to the previous word (xDr, アショート): not this abbreviation
-        return self.mapping[found]
+    def _expand(self, text: str) -> str:
+        out: list[str] = []
+        last = 0
+        for match in self._regex.finditer(text):
+            start, end = match.span()
+            found = match.group()
+            left = self._left.get(found)
+            # Glued to the previous word (xDr, アショート): not this abbreviation. A neighbour that is
+            # itself being replaced (訪看ST|ST) does not count, so normalising twice changes nothing.
+            if left is not None and start and start != last and left.match(text, start - 1):
+                continue
+            out.append(text[last:start])
+            out.append(self.mapping[found])
+            last = end
+        if not out:
+            return text
+        out.append(text[last:])
+        return "".join(out)
 
     def __repr__(self) -> str:
         return f"Normalizer(abbreviations={self.abbreviations!r})"

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import gc
 import math
+import shlex
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
 from issuemine.text.compounds import CompoundMerger, load_compounds, user_dictionary
 from issuemine.text.negation import NEGATION_SUFFIX, analyse, resolve_terms
-from issuemine.text.normalize import Normalizer, default_normalizer
+from issuemine.text.normalize import default_normalizer
 from issuemine.text.rules import KEEP_POS, Morpheme, Rules, load_stopwords
 
 # surface, POS (pos1-pos4 without '*', joined by '-'), lemma, orthBase. Unknown words have no lemma or
@@ -45,9 +46,11 @@ class Token(NamedTuple):
 
 
 def tagger_args(dicdir: str, userdic: Path | None = None) -> str:
-    args = f'-r {dicdir}/mecabrc -d {dicdir} -O "" -F "{NODE_FORMAT}" -U "{UNK_FORMAT}" -E ""'
+    """MeCab arguments for the custom output format (fugashi splits them like a shell: paths quoted)."""
+    rc = shlex.quote(str(Path(dicdir, "mecabrc")))
+    args = f'-r {rc} -d {shlex.quote(str(dicdir))} -O "" -F "{NODE_FORMAT}" -U "{UNK_FORMAT}" -E ""'
     if userdic is not None:
-        args += f" -u {userdic}"
+        args += f" -u {shlex.quote(str(userdic))}"
     return args
 
 
@@ -169,7 +172,14 @@ class JapaneseTokenizer:
             userdic = user_dictionary(words, dicdir)
             if userdic is None and self.compound_method == "userdic":
                 raise RuntimeError("could not build the MeCab user dictionary")
-        self._tagger = fugashi.GenericTagger(tagger_args(dicdir, userdic)) if userdic else base
+        self._tagger = base
+        if userdic is not None:
+            try:
+                self._tagger = fugashi.GenericTagger(tagger_args(dicdir, userdic))
+            except RuntimeError:  # an unreadable cached dictionary: merge instead
+                if self.compound_method == "userdic":
+                    raise
+                userdic = None
         self._merger = CompoundMerger(words) if words and userdic is None else None
         self.compound_backend_ = "userdic" if userdic else ("merge" if self._merger else "none")
         self._cache: dict[str, Morpheme] = {}

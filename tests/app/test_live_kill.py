@@ -84,7 +84,8 @@ def test_kill_9_during_analysis(tmp_path, kill_worker):
             first = wait_job(db, latest_job_id(db), {"done", "failed"})
             assert first["status"] == "done", first["message"]
             theme = c.get(f"/w/{small}/themes").text.split('name="theme" value="', 1)[1].split('"', 1)[0]
-            assert c.post(f"/w/{small}/edits", data={"op": "rename", "theme": theme, "label": "残す名前"}).status_code == 303
+            r = c.post(f"/w/{small}/edits", data={"op": "rename", "theme": theme, "label": "残す名前"})
+            assert r.status_code == 303
             big = store_workshop(c, "第2回", big_notes(20), survey=False)
             assert c.post(f"/w/{big}/analyze", data={"seed": "0", "themes": "auto"}).status_code == 303
             running_id = latest_job_id(db)

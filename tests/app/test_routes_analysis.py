@@ -256,3 +256,19 @@ def test_report_reflects_edits_and_questionnaire(ws):
     assert "レポートに載る名前" in {r[col(header, "theme_label")] for r in rows[1:]}
     # a file the job did not record is not served
     assert client.get(f"/w/{wid}/download/{job['id']}/issuemine.db").status_code == 404
+
+
+def test_edit_list_download_matches_the_edits_module(ws):
+    from issuemine.edits import load_edits
+
+    client, wid, _ = ws
+    theme = next(iter(themes_of(client, wid)))
+    client.post(f"/w/{wid}/edits", data={"op": "rename", "theme": theme, "label": "一"})
+    client.post(f"/w/{wid}/edits", data={"op": "rename", "theme": theme, "label": "二"})
+    client.post(f"/w/{wid}/undo", data={})
+    r = client.get(f"/w/{wid}/notes.edits.jsonl")
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    path = ws[2].data_dir / "downloaded.edits.jsonl"
+    path.write_bytes(r.content)
+    assert load_edits(path) == [{"op": "rename", "theme": theme, "label": "一"}]
+    assert client.get("/w/999/notes.edits.jsonl").status_code == 404

@@ -135,7 +135,8 @@ def test_too_large_is_a_japanese_413_and_nothing_is_stored(make_client, data_dir
     assert list((data_dir / "originals").iterdir()) == []
     # also when the client streams without a Content-Length
     def chunks():
-        body = b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\n" + big + b"\r\n--b--\r\n"
+        head = b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n'
+        body = head + big + b"\r\n--b--\r\n"
         for i in range(0, len(body), 1000):
             yield body[i:i + 1000]
     r = client.post(f"/w/{wid}/notes", content=chunks(), headers={"content-type": "multipart/form-data; boundary=b"})
@@ -194,3 +195,29 @@ def test_two_uploads_to_one_workshop_both_stored(client, data_dir):
         assert confirm(client, wid, upload_notes(client, wid, notes_csv(rows))).status_code == 303
     with st.Store(data_dir).session() as conn:
         assert [r["text"] for r in st.records(conn, wid, "notes")] == [n[0] for n in first + second]
+
+
+def test_arbitrary_bytes_never_crash_the_upload(tmp_path_factory):
+    """Whatever a browser sends as the file, the answer is a preview or a Japanese error page, never a 500."""
+    from fastapi.testclient import TestClient
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as hs
+
+    from issuemine.app.server import create_app
+
+    client = TestClient(create_app(tmp_path_factory.mktemp("prop")), follow_redirects=False)
+    wid = create_workshop(client)
+    prefixes = hs.sampled_from([b"", "内容,グループ\n".encode("cp932"), b"\xef\xbb\xbf", b"\xff\xfe", b"PK\x03\x04"])
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(prefixes, hs.binary(max_size=600), hs.sampled_from(["a.csv", "a.xlsx", "a.txt", "a"]))
+    def check(prefix, body, name):
+        r = client.post(f"/w/{wid}/notes", files={"file": (name, prefix + body, "text/csv")})
+        assert r.status_code in (303, 400, 415), r.status_code
+        if r.status_code == 303:
+            page = client.get(r.headers["location"])
+            assert page.status_code == 200 and ("upload-error" in page.text or "付箋の枚数" in page.text)
+        else:
+            assert "<h1>" in r.text and 'class="error" role="alert"' in r.text
+
+    check()

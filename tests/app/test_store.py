@@ -111,3 +111,11 @@ def test_concurrent_writers_all_land(tmp_path):
             i = int(u["filename"].split(".")[0])
             assert [r["text"] for r in st.upload_records(conn, u["id"], "notes")] == [f"{i}-{k}" for k in range(50)]
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_new_data_folder_is_private(tmp_path):
+    store = st.Store(tmp_path / "new")
+    assert (store.data_dir.stat().st_mode & 0o777) == 0o700
+    assert (store.originals.stat().st_mode & 0o777) == 0o700
+    digest = store.save_original(b"x")
+    assert ((store.originals / digest).stat().st_mode & 0o077) == 0

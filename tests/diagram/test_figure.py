@@ -128,3 +128,19 @@ def test_markers_fit_their_slots_at_the_drawn_width(labelled, labelled_placed, w
     sizes = {nid: s for t in fig.data for nid, s in zip(t.customdata, t.marker.size)}
     for nid, radius in zip(labelled_placed["note_id"], r):
         assert sizes[nid] <= 2 * radius * px_per_unit + 1e-6
+
+
+def test_groups_only_permute_dots_and_form_sectors():
+    zones = ["H"] * 60 + ["C"] * 5
+    groups = [f"T{i % 3}" for i in range(65)]
+    x0, y0, r0 = geo.layout(zones)
+    x1, y1, r1 = geo.layout(zones, groups)
+    assert np.array_equal(r0, r1)
+    assert sorted(zip(x0, y0)) == sorted(zip(x1, y1))
+    # in the H cluster, walking round by angle meets each theme in one run
+    h = np.arange(60)
+    cx, cy = x1[h].mean(), y1[h].mean()
+    order = h[np.lexsort((x1[h], y1[h], np.round(np.arctan2(y1[h] - cy, x1[h] - cx), 9)))]
+    runs = [groups[i] for i in order]
+    changes = sum(a != b for a, b in zip(runs, runs[1:]))
+    assert changes == 2

@@ -1,10 +1,12 @@
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from issuemine.diagram import ZoneLexicon
 from issuemine.diagram.lexicon import NEUTRAL
-from issuemine.diagram.zones import TARGETS
+from issuemine.diagram.zones import TARGETS, canonical_zones
 from issuemine.errors import ConfigError
 
 
@@ -128,3 +130,42 @@ def test_trie_pattern_is_leftmost_longest(words, text):
 
     got = [m.span() for m in re.finditer(_trie_pattern(words), text)]
     assert got == brute_leftmost_longest(words, text)
+
+
+DOMAIN = Path(__file__).resolve().parents[2].parent / "shared" / "domain.md"
+
+
+def domain_vocabulary() -> list[tuple[str, str]]:
+    """(word, zone) pairs of shared/domain.md's zone vocabulary, bridges as (word, "HC") etc."""
+    text = DOMAIN.read_text(encoding="utf-8")
+    lines, current = [], None
+    for line in text.splitlines():  # an item continues on indented lines
+        if line.startswith("- "):
+            current = line[2:]
+            lines.append(current)
+        elif line.startswith("  ") and lines:
+            lines[-1] += " " + line.strip()
+    pairs = []
+    for item in lines:
+        if item[:3] in ("H: ", "C: ", "S: ", "F: ", "P: "):
+            pairs += [(w, item[0]) for w in item[3:].rstrip(".").split()]
+        elif item.startswith("Bridges"):
+            body = item.split(":", 1)[1]
+            for part in body.split(";"):
+                words = part.strip().rstrip(".").split()
+                zones = canonical_zones(words[0])
+                pairs += [(w, zones) for w in words[1:]]
+    return pairs
+
+
+@pytest.mark.skipif(not DOMAIN.is_file(), reason="shared/domain.md is not beside the repository")
+def test_every_word_of_the_domain_vocabulary_is_in_the_lexicon(lex):
+    pairs = domain_vocabulary()
+    assert len(pairs) > 140
+    missing = []
+    for word, zones in pairs:
+        matches = lex.match(word)
+        whole = [m for m in matches if m.start == 0 and m.end == len(lex.normalize(word))]
+        if not whole or not set(zones) <= set(whole[0].entry.target):
+            missing.append((word, zones, [m.label for m in matches]))
+    assert missing == []

@@ -185,3 +185,23 @@ def test_confidence_separates_right_from_wrong(labelled, labelled_placed):
     right = labelled["zones"].to_numpy() == labelled_placed["zones"].to_numpy()
     conf = labelled_placed["zone_confidence"].to_numpy()
     assert conf[right].mean() > conf[~right].mean() + 0.2
+
+
+def test_given_terms_give_the_same_placements(labelled, labelled_placed):
+    from issuemine.text import JapaneseTokenizer
+
+    terms = JapaneseTokenizer().terms_many(list(labelled["text"]))
+    pd.testing.assert_frame_equal(place_notes(labelled, terms=terms), labelled_placed)
+    with pytest.raises(ValueError):
+        place_notes(labelled, terms=terms[:-1])
+
+
+def test_a_users_placer_and_lexicon(tmp_path, make_notes):
+    lex = tmp_path / "lex.tsv"
+    lex.write_text("term\ttarget\tweight\nひまわり園\tC\t1\n", encoding="utf-8")
+    notes = make_notes(["ひまわり園の送迎", "病院の外来"])
+    placer = ZonePlacer(min_seeds=1)
+    placed = place_notes(notes, lexicon=str(lex), placer=placer)
+    assert placed["zones"].tolist()[0] == "C"
+    assert placed["zones"].tolist()[1] != "H"  # the default lexicon is replaced, not extended
+    assert placer.lexicon is None  # the caller's placer is not changed

@@ -77,3 +77,24 @@ def test_guard_round_trip(values):
             assert written == original
         assert not written.startswith(DANGEROUS)
         assert unguard_cell(written) == original
+
+
+_note = st.text(alphabet=st.one_of(st.characters(blacklist_categories=("Cs", "Cc")), st.sampled_from(",\"'\n\r\t=+-@")),
+                min_size=1, max_size=30).filter(lambda t: t.strip())
+_label = st.text(alphabet="1234班AB ", max_size=4).map(str.strip)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_label, _note), min_size=1, max_size=12))
+def test_write_csv_then_read_notes_is_exact(items):
+    """Any notes (quotes, commas, newlines, formula starts) survive write_csv → read_notes unchanged."""
+    import tempfile
+    from pathlib import Path
+
+    df = pd.DataFrame({"group": [g for g, _ in items], "text": [t for _, t in items]})
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_csv(df, Path(tmp) / "notes.csv")
+        back = read_notes(path)
+    assert back["text"].tolist() == df["text"].tolist()
+    assert back["group"].tolist() == df["group"].tolist()
+    assert back["source_row"].tolist() == list(range(2, len(items) + 2))

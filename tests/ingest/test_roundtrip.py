@@ -90,3 +90,14 @@ def test_fixture_files_agree(fixtures):
     assert "=在宅医が足りない" in cp["text"].tolist()
     for ch in ("①", "㈱", "～", "髙", "﨑", "ｼｮｰﾄｽﾃｲ"):
         assert any(ch in t for t in cp["text"]), ch
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_line_endings(tmp_path, newline):
+    for name in ("ws.csv", "ws.txt"):
+        path = tmp_path / name
+        body = newline.join(["内容", "連携不足", "", "人手不足"]) + newline
+        path.write_bytes(body.encode("cp932"))
+        df = read_notes(path)
+        assert df["text"].tolist() == ["連携不足", "人手不足"] and df["source_row"].tolist() == [2, 4]
+        assert df.attrs["report"].skipped_empty_rows == [3]

@@ -1,6 +1,7 @@
 """Shared fixtures: the sample report and a hostile workshop, each built once per test session."""
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -33,16 +34,30 @@ def hostile_workshop(folder: Path, keep: int = 200) -> Path:
     q[1][-1] = XSS_SCRIPT + XSS_IMG
     with open(folder / "questionnaire.csv", "w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows(q)
+    # the facilitator's edit list: one zone override that applies, one rename whose theme does not exist
+    from issuemine.ingest import read_notes
+
+    notes = read_notes(folder / "notes.csv")
+    target = notes.loc[notes["text"] == XSS_SCRIPT, "note_id"].iloc[0]
+    edits = [{"op": "zone", "note": target, "zones": "P"}, {"op": "rename", "theme": "T99", "label": "存在しない"}]
+    (folder / "notes.edits.jsonl").write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in edits),
+                                             encoding="utf-8")
     return folder
 
 
 @pytest.fixture(scope="session")
 def sample_report(tmp_path_factory):
-    from issuemine.report import make_report
+    """The README's main command (`issuemine demo`), run in-process: (output folder, what it printed)."""
+    import contextlib
+    import io
+
+    from issuemine.cli.main import main
 
     out = tmp_path_factory.mktemp("sample") / "report"
-    data = make_report([SAMPLE], out, seed=0)
-    return out, data
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert main(["demo", "--out", str(out)]) == 0
+    return out, buf.getvalue()
 
 
 @pytest.fixture(scope="session")

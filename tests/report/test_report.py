@@ -19,14 +19,20 @@ def _importable(module, name):
         return False
 
 
-def test_outputs_written(sample_report):
-    out, data = sample_report
+def test_demo_prints_terms_and_writes_outputs(sample_report):
+    out, printed = sample_report
     names = {p.name for p in out.iterdir()}
     assert {"index.html", "notes.xlsx", "notes.csv", "survey_items.csv", "survey.json"} <= names
-    if data.workshops[0].themes is not None:
+    if _importable("issuemine.themes", "ThemeModel"):
         assert {"themes.csv", "analysis.json"} <= names
-    if data.workshops[0].terms is not None:
+    if _importable("issuemine.text", "term_table"):
         assert "terms.csv" in names
+        table = printed.split("順位\t語\t品詞\t出現数\t付箋数\n", 1)[1].splitlines()[:30]
+        assert [line.split("\t")[0] for line in table] == [str(i) for i in range(1, 31)]
+        with open(out / "terms.csv", encoding="utf-8-sig", newline="") as f:
+            top = [r["term"] for r, _ in zip(csv.DictReader(f), range(30))]
+        assert [line.split("\t")[1] for line in table] == top
+    assert str(out / "index.html") in printed
 
 
 def test_html_is_self_contained_and_japanese(sample_report):
@@ -44,27 +50,31 @@ def test_html_is_self_contained_and_japanese(sample_report):
 
 
 def test_every_note_in_xlsx_with_its_codes(sample_report):
-    out, data = sample_report
+    out, _ = sample_report
     ws = openpyxl.load_workbook(out / "notes.xlsx")["付箋"]
     header = [c.value for c in ws[1]]
-    assert ws.max_row - 1 == len(data.workshops[0].notes)
+    with open(SAMPLE / "notes.csv", encoding="utf-8-sig", newline="") as f:
+        n_input = sum(1 for r in csv.DictReader(f) if r["内容"].strip())
+    assert ws.max_row - 1 == n_input
     assert {"内容", "職種", "グループ"} <= set(header)
-    if data.workshops[0].assignments is not None:
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    if _importable("issuemine.themes", "ThemeModel"):
         assert {"テーマ", "見出し", "テーマ確信度"} <= set(header)
-    if data.workshops[0].placements is not None:
+        assert all(r[header.index("テーマ")] for r in rows)  # every note has a theme
+    if _importable("issuemine.diagram", "place_notes"):
         assert {"ゾーン", "領域", "ゾーン確信度"} <= set(header)
+        assert {r[header.index("ゾーン")] for r in rows} <= {"H", "C", "S", "HC", "HS", "CS", "HCS", "F", "P", "X"}
 
 
 def test_missing_pieces_are_said_plainly(sample_report):
-    out, data = sample_report
+    out, _ = sample_report
     body = (out / "index.html").read_text(encoding="utf-8")
-    pieces = {"themes": ("issuemine.themes", "ThemeModel"), "diagram": ("issuemine.diagram", "place_notes"),
-              "survey": ("issuemine.survey", "compare_items")}
-    for key, (mod, name) in pieces.items():
-        if not _importable(mod, name):
-            assert f"({mod})が利用できない" in body
-        else:
-            assert key not in data.workshops[0].missing
+    pieces = [("issuemine.themes", "ThemeModel"), ("issuemine.diagram", "place_notes"),
+              ("issuemine.survey", "compare_items"), ("issuemine.text", "term_table")]
+    for mod, name in pieces:
+        assert (f"({mod})が利用できない" in body) == (not _importable(mod, name)), mod
+    if all(_importable(m, n) for m, n in pieces):
+        assert 'class="missing"' not in body  # the full report: every section has its content
 
 
 def test_html_escapes_notes(hostile_reports):
@@ -74,6 +84,17 @@ def test_html_escapes_notes(hostile_reports):
     # the free-text answer and the hostile profession are shown, as text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_facilitator_edits_are_applied_and_stale_ones_reported(hostile_reports):
+    out = hostile_reports[0]
+    with open(out / "notes.csv", encoding="utf-8-sig", newline="") as f:
+        rows = {r["text"]: r for r in csv.DictReader(f)}
+    if "zones" in rows[XSS_SCRIPT]:
+        assert rows[XSS_SCRIPT]["zones"] == "P"
+    page = (out / "index.html").read_text(encoding="utf-8")
+    if _importable("issuemine.themes", "ThemeModel"):
+        assert "適用できなかった修正" in page and "T99" in page
 
 
 def test_xlsx_and_csv_never_hold_formulas(hostile_reports):

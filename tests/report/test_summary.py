@@ -82,3 +82,15 @@ def test_comparison_sentences():
     assert s[1] == "第1回で最も割合が高いテーマは「連携」(60%)でした。"
     assert s[2] == "第2回で最も割合が高いテーマは「家族」(50%)でした。"
     assert s[3] == "第2回で新しく現れたテーマ: 「災害」。"
+
+
+def test_new_themes_rule():
+    from issuemine.report.compare import new_themes
+
+    counts = pd.DataFrame({"連携": [5, 4, 3], "災害": [0, 3, 1], "就労": [0, 1, 2], "制度": [1, 0, 4]},
+                          index=["第1回", "第2回", "第3回"])
+    got = new_themes(counts, min_new=2)
+    # 災害 is new in 第2回 (3 ≥ 2, none before); 就労 had 1 note in 第2回, so it is not new in 第3回;
+    # 制度 appeared in 第1回 already
+    assert got.to_dict(orient="records") == [{"meeting": "第2回", "theme": "災害", "notes": 3}]
+    assert new_themes(counts, min_new=1)["theme"].tolist() == ["災害", "就労"]

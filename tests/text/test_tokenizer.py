@@ -128,12 +128,24 @@ def test_custom_normalizer(tmp_path):
     assert tok.terms("訪看") != ["訪問看護"]
 
 
-def test_user_dictionary_build_in_fresh_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("ISSUEMINE_CACHE", str(tmp_path))
+def test_user_dictionary_build_in_fresh_cache_with_space(tmp_path, monkeypatch):
+    cache = tmp_path / "my cache"
+    monkeypatch.setenv("ISSUEMINE_CACHE", str(cache))
     tok = JapaneseTokenizer(compounds=["訪問歯科診療", "口腔ケア"], compound_method="userdic").fit()
     assert tok.compound_backend_ == "userdic"
-    assert list((tmp_path / "userdic").glob("compounds-*.dic"))
+    assert len(list((cache / "userdic").glob("compounds-*.dic"))) == 1
     assert tok.terms("訪問歯科診療で口腔ケア") == ["訪問歯科診療", "口腔ケア"]
+
+
+def test_unusable_cache_falls_back_to_merging(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("ISSUEMINE_CACHE", str(blocker / "cache"))
+    tok = JapaneseTokenizer(compounds=["訪問歯科診療"]).fit()
+    assert tok.compound_backend_ == "merge"
+    assert tok.terms("訪問歯科診療") == ["訪問歯科診療"]
+    with pytest.raises(RuntimeError):
+        JapaneseTokenizer(compounds=["訪問歯科診療"], compound_method="userdic").fit()
 
 
 def test_missing_values_are_empty(tok):

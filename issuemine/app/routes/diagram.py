@@ -40,4 +40,5 @@ def diagram_page(request: Request, workshop_id: int, conn=Depends(get_conn)):
     figure, height = figure_json(view)
     return render(request, "diagram.html", ws=ws, view=view, figure=figure, height=height, counts=counts(view),
                   total=len(view.placements),
-                  notes=view.table().to_dict("records"), zone_options=options_by_selected(ZONE_CHOICES), history=st.edit_history(conn, workshop_id))
+                  notes=view.table().to_dict("records"), zone_options=options_by_selected(ZONE_CHOICES),
+                  history=st.edit_history(conn, workshop_id))

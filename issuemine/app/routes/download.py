@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from issuemine.app import store as st
 from issuemine.app.pipeline import workshop_folder
@@ -31,9 +31,9 @@ def download_page(request: Request, workshop_id: int, conn=Depends(get_conn)):
     files = report_files(conn, done)
     order = {name: i for i, name in enumerate(DESCRIBE)}
     files = sorted(files, key=lambda f: (order.get(f, len(order)), f))
-    return render(request, "download.html", ws=ws, job=request.app.state.runner.refresh(conn, st.latest_job(conn, workshop_id, "report")),
-                  done=done,
-                  files=files, describe=DESCRIBE, n_notes=len(st.records(conn, workshop_id, "notes")))
+    job = request.app.state.runner.refresh(conn, st.latest_job(conn, workshop_id, "report"))
+    return render(request, "download.html", ws=ws, job=job, done=done, files=files, describe=DESCRIBE,
+                  n_notes=len(st.records(conn, workshop_id, "notes")))
 
 
 @router.post("/w/{workshop_id}/report")
@@ -42,7 +42,7 @@ def start_report(request: Request, workshop_id: int, conn=Depends(get_conn)):
     back = f"/w/{workshop_id}/download"
     if not st.records(conn, workshop_id, "notes"):
         raise PageError(400, "付箋がありません", "先に付箋のファイルをアップロードして保存してください。", back)
-    last = st.latest_job(conn, workshop_id, "report")
+    last = request.app.state.runner.refresh(conn, st.latest_job(conn, workshop_id, "report"))
     if last is not None and last["status"] in ("queued", "running"):
         raise PageError(409, "レポートを作成中です", "終わるまでお待ちください。", back)
     analysis = st.latest_job(conn, workshop_id, "analysis", status="done")
@@ -65,3 +65,15 @@ def download(request: Request, workshop_id: int, job_id: int, name: str, conn=De
     suffix = path.suffix.lower()
     return FileResponse(path, media_type=MEDIA.get(suffix, "application/octet-stream"), filename=name,
                         content_disposition_type="attachment")
+
+
+@router.get("/w/{workshop_id}/notes.edits.jsonl")
+def edit_list(workshop_id: int, conn=Depends(get_conn)):
+    """The live edit list in the format ``issuemine report`` reads beside a notes file."""
+    from issuemine.edits import validate_edit
+
+    workshop_or_404(conn, workshop_id)
+    body = "".join(json.dumps(validate_edit(op), ensure_ascii=False, sort_keys=True) + "\n"
+                   for op in st.live_edits(conn, workshop_id))
+    return Response(body.encode("utf-8"), media_type="application/x-ndjson; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="notes.edits.jsonl"'})
