@@ -68,7 +68,7 @@ def read_table(path: str | Path, *, header: bool = True, encoding: str | None = 
     path = Path(path)
     grid, info, header = _load_grid(path, header=header, encoding=encoding, max_bytes=max_bytes, sheet=sheet,
                                     header_names=header_names or set())
-    return _to_frame(grid, info, header, path), info
+    return _to_frame(grid, info, header, path, header_names or set()), info
 
 
 def _load_grid(path: Path, *, header: bool, encoding, max_bytes: int, sheet, header_names: set[str]):
@@ -94,7 +94,8 @@ def _load_grid(path: Path, *, header: bool, encoding, max_bytes: int, sheet, hea
     return [(i, [line]) for i, line in enumerate(lines, start=1)], info, header
 
 
-def _to_frame(grid: list[tuple[int, list[str]]], info: TableInfo, header: bool, path: Path):
+def _to_frame(grid: list[tuple[int, list[str]]], info: TableInfo, header: bool, path: Path,
+              header_names: set[str]):
     """The DataFrame of a grid; fills in info's header row, columns and row numbers."""
     import pandas as pd
 
@@ -105,8 +106,12 @@ def _to_frame(grid: list[tuple[int, list[str]]], info: TableInfo, header: bool, 
     rows = grid[: filled[-1] + 1]
     width = max(len(cells) for _, cells in rows)
     if header:
-        info.header_row, head = rows[filled[0]]
-        rows = rows[filled[0] + 1:]
+        start = _header_index(rows, filled, header_names)
+        if start != filled[0]:
+            titles = [rows[i][0] for i in filled if i < start]
+            info.warnings.append(f"表の上のタイトル行({', '.join(map(str, titles))} 行目)を見出しとみなさず読み飛ばしました。")
+        info.header_row, head = rows[start]
+        rows = rows[start + 1:]
         names, generated = _column_names(head, width)
     else:
         names, generated = [column_letter(i) for i in range(width)], [True] * width
@@ -129,6 +134,18 @@ def _to_frame(grid: list[tuple[int, list[str]]], info: TableInfo, header: bool, 
     if not records:
         return pd.DataFrame({n: pd.Series(dtype=object) for n in info.columns})
     return pd.DataFrame(records, columns=info.columns, dtype=object)
+
+
+def _header_index(rows, filled: list[int], header_names: set[str], look: int = 10) -> int:
+    """Index of the header row: the first non-empty row, unless it is a one-cell title above a wider
+    table (「第1回 全区会議 付箋一覧」 in A1, the header in row 3), as Japanese sheets often have."""
+    widths = [sum(bool(c.strip()) for c in rows[i][1]) for i in filled[:look]]
+    if widths[0] != 1 or not any(w >= 2 for w in widths[1:]):
+        return filled[0]
+    title = next(c for c in rows[filled[0]][1] if c.strip())
+    if normalize_name(title) in header_names:  # a one-column header such as 「付箋」, not a title
+        return filled[0]
+    return next(i for i, w in zip(filled, widths) if w >= 2)
 
 
 def _check_text(text: str, path: Path) -> None:

@@ -61,24 +61,32 @@ def read_xlsx_grid(data: bytes, path: str | Path, sheet: str | int | None,
 
 def _finish(data: bytes, ws, rows) -> list[str]:
     refs, uncomputed = sheet_facts(data, ws)
-    warnings = []
+    messages = []
     filled = fill_merged(refs, rows)
     if filled:
-        warnings.append(f"結合されたセル {filled} 個に、結合範囲の左上の値を入れました。")
+        messages.append(f"結合されたセル {filled} 個に、結合範囲の左上の値を入れました。")
     if uncomputed:
-        warnings.append(f"計算結果が保存されていない数式のセルが {uncomputed} 個あり、空として読みました"
+        messages.append(f"計算結果が保存されていない数式のセルが {uncomputed} 個あり、空として読みました"
                         "(Excelで開いて保存し直すと読めます)。")
-    return warnings
+    return messages
 
 
 def _pick(wb, names: list[str], sheet: str | int, path):
+    """A worksheet by name or 0-based index (a string of digits that is not a name is an index)."""
+    if isinstance(sheet, str) and sheet not in names and sheet.isdigit():
+        sheet = int(sheet)
+    ws = None
     if isinstance(sheet, int) and not isinstance(sheet, bool):
         if 0 <= sheet < len(names):
-            return wb[names[sheet]]
+            ws = wb[names[sheet]]
     elif sheet in names:
-        return wb[sheet]
-    listed = "、".join(f"「{n}」" for n in names)
-    raise InputError(f"シート「{sheet}」がありません。あるシート: {listed}", file=path)
+        ws = wb[sheet]
+    if ws is None:
+        listed = "、".join(f"「{n}」" for n in names)
+        raise InputError(f"シート「{sheet}」がありません。あるシート: {listed}", file=path)
+    if not hasattr(ws, "iter_rows"):
+        raise InputError(f"シート「{ws.title}」はグラフのシートで、表がありません。", file=path)
+    return ws
 
 
 def _grid(ws, path) -> list[tuple[int, list[str]]]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import importlib
 import platform
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from issuemine.errors import IssuemineError
 from issuemine.report.workshop import Workshop, find_workshop
@@ -198,10 +197,7 @@ class ReportBuilder:
         if self.mask_pii and getattr(result, "freetext", None) is not None:
             from issuemine.report.pii import PiiMasker
 
-            ft = result.freetext
-            if hasattr(ft, "columns"):
-                result.freetext = PiiMasker().mask_frame(ft, [c for c in ft.columns if ft[c].dtype == object
-                                                              or str(ft[c].dtype) == "string"])
+            result.freetext = PiiMasker().mask_frame(result.freetext, ["text"])
         data.survey = result
         if result.freetext is not None and len(result.freetext):
             from issuemine.survey.freetext import freetext_terms

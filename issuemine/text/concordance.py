@@ -45,12 +45,15 @@ def term_table(texts, tokenizer: JapaneseTokenizer | None = None):
 def kwic(texts, term: str, width: int = 20, tokenizer: JapaneseTokenizer | None = None):
     """Every occurrence of ``term`` with ``width`` characters of normalised context each side.
 
-    ``term`` matches a token's feature (連携, 連携+否定), its lemma or its surface, after the same
-    normalisation as the notes (so 訪看 finds 訪問看護). ``note_index`` is the Series' index label.
+    ``term`` matches a token's feature (連携, 連携+否定), its lemma, base form or surface, after the same
+    normalisation as the notes (so 訪看 finds 訪問看護, わかる finds わからない). ``note_index`` is the
+    Series' index label (0, 1, … for a list).
     """
     import pandas as pd
 
     tok = tokenizer if tokenizer is not None else JapaneseTokenizer()
+    if not term or not term.strip():
+        raise ValueError("kwic needs a non-empty term")
     tok.fit()
     wanted = {term, tok._normalize(term)}
     if not isinstance(texts, pd.Series):
@@ -59,12 +62,13 @@ def kwic(texts, term: str, width: int = 20, tokenizer: JapaneseTokenizer | None 
     rows = []
     for label, text in zip(index, list(texts)):
         tokens = tok.tokens(text)
-        if not any(t.term in wanted or t.lemma in wanted or t.surface in wanted for t in tokens):
+        hits = [t for t in tokens
+                if t.term in wanted or t.lemma in wanted or t.orth_base in wanted or t.surface in wanted]
+        if not hits:
             continue
         norm = tok._normalize(text if isinstance(text, str) else "")
-        for t in tokens:
-            if t.term in wanted or t.lemma in wanted or t.surface in wanted:
-                rows.append((label, norm[max(0, t.start - width):t.start], norm[t.start:t.end],
-                             norm[t.end:t.end + width]))
+        for t in hits:
+            rows.append((label, norm[max(0, t.start - width):t.start], norm[t.start:t.end],
+                         norm[t.end:t.end + width]))
     df = pd.DataFrame(rows, columns=KWIC_COLUMNS)
     return df.astype({"left": "string", "term": "string", "right": "string"})

@@ -13,10 +13,10 @@ from __future__ import annotations
 import numpy as np
 
 
-def _kmeans(k: int, seed: int, n_init: int, max_iter: int = 300):
+def _kmeans(k: int, seed: int, n_init: int, max_iter: int = 300, init: str = "k-means++"):
     from sklearn.cluster import KMeans
 
-    return KMeans(n_clusters=k, n_init=n_init, random_state=seed, max_iter=max_iter)
+    return KMeans(n_clusters=k, n_init=n_init, random_state=seed, max_iter=max_iter, init=init)
 
 
 class KMeansClusterer:
@@ -27,7 +27,7 @@ class KMeansClusterer:
     """
 
     def __init__(self, n_clusters="auto", k_range: tuple[int, int] | None = None, seed: int = 0,
-                 n_init: int = 10, n_resamples: int = 4, tie: float = 0.02, sample_size: int = 3000,
+                 n_init: int = 10, n_resamples: int = 4, tie: float = 0.02, sample_size: int = 2000,
                  select_dims: int | None = None):
         self.n_clusters = n_clusters
         self.k_range = k_range
@@ -55,7 +55,8 @@ class KMeansClusterer:
         for b in range(self.n_resamples):
             a = rng.choice(n, m, replace=False)
             c = rng.choice(n, m, replace=False)
-            # a rough fit is enough to tell a reproducible partition from a random cut
+            # a rough fit is enough to tell a reproducible partition from a random cut. (Random
+            # seeding instead of k-means++ was 3x faster but pushed medweb's k from 6-8 to 10.)
             pa = _kmeans(k, self.seed + b, 1, 60).fit(X[a]).predict(X)
             pc = _kmeans(k, self.seed + 1000 + b, 1, 60).fit(X[c]).predict(X)
             out.append(adjusted_rand_score(pa, pc))

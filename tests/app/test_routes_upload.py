@@ -221,3 +221,15 @@ def test_arbitrary_bytes_never_crash_the_upload(tmp_path_factory):
             assert "<h1>" in r.text and 'class="error" role="alert"' in r.text
 
     check()
+
+
+def test_duplicates_are_counted_not_dropped(client, data_dir):
+    wid = create_workshop(client)
+    rows = [NOTES[0], NOTES[0], NOTES[1]]  # the same note twice in group A
+    uid = upload_notes(client, wid, notes_csv(rows))
+    text = page_text(client.get(f"/w/{wid}/uploads/{uid}").text)
+    assert "付箋の枚数 3" in text and "重複 1 枚" in text
+    confirm(client, wid, uid)
+    with st.Store(data_dir).session() as conn:
+        stored = st.records(conn, wid, "notes")
+    assert len(stored) == 3 and stored[1]["duplicate_of"] == stored[0]["note_id"]

@@ -107,3 +107,41 @@ def test_zip_bomb_guard(tmp_path):
     with pytest.raises(InputError, match="展開後"):
         read_notes(path, max_bytes=100_000)  # 3 MB of XML > 20 × 100 kB
     assert read_notes(path)["text"].tolist() == ["連携不足"]
+
+
+def test_title_rows_above_the_table_are_skipped(tmp_path):
+    def build(ws):
+        ws["A1"] = "第1回 全区会議 付箋一覧"
+        ws["A2"] = "2012年11月"
+        ws.append([])
+        ws.append(["班", "職種", "内容"])
+        ws.append(["1班", "医師", "連携不足"])
+
+    df = read_notes(_book(tmp_path, build))
+    rep = df.attrs["report"]
+    assert rep.header_row == 4 and rep.mapping == {"text": "内容", "group": "班", "profession": "職種"}
+    assert df["text"].tolist() == ["連携不足"] and df["source_row"].tolist() == [5]
+    assert any("1, 2 行目" in w for w in rep.warnings)
+
+
+def test_one_column_header_is_not_a_title(tmp_path):
+    def build(ws):
+        ws.append(["付箋"])
+        ws.append(["連携不足", "メモ"])
+
+    df = read_notes(_book(tmp_path, build))
+    assert df.attrs["report"].header_row == 1 and df["text"].tolist() == ["連携不足"]
+
+
+def test_sheet_index_given_as_text(tmp_path):
+    # (a chart sheet is refused too, but openpyxl cannot write one it can read back to test with)
+    wb = openpyxl.Workbook()
+    wb.active.title = "表紙"
+    ws = wb.create_sheet("付箋")
+    ws.append(["内容"])
+    ws.append(["連携不足"])
+    wb.save(tmp_path / "c.xlsx")
+    assert read_notes(tmp_path / "c.xlsx", sheet="1")["text"].tolist() == ["連携不足"]
+    assert read_notes(tmp_path / "c.xlsx", sheet=1)["text"].tolist() == ["連携不足"]
+    with pytest.raises(InputError, match="「表紙」、「付箋」"):
+        read_notes(tmp_path / "c.xlsx", sheet="2")

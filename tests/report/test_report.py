@@ -138,6 +138,10 @@ def test_mask_pii_in_every_output(tmp_path):
         w = csv.writer(f)
         w.writerow(["グループ", "職種", "内容"])
         w.writerows([["A", "保健師", t] for t in notes])
+    q = list(csv.reader(open(SAMPLE / "questionnaire.csv", encoding="utf-8-sig", newline="")))
+    q[1][-1] = "山田太郎さんに090-1111-2222で相談した"
+    with open(ws / "questionnaire.csv", "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(q)
     out = tmp_path / "out"
     make_report([ws], out, mask_pii=True)
     for p in out.iterdir():
@@ -146,9 +150,10 @@ def test_mask_pii_in_every_output(tmp_path):
             content = " ".join(str(c.value) for s in wb for row in s.iter_rows() for c in row)
         else:
             content = p.read_text(encoding="utf-8-sig")
-        for secret in ("田中", "山田", "花子", "03-1234-5678", "hanako@example.jp"):
+        for secret in ("田中", "山田", "花子", "太郎", "03-1234-5678", "090-1111-2222", "hanako@example.jp"):
             assert secret not in content, (p.name, secret)
     assert "[氏名]" in (out / "notes.csv").read_text(encoding="utf-8-sig")
+    assert "[氏名]さんに[電話番号]で相談した" in (out / "index.html").read_text(encoding="utf-8")
 
 
 def test_several_workshops_add_a_comparison(tmp_path):

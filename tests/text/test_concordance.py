@@ -48,6 +48,8 @@ def test_kwic_known_rows():
     assert kwic(NOTES, "訪看")["note_index"].tolist() == ["a", "b"]
     assert kwic(NOTES, "連携+否定")["note_index"].tolist() == ["a"]
     assert kwic(NOTES, "存在しない語").empty
+    # the base form as written finds inflected forms
+    assert kwic(pd.Series(["先生がわからない"]), "わかる").values.tolist() == [[0, "先生が", "わから", "ない"]]
 
 
 def _write_notes(path, rows):
@@ -119,3 +121,14 @@ def test_empty_inputs_give_empty_tables():
     assert list(table.columns) == ["term", "pos", "count", "notes"] and table.empty
     assert term_table(pd.Series(["が", None])).empty
     assert kwic(["連携が大事"], "連携").values.tolist() == [[0, "", "連携", "が大事"]]
+
+
+def test_terms_command_with_explicit_column(tmp_path, capsys):
+    src = tmp_path / "memo.csv"
+    src.write_text("番号,メモ\n1,気切の子の短期入所\n2,ショートステイが足りない\n", encoding="utf-8")
+    assert main(["terms", str(src), "--column", "メモ", "--top", "0"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].startswith("短期入所\t名詞-普通名詞-一般\t2\t2")
+    assert {line.split("\t")[0] for line in lines[1:-1]} == {"短期入所", "気管切開", "子", "足りる+否定"}
+    assert main(["terms", str(src), "--column", "B"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("短期入所\t")

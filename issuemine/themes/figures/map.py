@@ -25,6 +25,73 @@ def _knn_place(X: np.ndarray, L: np.ndarray, Y: np.ndarray, k: int = 10, chunk: 
     return out
 
 
+def fuzzy_graph(ind: np.ndarray, dist: np.ndarray, n_iter: int = 64):
+    """UMAP's fuzzy simplicial set (local_connectivity 1, fuzzy union) in vectorised numpy.
+
+    Same maths as ``umap.umap_.smooth_knn_dist`` + ``compute_membership_strengths``, whose numba
+    versions are ``parallel=True`` without a cache: compiling them cost ~7 s per process (18 s under
+    load), more than the whole layout at 3,000 notes.
+    """
+    from scipy import sparse
+
+    n, k = dist.shape
+    dist = dist.astype(np.float64)
+    pos = np.where(dist > 0, dist, np.inf)
+    rho = pos.min(axis=1)
+    rho[~np.isfinite(rho)] = 0.0
+    target = np.log2(k)
+    lo = np.zeros(n)
+    hi = np.full(n, np.inf)
+    mid = np.ones(n)
+    active = np.ones(n, dtype=bool)
+    for _ in range(n_iter):
+        d = dist[:, 1:] - rho[:, None]
+        psum = np.where(d > 0, np.exp(-d / mid[:, None]), 1.0).sum(axis=1)
+        active &= np.abs(psum - target) >= 1e-5
+        if not active.any():
+            break
+        over = active & (psum > target)
+        under = active & ~(psum > target)
+        hi = np.where(over, mid, hi)
+        lo = np.where(under, mid, lo)
+        mid = np.where(over | (under & np.isfinite(hi)), (lo + hi) / 2.0, np.where(under, mid * 2, mid))
+    mean_i = dist.mean(axis=1)
+    floor = np.where(rho > 0, 1e-3 * mean_i, 1e-3 * dist.mean())
+    sigma = np.maximum(mid, floor)
+    d = dist - rho[:, None]
+    vals = np.where(d <= 0, 1.0, np.exp(-d / sigma[:, None]))
+    vals[ind == np.arange(n)[:, None]] = 0.0
+    A = sparse.csr_matrix((vals.ravel(), (np.repeat(np.arange(n), k), ind.ravel())), shape=(n, n))
+    At = A.T.tocsr()
+    G = (A + At - A.multiply(At)).tocoo()
+    G.eliminate_zeros()
+    return G
+
+
+def _umap_layout(X: np.ndarray, seed: int, n_neighbors: int) -> np.ndarray:
+    """2-D UMAP layout of ``X`` (rows L2-normalised), seeded; exact neighbours from scikit-learn."""
+    from sklearn.neighbors import NearestNeighbors
+
+    n = len(X)
+    k = min(n_neighbors, n - 1)
+    dist, ind = NearestNeighbors(n_neighbors=k).fit(X).kneighbors(X)
+    try:
+        from umap.umap_ import find_ab_params, simplicial_set_embedding
+
+        a, b = find_ab_params(1.0, 0.1)
+        Y, _ = simplicial_set_embedding(
+            X, fuzzy_graph(ind, dist), 2, 1.0, a, b, 1.0, 5, None,
+            "spectral" if n >= 50 else "random", np.random.RandomState(seed), "euclidean", {}, False, {}, False)
+        return np.asarray(Y, dtype=np.float64)
+    except (ImportError, TypeError, ValueError):
+        # umap-learn changed its internals: the public class does the same, only slower to compile
+        import umap
+
+        reducer = umap.UMAP(n_neighbors=k, n_components=2, random_state=seed, min_dist=0.1, n_jobs=1,
+                            init="spectral" if n >= 50 else "random", precomputed_knn=(ind, dist, None))
+        return reducer.fit_transform(X).astype(np.float64)
+
+
 def map_coordinates(X: np.ndarray, seed: int = 0, max_landmarks: int = 3000, n_neighbors: int = 15) -> np.ndarray:
     """(n, 2) coordinates, deterministic for a given seed, rounded for stable figure JSON."""
     n = len(X)
@@ -32,21 +99,11 @@ def map_coordinates(X: np.ndarray, seed: int = 0, max_landmarks: int = 3000, n_n
         return np.zeros((0, 2))
     if n < 5:  # UMAP needs a neighbourhood; a few notes are simply laid on a line
         return np.column_stack([np.arange(n, dtype=float), np.zeros(n)])
-    import umap
-
     if n <= max_landmarks:
         land = np.arange(n)
     else:
         land = np.sort(np.random.default_rng(seed).choice(n, max_landmarks, replace=False))
-    from sklearn.neighbors import NearestNeighbors
-
-    k = min(n_neighbors, len(land) - 1)
-    # exact neighbours from sklearn, handed to UMAP: skips UMAP's own numba kNN, whose compilation
-    # (parallel, uncached) was half of the first fit in a process (measured 25.7 s → 11.4 s under load)
-    dist, ind = NearestNeighbors(n_neighbors=k).fit(X[land]).kneighbors(X[land])
-    reducer = umap.UMAP(n_neighbors=k, n_components=2, random_state=seed, init="spectral" if len(land) >= 50
-                        else "random", min_dist=0.1, n_jobs=1, precomputed_knn=(ind, dist, None))
-    Y = reducer.fit_transform(X[land]).astype(np.float64)
+    Y = _umap_layout(np.ascontiguousarray(X[land], dtype=np.float32), seed, n_neighbors)
     if len(land) == n:
         return np.round(Y, 4)
     out = _knn_place(X, X[land], Y)
