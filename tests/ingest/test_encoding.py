@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from issuemine.errors import InputError
-from issuemine.ingest import read_notes, read_table
+from issuemine.ingest import read_notes
 from issuemine.ingest.encoding import decode, japanese_score
 
 SHORT = ["連携", "連携不足", "訪問看護が足りない", "ショートステイ", "ﾍﾙﾊﾟｰ不足", "医ケア児の受け入れ先がない",
