@@ -43,8 +43,8 @@ def _heatmap(shares, title, name):
                                text=[[f"{v:.1f}%" for v in row] for row in z], texttemplate="%{text}",
                                hovertemplate="%{x} / %{y}: %{z:.1f}%<extra></extra>",
                                colorbar=dict(title="%")))
-    fig.update_layout(title=title, margin=dict(l=10, r=10, t=50, b=40), yaxis=dict(automargin=True,
-                      autorange="reversed"))
+    fig.update_layout(title=title, margin=dict(l=10, r=10, t=50, b=40), height=max(360, 140 + 20 * len(z)),
+                      yaxis=dict(automargin=True, autorange="reversed", dtick=1))
     return make_safe(fig, name)
 
 

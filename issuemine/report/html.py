@@ -285,12 +285,13 @@ def comparison_section(comp) -> dict | None:
         return None
     content = [{"kind": "ul", "items": comparison_sentences(comp)}]
     if comp.theme_shares is not None:
-        content += blocks(comp.theme_shares, title="会ごとのテーマの割合(%)")
+        # themes down the page, meetings across (far more themes than meetings)
+        content += blocks(comp.theme_shares.T, title="会ごとのテーマの割合(%)")
     if comp.new_themes is not None:
         content += blocks(comp.new_themes, title="新しく現れたテーマ") if len(comp.new_themes) else \
             [{"kind": "p", "text": "前の会になかったテーマは現れませんでした。"}]
     if comp.region_shares is not None:
-        content += blocks(comp.region_shares, title="会ごとの概念図の領域の割合(%)")
+        content += blocks(comp.region_shares.T, title="会ごとの概念図の領域の割合(%)")
     figs = [Markup(figure_html(f, f"fig-compare-{k}", k)) for k, f in comp.figures.items()]
     missing = " ".join(comp.missing.values()) or None
     return {"key": "comparison", "id": "comparison", "title": SECTION_TITLES["comparison"], "blocks": content,

@@ -26,7 +26,7 @@ KEEP_POS = (
 )
 NEGATION_SUFFIX = "+否定"
 NEG_AUX_LEMMAS = frozenset({"ない", "ず", "ぬ"})        # 助動詞: できない, できず, できません (ん = ず)
-NEG_ADJ_LEMMAS = frozenset({"無い", "無し"})            # 形容詞: 受け入れ先がない, 連携なし
+NEG_ADJ_LEMMAS = frozenset({"無い", "無し"})            # 受け入れ先がない (形容詞), 連携なし (名詞)
 NEG_ADJ_TERM = "ない"                                   # the term a negating adjective leaves when it negates nothing
 # Verbs that carry no content of their own in 「連携が取れない」「連携できていない」: negation looks past them.
 LIGHT_LEMMAS = frozenset({"取れる", "取る", "為る", "出来る", "居る", "有る", "成る"})
@@ -100,7 +100,7 @@ class Rules:
             if lemma in NEG_AUX_LEMMAS:
                 return Morpheme("", True, NEG, False, surface, lemma, orth, pos, base)
             return Morpheme("", False, PASS, False, surface, lemma, orth, pos, base)
-        if pos.startswith("形容詞") and lemma in NEG_ADJ_LEMMAS:
+        if lemma in NEG_ADJ_LEMMAS and pos.startswith(("形容詞", "名詞")):  # 連携なし: なし is a noun
             return Morpheme(NEG_ADJ_TERM, True, NEG, False, surface, lemma, orth, pos, base)
         if pos == "名詞-数詞" and _DIGITS.fullmatch(surface):
             return Morpheme("", True, NUM, counter, surface, lemma, orth, pos, base)

@@ -109,3 +109,24 @@ def representatives(X: np.ndarray, idx: np.ndarray, k: int = 3) -> list[int]:
 
 def format_key_terms(weighted: list[tuple[str, float]], k: int = 10) -> str:
     return " / ".join(f"{display_term(t)}:{w:.3f}" for t, w in weighted[:k])
+
+
+class ThemeLabeller:
+    """The labelling stage: distinctive terms, unique labels, key terms and representative notes."""
+
+    def __init__(self, n_terms: int = 3, n_key_terms: int = 10, n_representatives: int = 3):
+        self.n_terms = n_terms
+        self.n_key_terms = n_key_terms
+        self.n_representatives = n_representatives
+
+    def weights(self, terms, groups):
+        return term_weights(terms, groups)
+
+    def labels(self, weighted, fixed=None, fallback=None):
+        return make_labels(weighted, n_terms=self.n_terms, fixed=fixed, fallback=fallback)
+
+    def key_terms(self, weighted_one) -> str:
+        return format_key_terms(weighted_one, k=self.n_key_terms)
+
+    def representatives(self, X, idx):
+        return representatives(X, idx, k=self.n_representatives)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from issuemine.themes.label import format_key_terms, make_labels, representatives, term_weights
+from issuemine.themes.label import ThemeLabeller, make_labels, term_weights
 
 CONFIDENCE_SCALE = 0.02  # cosine margin at which confidence is 1/(1+e^-1) ≈ 0.73
 WEAK_MARGIN = 0.02       # below this margin to the next theme a note is flagged for review
@@ -50,13 +50,14 @@ class ThemeResult:
     stability_by_theme: dict = field(default_factory=dict, repr=False)
     change_rate: np.ndarray | None = field(default=None, repr=False)
     change_seen: np.ndarray | None = field(default=None, repr=False)
+    labeller: ThemeLabeller = field(default_factory=ThemeLabeller, repr=False)
 
     def copy(self) -> "ThemeResult":
         import copy
 
         return ThemeResult(list(self.note_ids), list(self.texts), self.terms, self.note_vectors,
                            list(self.theme_of), copy.deepcopy(self.meta), copy.deepcopy(self.info),
-                           dict(self.stability_by_theme), self.change_rate, self.change_seen)
+                           dict(self.stability_by_theme), self.change_rate, self.change_seen, self.labeller)
 
     def theme_order(self) -> list[str]:
         """Themes by decreasing size, then id (ids are already stable, so the order is too)."""
@@ -77,8 +78,9 @@ class ThemeResult:
         lab = np.array([pos[t] for t in self.theme_of], dtype=int)
         groups = [np.flatnonzero(lab == i) for i in range(len(order))]
         X = self.note_vectors
-        weighted = term_weights(self.terms, groups)
-        labels = make_labels(weighted, fixed=[self.meta[t].get("label") for t in order], fallback=order)
+        lab_stage = self.labeller
+        weighted = lab_stage.weights(self.terms, groups)
+        labels = lab_stage.labels(weighted, fixed=[self.meta[t].get("label") for t in order], fallback=order)
         headings = [self.meta[t].get("heading") or "" for t in order]
         n = len(self.theme_of)
         conf = np.ones(n)
@@ -99,8 +101,9 @@ class ThemeResult:
             "label": labels,
             "heading": headings,
             "size": [len(g) for g in groups],
-            "key_terms": [format_key_terms(w) for w in weighted],
-            "representative_notes": [" / ".join(self.texts[i] for i in representatives(X, g)) for g in groups],
+            "key_terms": [lab_stage.key_terms(w) for w in weighted],
+            "representative_notes": [" / ".join(self.texts[i] for i in lab_stage.representatives(X, g))
+                                     for g in groups],
             "stability": [self.stability_by_theme.get(t, math.nan) for t in order],
             "source": [self.meta[t].get("source", "discovered") for t in order],
         }))
@@ -138,7 +141,7 @@ class ThemeModel:
     seed : int
     codebook : path, None or False
         None: ``corpora/codebook.tsv`` when present (guided mode); False: unsupervised; a path: that file.
-    vectorizer, reducer, clusterer : stage objects (see vectorize.py, reduce.py, cluster.py)
+    vectorizer, reducer, clusterer, labeller : stage objects (vectorize.py, reduce.py, cluster.py, label.py)
     tokenizer : an ``issuemine.text.JapaneseTokenizer`` (default: a new one)
     n_resamples : re-runs for the stability table
     """
@@ -151,7 +154,7 @@ class ThemeModel:
         self.vectorizer = vectorizer
         self.reducer = reducer
         self.clusterer = clusterer
-        self.labeller = labeller  # reserved: labels come from issuemine.themes.label
+        self.labeller = labeller
         self.tokenizer = tokenizer
         self.n_resamples = n_resamples
 
@@ -234,7 +237,8 @@ class ThemeModel:
         elif n < 6:
             messages.append(f"付箋が {n} 枚と少ないため、テーマ分けの結果は参考程度に見てください。")
 
-        result = ThemeResult(note_ids, texts, corpus.terms, X, theme_of, meta)
+        result = ThemeResult(note_ids, texts, corpus.terms, X, theme_of, meta,
+                             labeller=self.labeller or ThemeLabeller())
         order = result.theme_order()
         pos = {t: i for i, t in enumerate(order)}
         lab = np.array([pos[t] for t in theme_of], dtype=int)
