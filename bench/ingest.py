@@ -14,16 +14,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# bench/tokenize.py would shadow the standard library's tokenize (pandas imports it) when this
-# script's folder is first on sys.path.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-import argparse  # noqa: E402
-import csv  # noqa: E402
-import io  # noqa: E402
-import statistics  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
+import argparse
+import csv
+import io
+import statistics
+import tempfile
+import time
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
