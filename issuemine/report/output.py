@@ -59,6 +59,10 @@ def write_report(report, out: str | Path, pdf: bool = False) -> list[Path]:
     from issuemine.report.xlsx import write_workbook
 
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        from issuemine.errors import IssuemineError
+
+        raise IssuemineError("出力先がフォルダではなくファイルです。", file=out, hint="--out にはフォルダを指定してください")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".issuemine-", dir=out.parent))
     try:

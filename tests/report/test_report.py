@@ -188,6 +188,13 @@ def test_cli_report_and_errors(tmp_path, capsys):
     assert "見つかりません" in capsys.readouterr().err
     assert main(["report", str(SAMPLE), "--themes", "zero", "--out", str(tmp_path / "o")]) == 2
     assert not (tmp_path / "o").exists()
+    (tmp_path / "file").write_text("x")
+    from issuemine.report.output import write_report
+    from issuemine.report.build import ReportData
+    from issuemine.errors import IssuemineError
+
+    with pytest.raises(IssuemineError, match="フォルダではなくファイル"):
+        write_report(ReportData(workshops=[]), tmp_path / "file")
 
 
 @pytest.mark.parametrize("bad", ["0", "-3"])
