@@ -9,18 +9,12 @@ what dominates. Target (issue 6): median ≤ 3 s on 2 cores.
 
 from __future__ import annotations
 
-import sys
+import argparse
+import statistics
+import subprocess
+import tempfile
+import time
 from pathlib import Path
-
-# bench/ holds tokenize.py, which would shadow the standard library's tokenize (pandas imports it):
-# drop this script's folder from the import path before anything else is imported.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
-import argparse  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
