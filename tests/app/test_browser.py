@@ -2,7 +2,7 @@
 
 The facilitator's walk: create a workshop, upload a CP932 CSV containing ①, check the preview, store it,
 analyse, rename a theme, move a note, override a zone, upload a questionnaire, build and download the
-report, and check what the report says. Screenshots are kept in tests/app/screenshots/.
+report, and check what the report says. Screenshots are kept in reports/screenshots/app/.
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import col, NOTES, notes_csv, survey_csv
-from live import LiveServer
+from .conftest import col, NOTES, notes_csv, survey_csv
+from .live import LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
-SHOTS = Path(__file__).resolve().parent / "screenshots"
+# Written under reports/ (generated output, not tracked); docs/screenshots/ keeps reviewed copies.
+SHOTS = Path(__file__).resolve().parents[2] / "reports" / "screenshots" / "app"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason="Debian chromium is not installed")]
@@ -48,7 +49,7 @@ def page(server):
 
 
 def shot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     page.evaluate("window.scrollTo(0, 0)")  # after a redirect to #note-… show the page's top
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
 

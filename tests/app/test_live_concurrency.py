@@ -6,8 +6,8 @@ import re
 import threading
 
 import pytest
-from conftest import NOTES, notes_csv
-from live import LiveServer
+from .conftest import NOTES, notes_csv
+from .live import LiveServer
 
 from issuemine.app import store as st
 

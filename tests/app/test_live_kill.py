@@ -14,8 +14,8 @@ import sqlite3
 import time
 
 import pytest
-from conftest import NOTES, notes_csv, survey_csv
-from live import LiveServer
+from .conftest import NOTES, notes_csv, survey_csv
+from .live import LiveServer
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,7 @@ import re
 import time
 
 import pytest
-from conftest import col, NOTES, confirm, create_workshop, notes_csv, page_text, survey_csv, upload_notes
+from .conftest import col, NOTES, confirm, create_workshop, notes_csv, page_text, survey_csv, upload_notes
 
 from issuemine.app import store as st
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import confirm, create_workshop, notes_csv, upload_notes
+from .conftest import confirm, create_workshop, notes_csv, upload_notes
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import SURVEY_ITEMS, create_workshop, page_text, survey_csv
+from .conftest import SURVEY_ITEMS, create_workshop, page_text, survey_csv
 
 from issuemine.app import store as st
 

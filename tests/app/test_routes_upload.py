@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 
-from conftest import NOTES, confirm, create_workshop, notes_csv, page_text, upload_notes
+from .conftest import NOTES, confirm, create_workshop, notes_csv, page_text, upload_notes
 
 from issuemine.app import store as st
 

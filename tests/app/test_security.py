@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import create_workshop
+from .conftest import create_workshop
 
 from issuemine.cli.commands import serve
 from issuemine.errors import ConfigError

@@ -79,6 +79,7 @@ def has_chromium() -> bool:
 
 
 def copy_screenshot(src: Path, name: str) -> None:
-    dst = Path(__file__).resolve().parent / "screenshots"
-    dst.mkdir(exist_ok=True)
+    # Written under reports/ (generated output, not tracked); docs/screenshots/ keeps reviewed copies.
+    dst = Path(__file__).resolve().parents[2] / "reports" / "screenshots" / "report"
+    dst.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(src, dst / name)

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from conftest import copy_screenshot, has_chromium
+from .conftest import copy_screenshot, has_chromium
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not has_chromium(), reason="/usr/bin/chromium がありません(CI は .ci/run で導入します)")]

@@ -7,7 +7,7 @@ import re
 import openpyxl
 import pytest
 
-from conftest import FORMULAS, SAMPLE, XSS_IMG, XSS_SCRIPT
+from .conftest import FORMULAS, SAMPLE, XSS_IMG, XSS_SCRIPT
 
 SECTIONS = ["summary", "themes", "theme_map", "cooccurrence", "diagram", "tables", "survey", "terms", "method"]
 
