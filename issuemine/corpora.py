@@ -28,19 +28,49 @@ def corpus_path(name: str) -> Path:
     return corpora_dir() / name
 
 
-def read_lines(path: str | Path) -> list[str]:
-    """Non-empty, non-comment (#) lines of a UTF-8 data file, stripped."""
-    out = []
-    for line in Path(path).read_text(encoding="utf-8-sig").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            out.append(line)
-    return out
+def read_data_rows(
+    path: str | Path,
+    *,
+    what: str,
+    header: tuple[str, ...] | None = None,
+    header_optional: bool = False,
+) -> list[tuple[int, list[str]]]:
+    """Rows of a user-editable data file as ``(line number, cells)``: UTF-8 (BOM allowed), tab-separated.
+
+    Blank lines and ``#`` comments are skipped, cells stripped. With ``header``, the first row must start
+    with those column names (case-insensitive) and is not returned; ``header_optional`` accepts a file
+    without one. ``what`` names the file in Japanese for the messages, e.g. 「略語表」. Every failure is a
+    ``ConfigError`` naming the file (and the row).
+    """
+    from issuemine.errors import ConfigError
+
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError:
+        raise ConfigError(f"{what}を開けません。", file=path, hint="パスを確かめてください") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{what}が UTF-8 ではありません。", file=path,
+                          hint="UTF-8 で保存し直してください") from None
+    rows = [(n, [c.strip() for c in line.split("\t")])
+            for n, line in enumerate(text.splitlines(), start=1)
+            if line.strip() and not line.lstrip().startswith("#")]
+    if header is None:
+        return rows
+    expected = "<TAB>".join(header)
+    if rows and [c.lower() for c in rows[0][1][: len(header)]] == list(header):
+        return rows[1:]
+    if header_optional:
+        return rows
+    if not rows:
+        raise ConfigError(f"{what}が空です。", file=path, hint=f"見出し「{expected}」と中身を書いてください")
+    raise ConfigError(f"{what}の見出し行は「{expected}」にしてください。", file=path, row=rows[0][0],
+                      hint="1行目(コメントを除く)を見出しにしてください")
 
 
-def read_tsv(path: str | Path) -> list[list[str]]:
-    """Rows of a tab-separated data file: comments (#) and blank lines skipped, header row included."""
-    return [[cell.strip() for cell in line.split("\t")] for line in read_lines(path)]
+def read_words(path: str | Path, *, what: str) -> list[tuple[int, str]]:
+    """A one-word-per-line data file as ``(line number, word)``; blank lines and ``#`` comments skipped."""
+    return [(n, cells[0]) for n, cells in read_data_rows(path, what=what)]
 
 
 def cache_dir() -> Path:

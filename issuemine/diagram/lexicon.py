@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, NamedTuple
 
-from issuemine.corpora import corpus_path
+from issuemine.corpora import corpus_path, read_data_rows
 from issuemine.diagram.zones import TARGETS, canonical_zones, region_name
 from issuemine.errors import ConfigError
 
@@ -124,30 +124,9 @@ def _trie_pattern(words) -> str:
 
 
 def _load(path: Path, normalizer: Callable[[str], str]) -> list[Entry]:
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        raise ConfigError("概念図の語彙ファイルを開けません。", file=path,
-                          hint="パスを確かめてください") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ConfigError("概念図の語彙ファイルが UTF-8 ではありません。", file=path,
-                          hint="UTF-8 で保存し直してください") from None
-
     entries: list[Entry] = []
     seen: dict[str, Entry] = {}
-    header_seen = False
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        cells = [c.strip() for c in line.split("\t")]
-        if not header_seen:
-            if tuple(c.lower() for c in cells) != HEADER:
-                raise ConfigError("見出し行が「term<TAB>target<TAB>weight」ではありません。", file=path,
-                                  row=lineno, hint="1行目(コメントを除く)を見出しにしてください")
-            header_seen = True
-            continue
+    for lineno, cells in read_data_rows(path, what="概念図の語彙ファイル", header=HEADER):
         if len(cells) != 3:
             raise ConfigError(f"列の数が3ではありません({len(cells)}列)。", file=path, row=lineno,
                               hint="語・対象・重みをタブで区切ってください")
@@ -176,9 +155,6 @@ def _load(path: Path, normalizer: Callable[[str], str]) -> list[Entry]:
         entry = Entry(term, key, target, weight, lineno)
         seen[key.casefold()] = entry
         entries.append(entry)
-    if not header_seen:
-        raise ConfigError("概念図の語彙ファイルが空です。", file=path,
-                          hint="見出し「term<TAB>target<TAB>weight」と語を書いてください")
     return entries
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from issuemine.corpora import corpus_path
+from issuemine.corpora import corpus_path, read_data_rows
 from issuemine.errors import ConfigError
 
 # Kanji/kana spellings folded to one form before comparing; applied to scale labels and answers alike.
@@ -130,20 +130,8 @@ class Scales:
 def load_scales(path: str | Path | None = None) -> Scales:
     """Read a scales file (default corpora/scales.tsv). Malformed rows raise ConfigError with the row."""
     path = Path(path) if path is not None else corpus_path("scales.tsv")
-    if not path.is_file():
-        raise ConfigError("尺度ファイルが見つかりません。", file=path)
     scales: dict[str, Scale] = {}
-    header_seen = False
-    lines = path.read_text(encoding="utf-8-sig").splitlines()
-    for lineno, raw in enumerate(lines, start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        cells = [c.strip() for c in raw.split("\t")]
-        if not header_seen:
-            header_seen = True
-            if [c.lower() for c in cells[:4]] == _HEADER:
-                continue
+    for lineno, cells in read_data_rows(path, what="尺度ファイル", header=tuple(_HEADER), header_optional=True):
         if len(cells) < 4:
             raise ConfigError("列が足りません(scale_id、label、value、positive をタブで区切ってください)。",
                               file=path, row=lineno)

@@ -22,7 +22,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from issuemine.corpora import cache_dir, corpus_path
+from issuemine.corpora import cache_dir, corpus_path, read_data_rows
 from issuemine.errors import ConfigError
 
 # Word cost of a compound. Low enough to beat the sum of its pieces plus connection costs, positive so
@@ -35,17 +35,11 @@ _BUILD_VERSION = "1"  # bump to invalidate cached dictionaries built by an older
 def load_compounds(path: str | Path | None = None) -> list[str]:
     """Compounds from a one-per-line file (``#`` comments), NFKC-normalised, de-duplicated, in file order."""
     path = Path(path) if path is not None else corpus_path("compounds.txt")
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError("複合語リストを読めません。", file=path, hint="UTF-8 で1行に1語のファイルです") from exc
     out: dict[str, None] = {}
-    for row, line in enumerate(raw.splitlines(), start=1):
-        word = unicodedata.normalize("NFKC", line.strip())
-        if not word or word.startswith("#"):
-            continue
-        if any(ch.isspace() for ch in word) or "," in word or '"' in word:
-            raise ConfigError("複合語に空白・カンマ・引用符は使えません。", file=path, row=row, column="1")
+    for row, cells in read_data_rows(path, what="複合語リスト"):
+        word = unicodedata.normalize("NFKC", cells[0])
+        if len(cells) > 1 or any(ch.isspace() for ch in word) or "," in word or '"' in word:
+            raise ConfigError("複合語に空白・タブ・カンマ・引用符は使えません。", file=path, row=row, column="1")
         out[word] = None
     return list(out)
 

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from issuemine.corpora import corpus_path
+from issuemine.corpora import corpus_path, read_data_rows
 from issuemine.errors import ConfigError
 
 # Whitespace, control and zero-width characters: MeCab reads C strings (a NUL would cut the note
@@ -33,23 +33,8 @@ def load_abbreviations(path: str | Path | None = None) -> dict[str, str]:
     Raises ``ConfigError`` naming the file, row and column for a malformed row.
     """
     path = Path(path) if path is not None else corpus_path("abbreviations.tsv")
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError("略語表を読めません。", file=path,
-                          hint="UTF-8 のタブ区切りファイル(from / to / note)を指定してください") from exc
     mapping: dict[str, str] = {}
-    header_seen = False
-    for row, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        cells = [c.strip() for c in line.split("\t")]
-        if not header_seen:
-            header_seen = True
-            if cells[:2] != ["from", "to"]:
-                raise ConfigError("略語表の見出し行は「from<TAB>to<TAB>note」にしてください。",
-                                  file=path, row=row)
-            continue
+    for row, cells in read_data_rows(path, what="略語表", header=("from", "to")):
         if len(cells) < 2 or not cells[0] or not cells[1]:
             column = "from" if not cells[0] else "to"
             raise ConfigError("略語表の行に空欄があります(タブ区切りで from と to が必要です)。",

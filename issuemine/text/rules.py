@@ -10,8 +10,7 @@ import re
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
-from issuemine.corpora import corpus_path, read_lines
-from issuemine.errors import ConfigError
+from issuemine.corpora import corpus_path, read_words
 
 # Parts of speech whose lemmas are terms (shared/domain.md; サ変形状詞可能 is the UniDic class of 不安, 心配).
 KEEP_POS = (
@@ -61,11 +60,7 @@ def load_stopwords(source: str | Path | Iterable[str] | None = None) -> frozense
     """Stop words from a file (one per line, ``#`` comments) or an iterable; ``None`` = the bundled list."""
     if source is None or isinstance(source, (str, Path)):
         path = Path(source) if source is not None else corpus_path("stopwords.txt")
-        try:
-            words = read_lines(path)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError("ストップワードのファイルを読めません。", file=path,
-                              hint="UTF-8 で1行に1語のファイルです") from exc
+        words = [w for _, w in read_words(path, what="ストップワードのファイル")]
     else:
         words = [w.strip() for w in source if w and w.strip()]
     return frozenset(words)

@@ -136,3 +136,15 @@ def test_codebook_errors_name_file_row_and_column(tmp_path):
     p.write_text("id\tname\theading\tseed_terms\nT01\tx\ty\tz\n", encoding="utf-8")
     with pytest.raises(ConfigError):
         load_codebook(p)
+
+
+def test_sampled_fit_at_scale_matches_planted_clusters():
+    from sklearn.metrics import adjusted_rand_score
+
+    rng = np.random.default_rng(1)
+    centres = rng.standard_normal((4, 10)) * 5
+    y = np.repeat(np.arange(4), 300)
+    X = (centres[y] + rng.standard_normal((1200, 10))).astype(np.float32)
+    cl = KMeansClusterer(n_clusters=4, seed=0, fit_sample=200).fit(X)
+    assert adjusted_rand_score(y, cl.labels_) > 0.99
+    assert cl.cluster_centers_.shape == (4, 10)
