@@ -16,9 +16,9 @@ from pathlib import Path
 # from bench/: drop the script's folder from the import path first.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-import argparse  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
+import argparse
+import statistics
+import time
 
 BASELINE = {  # ../shared/data/README.md (NMI / ARI with the true k); AMI not given there
     "medweb_ja_single": (0.760, 0.673),
@@ -42,7 +42,11 @@ def notes_frame(texts):
 
 def main() -> None:
     import pandas as pd
-    from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score, normalized_mutual_info_score
+    from sklearn.metrics import (
+        adjusted_mutual_info_score,
+        adjusted_rand_score,
+        normalized_mutual_info_score,
+    )
 
     from issuemine.text import JapaneseTokenizer
     from issuemine.themes import ThemeModel

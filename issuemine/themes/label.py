@@ -26,7 +26,7 @@ def display_term(term: str) -> str:
 
 
 def _bonus(term: str) -> float:
-    base = term[: -len(NEGATION_SUFFIX)] if term.endswith(NEGATION_SUFFIX) else term
+    base = term.removesuffix(NEGATION_SUFFIX)
     b = 1.0 + 0.1 * min(max(len(base) - 2, 0), 4)
     return b * (0.8 if term.endswith(NEGATION_SUFFIX) else 1.0)
 

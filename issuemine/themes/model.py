@@ -14,8 +14,9 @@ import numpy as np
 
 from issuemine.themes.label import ThemeLabeller, make_labels, term_weights
 
-CONFIDENCE_SCALE = 0.02  # cosine margin at which confidence is 1/(1+e^-1) ≈ 0.73
-WEAK_MARGIN = 0.02       # below this margin to the next theme a note is flagged for review
+CONFIDENCE_SCALE = 0.02   # confidence = logistic((margin - threshold) / scale)
+WEAK_MARGIN = 0.02        # clustered notes: below this cosine margin to the next theme, flagged for review
+SEED_WEAK_MARGIN = -0.1   # notes placed by codebook seed terms: only when another theme is clearly nearer
 
 
 def _versions() -> dict:
@@ -52,7 +53,7 @@ class ThemeResult:
     change_seen: np.ndarray | None = field(default=None, repr=False)
     labeller: ThemeLabeller = field(default_factory=ThemeLabeller, repr=False)
 
-    def copy(self) -> "ThemeResult":
+    def copy(self) -> ThemeResult:
         import copy
 
         return ThemeResult(list(self.note_ids), list(self.texts), self.terms, self.note_vectors,
@@ -66,7 +67,7 @@ class ThemeResult:
             sizes[t] = sizes.get(t, 0) + 1
         return sorted(sizes, key=lambda t: (-sizes[t], t))
 
-    def rebuild(self) -> "ThemeResult":
+    def rebuild(self) -> ThemeResult:
         import pandas as pd
 
         from issuemine.schema import ASSIGNMENTS, THEMES
@@ -91,11 +92,13 @@ class ThemeResult:
             own = sims[np.arange(n), lab]
             sims[np.arange(n), lab] = -np.inf
             margin = own - sims.max(axis=1)
-            conf = 1.0 / (1.0 + np.exp(-margin / CONFIDENCE_SCALE))
             # a note placed by its codebook seed terms is weak only when another theme is clearly
-            # nearer in meaning; a note placed by the vectors alone, when the next theme is close
+            # nearer in meaning; a note placed by the vectors alone, when the next theme is close.
+            # Confidence is 0.5 exactly at that threshold, so weak <=> confidence < 0.5.
             by_seed = np.array([self.meta[t].get("source") == "codebook" for t in order])[lab]
-            weak = np.where(by_seed, margin < -WEAK_MARGIN * 5, margin < WEAK_MARGIN)
+            thresh = np.where(by_seed, SEED_WEAK_MARGIN, WEAK_MARGIN)
+            conf = np.round(1.0 / (1.0 + np.exp(-(margin.astype(np.float64) - thresh) / CONFIDENCE_SCALE)), 4)
+            weak = conf < 0.5  # from the rounded value, so the CSV's two columns always agree
         self.themes = THEMES.conform(pd.DataFrame({
             "theme_id": order,
             "label": labels,
@@ -203,7 +206,7 @@ class ThemeModel:
             cb_idx = matcher.match(corpus.texts)
             n_clear = int((cb_idx >= 0).sum())
             cb_idx, n_tied = self._resolve_ties(X, matcher.hits_, cb_idx)
-        used_cb = sorted(set(int(j) for j in cb_idx if j >= 0))
+        used_cb = sorted({int(j) for j in cb_idx if j >= 0})
         rest = np.flatnonzero(cb_idx < 0)
 
         if self.clusterer is not None:
@@ -279,11 +282,12 @@ class ThemeModel:
                 "stability_resamples": self.n_resamples,
                 "confidence_scale": CONFIDENCE_SCALE,
                 "weak_margin": WEAK_MARGIN,
+                "seed_weak_margin": SEED_WEAK_MARGIN,
             },
             "versions": _versions(),
             "codebook": {"themes_used": [codebook[j].id for j in used_cb] if guided else [],
                          "notes_matched": int((cb_idx >= 0).sum()), "notes_clear": n_clear,
-                         "notes_tie_resolved": n_tied, "notes_clustered": int(len(rest))},
+                         "notes_tie_resolved": n_tied, "notes_clustered": len(rest)},
             "n_discovered": sum(1 for m in meta.values() if m["source"] == "discovered"),
             "k_reason": k_reason,
             "k_scores": {str(k): v for k, v in k_scores.items()},
@@ -311,7 +315,7 @@ class ThemeModel:
         top = hits.max(axis=1)
         tied = np.flatnonzero((cb_idx < 0) & (top >= 1))
         cents = {}
-        for j in set(int(j) for j in cb_idx if j >= 0):
+        for j in {int(j) for j in cb_idx if j >= 0}:
             c = X[cb_idx == j].mean(axis=0)
             nrm = np.linalg.norm(c)
             cents[j] = c / nrm if nrm else c

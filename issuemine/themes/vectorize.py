@@ -41,7 +41,7 @@ def _identity(x):
 class TfidfBlock:
     """TF-IDF of content terms (``kind="term"``) or of character n-grams (``kind="char"``)."""
 
-    def __init__(self, kind: str = "term", ngram_range=(1, 3), min_df: int | float = 1,
+    def __init__(self, kind: str = "term", ngram_range=(1, 3), min_df: float = 1,
                  max_features: int | None = 200_000):
         self.kind = kind
         self.ngram_range = ngram_range

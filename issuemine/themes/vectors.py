@@ -97,7 +97,7 @@ class WordVectors:
         return rows
 
     @classmethod
-    def export_from_vocab(cls, vocab: Path) -> "WordVectors":
+    def export_from_vocab(cls, vocab: Path) -> WordVectors:
         """Hash every string of ``strings.json`` and keep those that key a vector row."""
         import msgpack
 
@@ -124,7 +124,7 @@ class WordVectors:
         tmp.replace(path)  # atomic: a concurrent reader never sees half a cache
 
     @classmethod
-    def load(cls, path: Path) -> "WordVectors":
+    def load(cls, path: Path) -> WordVectors:
         with np.load(path, allow_pickle=False) as z:
             words = z["words"].tobytes().decode("utf-8").split("\0")
             return cls(words, z["rows"], z["matrix"], source=str(path))

@@ -32,7 +32,7 @@ def test_chi2_adjusted_residuals_and_small_cell_warning(two_topic_result):
     a = two_topic_result.assignments
     prof = np.where(a["theme_id"] == a["theme_id"][0], "看護師", np.where(np.arange(20) % 2, "医師", "教員"))
     notes = pd.DataFrame({"profession": prof, "text": [""] * 20})
-    counts, test = profession_theme_table(notes, two_topic_result)
+    _, test = profession_theme_table(notes, two_topic_result)
     assert test["method"].startswith("χ²")
     assert "20%" in test["warning"]  # 20 notes over 6 cells: small expected counts
     res = test["adjusted_residuals"]
@@ -64,3 +64,19 @@ def test_theme_map_figure_is_seeded_and_escapes_notes(two_topics, two_topic_resu
     hover = [t for tr in f1.data for t in tr.text]
     assert "&lt;img src=x onerror=alert(1)&gt;" in hover and not any("<img" in t for t in hover)
     assert len(hover) == 20 and f1.layout.height
+
+
+@pytest.mark.slow
+def test_numpy_fuzzy_graph_equals_umaps():
+    from sklearn.neighbors import NearestNeighbors
+    from umap.umap_ import fuzzy_simplicial_set
+
+    from issuemine.themes.figures.map import fuzzy_graph
+
+    X = np.random.default_rng(0).standard_normal((300, 20)).astype(np.float32)
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    dist, ind = NearestNeighbors(n_neighbors=10).fit(X).kneighbors(X)
+    ref, _, _ = fuzzy_simplicial_set(X, 10, np.random.RandomState(0), "euclidean", knn_indices=ind, knn_dists=dist)
+    ours = fuzzy_graph(ind, dist)
+    assert ours.nnz == ref.nnz
+    assert abs(ours.tocsr() - ref.tocsr()).max() < 1e-5

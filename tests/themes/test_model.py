@@ -1,5 +1,4 @@
 import numpy as np
-import pandas as pd
 import pytest
 
 from issuemine.schema import ASSIGNMENTS, THEMES
@@ -148,3 +147,9 @@ def test_sampled_fit_at_scale_matches_planted_clusters():
     cl = KMeansClusterer(n_clusters=4, seed=0, fit_sample=200).fit(X)
     assert adjusted_rand_score(y, cl.labels_) > 0.99
     assert cl.cluster_centers_.shape == (4, 10)
+
+
+def test_weak_flag_is_confidence_below_one_half(sample_result):
+    a = sample_result.assignments
+    assert (a["theme_weak"] == (a["theme_confidence"] < 0.5)).all()
+    assert 0 < a["theme_weak"].sum() < len(a)

@@ -2,7 +2,13 @@ import msgpack
 import numpy as np
 import pytest
 
-from issuemine.themes.vectors import NoteVectorizer, WordVectors, ja_ginza_vocab_dir, load_chive, murmurhash64a
+from issuemine.themes.vectors import (
+    NoteVectorizer,
+    WordVectors,
+    ja_ginza_vocab_dir,
+    load_chive,
+    murmurhash64a,
+)
 
 # Values checked against the key2row table shipped in ja-ginza 5.3.0 (spaCy's hash_string, seed 1).
 KNOWN = {"連携": 11321343215697562212, "病院": 11844437484733385260, "家族": 9159227157873384849,
@@ -17,7 +23,7 @@ def test_murmurhash64a_known_values(word, value):
 
 def test_murmurhash_tail_lengths_differ():
     # every tail length 0..7 and one full block take a different path through the function
-    values = {murmurhash64a("x" * n) for n in range(0, 17)}
+    values = {murmurhash64a("x" * n) for n in range(17)}
     assert len(values) == 17
     assert murmurhash64a("abc", seed=1) != murmurhash64a("abc", seed=2)
 

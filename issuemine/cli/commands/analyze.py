@@ -43,6 +43,8 @@ def add_arguments(parser) -> None:
 
 
 def _jsonable(obj):
+    import math
+
     import numpy as np
 
     if isinstance(obj, dict):
@@ -50,8 +52,8 @@ def _jsonable(obj):
     if isinstance(obj, (list, tuple)):
         return [_jsonable(v) for v in obj]
     if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, float) and obj != obj:
+        obj = obj.item()
+    if isinstance(obj, float) and math.isnan(obj):
         return None
     return obj
 
@@ -99,7 +101,11 @@ def build_outputs(notes, result, edits, *, figures: bool = False, seed: int = 0)
     stab = result.unstable_notes.head(50)
     info["unstable_notes"] = stab.to_dict(orient="records")
     if figures:
-        from issuemine.themes.figures import cooccurrence_figure, profession_theme_table, theme_map_figure
+        from issuemine.themes.figures import (
+            cooccurrence_figure,
+            profession_theme_table,
+            theme_map_figure,
+        )
 
         fig = theme_map_figure(notes, result, seed=seed)
         out["theme_map.html"] = fig.to_html(include_plotlyjs=True, full_html=True, div_id="theme-map").encode()
@@ -123,6 +129,9 @@ def write_outputs(files: dict[str, bytes], out_dir) -> None:
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.tmp-"))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700; the output folder should look like any other
     try:
         for name, data in files.items():
             (tmp / name).write_bytes(data)

@@ -9,5 +9,10 @@ from issuemine.themes.figures.crosstab import profession_theme_table
 from issuemine.themes.figures.map import map_coordinates, theme_map_figure
 from issuemine.themes.figures.network import cooccurrence_figure, cooccurrence_graph
 
-__all__ = ["theme_map_figure", "map_coordinates", "cooccurrence_figure", "cooccurrence_graph",
-           "profession_theme_table"]
+__all__ = [
+           "cooccurrence_figure",
+           "cooccurrence_graph",
+           "map_coordinates",
+           "profession_theme_table",
+           "theme_map_figure",
+]

@@ -46,7 +46,7 @@ def fuzzy_graph(ind: np.ndarray, dist: np.ndarray, n_iter: int = 64):
     active = np.ones(n, dtype=bool)
     for _ in range(n_iter):
         d = dist[:, 1:] - rho[:, None]
-        psum = np.where(d > 0, np.exp(-d / mid[:, None]), 1.0).sum(axis=1)
+        psum = np.exp(-np.maximum(d, 0.0) / mid[:, None]).sum(axis=1)  # d <= 0 counts 1, as in umap
         active &= np.abs(psum - target) >= 1e-5
         if not active.any():
             break
@@ -59,7 +59,7 @@ def fuzzy_graph(ind: np.ndarray, dist: np.ndarray, n_iter: int = 64):
     floor = np.where(rho > 0, 1e-3 * mean_i, 1e-3 * dist.mean())
     sigma = np.maximum(mid, floor)
     d = dist - rho[:, None]
-    vals = np.where(d <= 0, 1.0, np.exp(-d / sigma[:, None]))
+    vals = np.exp(-np.maximum(d, 0.0) / sigma[:, None])  # clipped: no overflow in the unused branch
     vals[ind == np.arange(n)[:, None]] = 0.0
     A = sparse.csr_matrix((vals.ravel(), (np.repeat(np.arange(n), k), ind.ravel())), shape=(n, n))
     At = A.T.tocsr()
