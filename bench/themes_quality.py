@@ -9,12 +9,8 @@ Targets with the tool's own k: medweb AMI >= 0.85, sib200 AMI >= 0.40. The data 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-# bench/tokenize.py would shadow the standard library's tokenize (pandas needs it) when this script runs
-# from bench/: drop the script's folder from the import path first.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 import argparse
 import statistics
