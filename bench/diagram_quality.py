@@ -79,6 +79,9 @@ def main(argv=None) -> int:
                     help="themes: also place with the themes stage's note vectors, as `issuemine analyze` does")
     ap.add_argument("--scale", type=int, nargs="*", default=[], metavar="N",
                     help="also time place_notes on N synthetic notes (pairs of labelled notes joined)")
+    ap.add_argument("--scale-vectors", choices=["random", "none"], default="random",
+                    help="random (default): pass seeded 400-d unit vectors plus the terms, as `issuemine analyze` "
+                         "does; none: terms only (the TF-IDF neighbour graph)")
     args = ap.parse_args(argv)
     verbose = args.verbose
 
@@ -105,12 +108,13 @@ def main(argv=None) -> int:
             report(f"{name.split(' ')[0]} — neighbours over the themes stage's note vectors", notes, placed,
                    verbose)
     for n in args.scale:
-        scale(n, lexicon, args.runs)
+        scale(n, lexicon, args.runs, vectors=args.scale_vectors == "random")
     return 0
 
 
-def scale(n: int, lexicon, runs: int) -> None:
-    """Wall time and peak traced memory of place_notes on n synthetic notes (tokenizing included)."""
+def scale(n: int, lexicon, runs: int, *, vectors: bool = True, dim: int = 400) -> None:
+    """Wall time and peak traced memory of place_notes on n synthetic notes (terms given, and vectors too
+    when ``vectors``)."""
     import tracemalloc
 
     import numpy as np
@@ -129,17 +133,28 @@ def scale(n: int, lexicon, runs: int) -> None:
     t0 = time.perf_counter()
     terms = JapaneseTokenizer().terms_many(texts)
     t_tok = time.perf_counter() - t0
+    vec = None
+    if vectors:
+        # Seeded stand-ins for the themes stage's unit vectors, with its structure: a note is near the
+        # notes sharing a labelled text with it (pure noise would give no edge above min_similarity).
+        vrng = np.random.default_rng(1)
+        basis = vrng.standard_normal((len(base), dim), dtype=np.float32)
+        vec = basis[a].copy()
+        joined = np.arange(n) % 3 != 0
+        vec[joined] += basis[b[joined]]
+        vec += np.float32(0.5) * vrng.standard_normal((n, dim), dtype=np.float32)
+        vec /= np.linalg.norm(vec, axis=1, keepdims=True)
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        placed = place_notes(notes, lexicon=lexicon, terms=terms)
+        placed = place_notes(notes, lexicon=lexicon, terms=terms, vectors=vec)
         times.append(time.perf_counter() - t0)
     tracemalloc.start()
-    place_notes(notes, lexicon=lexicon, terms=terms)
+    place_notes(notes, lexicon=lexicon, terms=terms, vectors=vec)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     print(f"\nscale {n} notes: place_notes median {statistics.median(times):.2f} s over {runs} runs with the "
-          f"terms given (tokenizing them once took {t_tok:.2f} s); peak traced memory {peak / 2**20:.0f} MiB; "
+          f"{'vectors (' + str(dim) + '-d) and ' if vectors else ''}terms given (tokenizing them once took {t_tok:.2f} s); peak traced memory {peak / 2**20:.0f} MiB; "
           f"inferred {int(placed['zone_inferred'].sum())}")
 
 

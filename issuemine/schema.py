@@ -80,9 +80,13 @@ THEMES = Table(
         Column("key_terms", "string", "Key terms with weights, 'term:weight' joined by ' / '."),
         Column("representative_notes", "string", "Three most representative notes, joined by ' / '."),
         Column("stability", "float64", "Mean best-match Jaccard over resampled re-runs, 0–1."),
-        Column("source", "string", "codebook (guided) or discovered."),
+        Column("source", "string", "Where the theme came from: codebook (guided mode), discovered, or edited "
+               "(split off by a facilitator's edit). Japanese names in THEME_SOURCES_JA."),
     ),
 )
+
+# The values of THEMES.source and how a Japanese reader sees them.
+THEME_SOURCES_JA = {"codebook": "コードブック", "discovered": "新規", "edited": "手直し"}
 
 ASSIGNMENTS = Table(
     "assignments",

@@ -74,6 +74,10 @@ class ZoneLexicon:
         self.entries: tuple[Entry, ...] = tuple(_load(self.path, self.normalizer))
         self._by_key = {e.key.casefold(): e for e in self.entries}
         self._pattern = re.compile(_trie_pattern(self._by_key), re.IGNORECASE) if self._by_key else None
+        # The same trie without IGNORECASE, for texts with no cased letter (most Japanese notes): there the
+        # two agree, and sre scans ~4× faster, skipping positions by the set of first characters (which
+        # IGNORECASE disables as soon as one entry starts with a Latin letter).
+        self._exact = re.compile(_trie_pattern(self._by_key)) if self._by_key else None
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -92,11 +96,28 @@ class ZoneLexicon:
             text = self.normalizer(text)
         by_key = self._by_key
         out = []
+        if text.lower() == text == text.upper():  # uncased: the exact pattern finds the same
+            for m in self._exact.finditer(text):
+                entry = by_key[m.group()]
+                if entry.target != NEUTRAL:
+                    out.append(Match(entry, *m.span()))
+            return out
         for m in self._pattern.finditer(text):
             entry = by_key[m.group().casefold()]
             if entry.target != NEUTRAL:
                 out.append(Match(entry, *m.span()))
         return out
+
+    def signature(self, text: str, *, normalized: bool = False) -> tuple[str, ...]:
+        """The matched entries' keys in order (neutral ones too): all that ``match`` gives evidence from,
+        at a fraction of its cost (no match objects), to recognise notes whose evidence is the same."""
+        if self._pattern is None:
+            return ()
+        if not normalized:
+            text = self.normalizer(text)
+        if text.lower() == text == text.upper():
+            return tuple(self._exact.findall(text))
+        return tuple(m.casefold() for m in self._pattern.findall(text))
 
 
 def _trie_pattern(words) -> str:

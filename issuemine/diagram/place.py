@@ -52,6 +52,8 @@ class ZonePlacer:
     n_neighbors, min_similarity, alpha : the kNN graph and the spreading (alpha = weight of neighbours).
     min_seeds : fewer seeds than this and no note is inferred (they stay X).
     inferred_cap : the confidence of an inferred placement is at most this.
+    max_candidates : beyond this many notes, neighbours are looked for among the seeds only, at most this
+        many of them (a sample seeded by ``random_state``); None = always among all notes.
     tokenizer : gives the terms for the TF-IDF graph when no vectors are given; None = JapaneseTokenizer().
     """
 
@@ -59,7 +61,8 @@ class ZonePlacer:
                  decisive: float = 0.8, side_dominance: float = 2.0,
                  min_evidence: float = 0.5, seed_confidence: float = 0.5, n_neighbors: int = 7,
                  min_similarity: float = 0.3, alpha: float = 0.6, min_seeds: int = 5,
-                 inferred_cap: float = 0.6, max_iter: int = 50, tokenizer=None):
+                 inferred_cap: float = 0.6, max_iter: int = 50, max_candidates: int | None = 20000,
+                 random_state: int = 0, tokenizer=None):
         self.lexicon = lexicon
         self.rel_threshold = rel_threshold
         self.decisive = decisive
@@ -72,6 +75,8 @@ class ZonePlacer:
         self.min_seeds = min_seeds
         self.inferred_cap = inferred_cap
         self.max_iter = max_iter
+        self.max_candidates = max_candidates
+        self.random_state = random_state
         self.tokenizer = tokenizer
 
     # -- step 1: evidence ------------------------------------------------------------------------------
@@ -119,14 +124,15 @@ class ZonePlacer:
 
     # -- step 2: neighbours ----------------------------------------------------------------------------
     def _features(self, texts: list[str], vectors, terms=None):
-        from sklearn.preprocessing import normalize as l2
-
         if vectors is not None:
-            x = np.asarray(vectors, dtype=np.float64)
+            x = np.asarray(vectors)
             if x.ndim != 2 or x.shape[0] != len(texts):
                 raise ValueError(f"vectors must have shape (n_notes, d); got {x.shape} for {len(texts)} notes")
-            x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
-            return l2(x)
+            if x.dtype not in (np.float32, np.float64):
+                x = x.astype(np.float64)
+            if not np.isfinite(x).all():  # checked first: nan_to_num costs ~10× more than the check
+                x = np.nan_to_num(x.astype(np.float64), nan=0.0, posinf=0.0, neginf=0.0)
+            return _UnitRows(x)
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         docs = [list(t) for t in terms] if terms is not None else _term_lists(texts, self.tokenizer)
@@ -140,13 +146,14 @@ class ZonePlacer:
         """Class shares spread to ``targets`` rows (n_targets × n_classes; zero rows = unreachable).
 
         ``x`` has L2-normalised rows (or zero rows, which take no part). Only the targets look for
-        neighbours — the seeds are known — so the graph costs n_targets × n, not n².
+        neighbours — the seeds are known — so the graph costs n_targets × n, not n² (at scale
+        n_targets × ``max_candidates``, see :meth:`candidates`).
         """
         from scipy import sparse
 
         n = x.shape[0]
         out = np.zeros((len(targets), n_classes))
-        rows, cols, sims = self._neighbours(x, targets)
+        rows, cols, sims = self._neighbours(x, targets, self.candidates(seed_labels))
         if len(rows) == 0:
             return out
         w = sparse.csr_matrix((sims, (rows, cols)), shape=(n, n))
@@ -166,48 +173,68 @@ class ZonePlacer:
                 break
         return f[targets]
 
-    def _neighbours(self, x, queries: np.ndarray, budget: float = 2e7):
-        """(query row, neighbour row, cosine) of each query's ``n_neighbors`` most similar rows, similarity
-        at least ``min_similarity``, self excluded; computed in chunks of bounded size."""
+    def candidates(self, seed_labels: np.ndarray) -> np.ndarray:
+        """Rows the unplaced notes may take as neighbours (sorted): every note while there are at most
+        ``max_candidates``; beyond that only the seeds, at most ``max_candidates`` of them (a sample
+        seeded by ``random_state``), so the search costs n_unplaced × max_candidates at any scale.
+
+        At scale the seeds are many and most unplaced notes have some nearby, so links between unplaced
+        notes (which only relay labels) are given up first; keeping them would let a crowd of near-
+        duplicate unplaced notes fill each other's neighbour lists and cut them off from every seed."""
+        n = len(seed_labels)
+        if self.max_candidates is None or n <= self.max_candidates:
+            return np.arange(n)
+        seeds = np.flatnonzero(seed_labels >= 0)
+        if len(seeds) <= self.max_candidates:
+            return seeds
+        rng = np.random.default_rng(self.random_state)
+        return np.sort(rng.choice(seeds, size=self.max_candidates, replace=False))
+
+    def _neighbours(self, x, queries: np.ndarray, pool: np.ndarray, budget: float = 2**23):
+        """(query row, neighbour row, cosine) of each query's ``n_neighbors`` most similar ``pool`` rows,
+        similarity at least ``min_similarity``, self excluded, ties to the lower row; sorted by query, then
+        decreasing similarity. Computed in blocks of about ``budget`` similarities."""
         from scipy import sparse
 
         is_sparse = sparse.issparse(x)
+        k = self.n_neighbors
+        # Columns padded with zero rows to a multiple of _GROUP (a zero similarity is never kept).
+        width = -(-len(pool) // _GROUP) * _GROUP
         if is_sparse:
             x = x.tocsr()
-        xt = x.T.tocsc() if is_sparse else x.T
-        step = max(1, int(budget // max(1, x.shape[0])))
-        k = self.n_neighbors
+            xt = sparse.vstack([x[pool], sparse.csr_matrix((width - len(pool), x.shape[1]))]).T.tocsc()
+            want, floor = k, self.min_similarity
+        else:
+            # The search runs in float32 (half the time and memory of float64) for a few spare candidates
+            # each; they are then re-ranked on the float64 rows, so rounding never decides a neighbour.
+            xt = np.zeros((x.shape[1], width), dtype=np.float32)
+            xt[:, :len(pool)] = x[pool].T
+            want, floor = 2 * k, self.min_similarity - 1e-4
+        step = max(1, int(budget // width))
         rows, cols, sims = [], [], []
         for lo in range(0, len(queries), step):
             q = queries[lo:lo + step]
-            block = x[q] @ xt
             if is_sparse:
-                # Sparse product: only notes sharing a term are candidates; no dense n-wide rows.
-                block = block.tocsr()
-                cand_rows = [(block.indices[a:b], block.data[a:b])
-                             for a, b in zip(block.indptr[:-1], block.indptr[1:])]
+                block = (x[q] @ xt).toarray()
             else:
-                block = np.array(block, dtype=np.float64)
-                block[np.arange(len(q)), q] = -np.inf  # not one's own neighbour
-                if k < block.shape[1]:
-                    top = np.argpartition(-block, k - 1, axis=1)[:, :k]
-                else:
-                    top = np.tile(np.arange(block.shape[1]), (len(q), 1))
-                cand_rows = [(t, row[t]) for t, row in zip(top, block)]
-            for qi, (cand, vals) in zip(q, cand_rows):
-                keep = (cand != qi) & (vals >= self.min_similarity) & (vals > 0)
-                cand, vals = cand[keep], vals[keep]
-                if len(cand) > k:
-                    top = np.argpartition(-vals, k - 1)[:k]
-                    cand, vals = cand[top], vals[top]
-                # Sorted by (-similarity, index): ties never depend on the partitioning algorithm.
-                order = np.lexsort((cand, -vals))
-                rows.append(np.full(len(cand), qi))
-                cols.append(cand[order])
-                sims.append(vals[order])
+                block = x[q].astype(np.float32) @ xt
+            # not one's own neighbour
+            at = np.searchsorted(pool, q)
+            own = (at < len(pool)) & (pool[np.minimum(at, len(pool) - 1)] == q)
+            block[np.flatnonzero(own), at[own]] = -np.inf
+            r, c, v = _top_k(block, want, floor)
+            r, c = q[r], pool[c]
+            if not is_sparse:
+                v = np.einsum("ij,ij->i", x[r], x[c])  # exact float64 cosine of the spare candidates
+                keep = (v >= self.min_similarity) & (v > 0)
+                r, c, v = r[keep], c[keep], v[keep]
+                r, c, v = _first_per_row(r, c, v, k)
+            rows.append(r)
+            cols.append(c)
+            sims.append(v)
         if not rows:
             return np.array([], int), np.array([], int), np.array([])
-        return np.concatenate(rows), np.concatenate(cols), np.concatenate(sims)
+        return np.concatenate(rows), np.concatenate(cols), np.concatenate(sims).astype(np.float64)
 
     # -- all steps -------------------------------------------------------------------------------------
     def fit_transform(self, texts, vectors=None, terms=None) -> pd.DataFrame:
@@ -226,15 +253,25 @@ class ZonePlacer:
         inferred = np.zeros(n, dtype=bool)
         score_rows = []
         weak: dict[int, tuple] = {}
+        # Scores and decisions depend only on the sequence of matched entries, which notes share a lot
+        # (「訪問看護」 alone, 「病院」+「退院」 …): each sequence is decided once.
+        known: dict[tuple, tuple] = {}
         for i, text in enumerate(texts):
-            matches = lex.match(text)
-            scores = self.score(matches)
-            score_rows.append([scores[z] for z in SCORED])
-            decided = self.decide(scores, matches)
+            text = lex.normalize(text)
+            key = lex.signature(text, normalized=True)
+            found = known.get(key)
+            if found is None:
+                matches = lex.match(text, normalized=True)
+                scores = self.score(matches)
+                decided = self.decide(scores, matches)
+                weakly = self.decide(scores, matches, min_evidence=0.0) if decided is None and matches else None
+                found = known[key] = ([scores[z] for z in SCORED], decided, weakly)
+            score_row, decided, weakly = found
+            score_rows.append(score_row)
             if decided is not None:
                 zones[i], conf[i], reasons[i] = decided
-            elif matches:
-                weak[i] = self.decide(scores, matches, min_evidence=0.0)
+            elif weakly is not None:
+                weak[i] = weakly
 
         unplaced = np.array([i for i in range(n) if zones[i] == "X"], dtype=int)
         seeds = [i for i in range(n) if zones[i] != "X" and conf[i] >= self.seed_confidence]
@@ -355,6 +392,62 @@ def _reason(matches: list[Match], chosen: set[str]) -> str:
 
 def _missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+class _UnitRows:
+    """Dense vectors with L2-normalised rows (zero rows stay zero), made on demand for the rows indexed,
+    in float64 exactly as sklearn's ``normalize`` gives them: the search needs only the unplaced notes and
+    the candidates, and a full n × d float64 copy (320 MB at 100k × 400) costs more time than the search."""
+
+    def __init__(self, raw: np.ndarray, chunk: int = 8192):
+        self.raw = raw
+        self.shape = raw.shape
+        self.norms = np.empty(raw.shape[0])
+        for lo in range(0, raw.shape[0], chunk):
+            part = raw[lo:lo + chunk].astype(np.float64)
+            self.norms[lo:lo + chunk] = np.sqrt(np.einsum("ij,ij->i", part, part))
+        self.norms[self.norms == 0] = 1.0
+
+    def __getitem__(self, rows) -> np.ndarray:
+        return self.raw[rows].astype(np.float64) / self.norms[rows, None]
+
+
+_GROUP = 32  # columns per group in _top_k's bound
+
+
+def _top_k(block: np.ndarray, k: int, floor: float):
+    """(row, column, value) of each row's ``k`` largest values at least ``floor`` and above 0, ties to the
+    lower column, sorted by row, then decreasing value. ``block`` has a multiple of _GROUP columns.
+
+    A full argpartition costs ~20 ns a value; instead the row's groups of _GROUP columns are reduced to
+    their maxima (~0.3 ns a value). The k-th largest group maximum is a lower bound of the k-th largest
+    value (the k best groups hold k values at least that large), so only the groups reaching it — about k
+    of them — are opened."""
+    m, width = block.shape
+    groups = block.reshape(m, width // _GROUP, _GROUP)
+    best = groups.max(axis=2)
+    kk = min(k, best.shape[1])
+    bound = np.partition(best, best.shape[1] - kk, axis=1)[:, best.shape[1] - kk]
+    bound = np.maximum(bound, floor)
+    gr, gg = np.nonzero(best >= bound[:, None])
+    vals = groups[gr, gg]  # (n open groups, _GROUP)
+    keep = (vals >= bound[gr, None]) & (vals > 0)
+    r = np.broadcast_to(gr[:, None], vals.shape)[keep]
+    c = (gg[:, None] * _GROUP + np.arange(_GROUP))[keep]
+    v = vals[keep]
+    return _first_per_row(r, c, v, k)
+
+
+def _first_per_row(r: np.ndarray, c: np.ndarray, v: np.ndarray, k: int):
+    """The first ``k`` of each row after sorting by (row, -value, column)."""
+    order = np.lexsort((c, -v, r))
+    r, c, v = r[order], c[order], v[order]
+    if len(r) == 0:
+        return r, c, v
+    starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
+    rank = np.arange(len(r)) - np.repeat(starts, np.diff(np.r_[starts, len(r)]))
+    keep = rank < k
+    return r[keep], c[keep], v[keep]
 
 
 def _identity(doc):

@@ -5,21 +5,47 @@
   after NFKC and case-folding, keeping only letters and digits (whitespace, punctuation and symbols
   go; a text of one character is its own set). 「訪問看護が足りない。」 and 「訪問看護が足りない!!」 are near duplicates.
 
-Each duplicate points at the earliest matching note of its group. Candidates are found with prefix and
-size filtering, which is exact for Jaccard and avoids comparing every pair: one group of 100k notes
-takes seconds, not hours.
+Each duplicate points at the earliest matching note of its group. The near-duplicate search is an exact
+similarity self-join (PPJoin, Xiao et al. 2008) done in numpy rather than note by note, because one
+group of 100k notes is the common case (a one-column file) and a Python loop over candidates took 20 s:
+
+1. all texts are normalised in one call and cut into bigrams as integers; a token is (group, bigram),
+   so notes of different groups never share one;
+2. tokens are ordered rarest first; notes are ordered by set size. A pair x ≥ y (in that order) can
+   reach the threshold only if x's probing prefix (|x| − ⌈t|x|⌉ + 1 tokens) meets y's shorter indexing
+   prefix (|y| − ⌈2t|y|/(1+t)⌉ + 1) and |y| ≥ t|x|;
+3. the positional filter drops a candidate when the tokens after the first shared one cannot make up
+   the overlap needed;
+4. survivors are verified exactly with a sparse row product, and each note keeps its earliest match
+   in file order.
 """
 
 from __future__ import annotations
 
-import math
 import unicodedata
-from collections import Counter, defaultdict
+
+# Joins the texts so that one normalize/casefold call handles them all. U+001F is a control character:
+# NFKC never composes it with a neighbour (so normalising the joined text equals joining the normalised
+# texts) and it is not alphanumeric, so it never survives the filter inside a note.
+_SEP = "\x1f"
+_NO_NEXT = 0x1FFFFF  # second half of a one-character note's token: beyond any code point
+_EPS = 1e-9  # the verification tolerance (as before); prefixes and bounds use a looser one to stay exact
+_LOOSE = 1e-6
+_PAIR_CHUNK = 2_000_000  # candidate entries expanded at once (bounds memory to ~150 MB)
+_VERIFY_CHUNK = 100_000  # pairs verified at once (each expands to its notes' tokens)
+_MASK_WORDS = 2  # 128-bit token masks for the bit filter
 
 
 def bigram_set(text: str) -> frozenset[str]:
     """The character bigrams of a note, normalised as the module docstring says."""
-    norm = "".join(filter(str.isalnum, unicodedata.normalize("NFKC", text).casefold()))
+    return _bigrams(_normalize(text))
+
+
+def _normalize(text: str) -> str:
+    return "".join(filter(str.isalnum, unicodedata.normalize("NFKC", text).casefold()))
+
+
+def _bigrams(norm: str) -> frozenset[str]:
     if len(norm) < 2:
         return frozenset([norm]) if norm else frozenset()
     return frozenset(norm[i:i + 2] for i in range(len(norm) - 1))
@@ -39,51 +65,235 @@ def flag_duplicates(texts: list[str], groups: list[str], ids: list[str],
         raise ValueError("threshold must be in (0, 1]")
     dup_of = [""] * len(texts)
     near_of = [""] * len(texts)
-    members: dict[str, list[int]] = defaultdict(list)
-    for i, g in enumerate(groups):
-        members[g].append(i)
-    for idx in members.values():
-        first_seen: dict[str, int] = {}
-        originals = []
-        for i in idx:
-            key = texts[i].strip()
-            if key in first_seen:
-                dup_of[i] = ids[first_seen[key]]
-            else:
-                first_seen[key] = i
-                originals.append(i)
-        for i, j in _near_pairs([bigram_set(texts[i]) for i in originals], threshold).items():
-            near_of[originals[i]] = ids[originals[j]]
+    first_seen: dict[tuple[str, str], int] = {}
+    originals: list[int] = []
+    for i, (g, text) in enumerate(zip(groups, texts)):
+        j = first_seen.setdefault((g, text.strip()), i)
+        if j != i:
+            dup_of[i] = ids[j]
+        else:
+            originals.append(i)
+    group_code: dict[str, int] = {}
+    codes = [group_code.setdefault(groups[i], len(group_code)) for i in originals]
+    earliest = near_matches([texts[i] for i in originals], codes, threshold)
+    for k, j in enumerate(earliest.tolist()):
+        if j >= 0:
+            near_of[originals[k]] = ids[originals[j]]
     return dup_of, near_of
 
 
-def _near_pairs(sets: list[frozenset], t: float) -> dict[int, int]:
-    """For each set, the earliest earlier set with Jaccard ≥ t.
+def near_matches(texts: list[str], groups: list[int], t: float):
+    """For each text, the index of the earliest text of the same group with Jaccard ≥ t, else −1."""
+    import numpy as np
 
-    Tokens are ordered rarest first; two sets can reach t only if their prefixes of length
-    ``n - ceil(t·n) + 1`` share a token and their sizes are within a factor t (Chaudhuri et al. 2006;
-    PPJoin's positional filter was tried and did not pay on notes). Survivors are verified exactly,
-    earliest first.
+    n_notes = len(texts)
+    earliest = np.full(n_notes, -1, dtype=np.int64)
+    if n_notes < 2:
+        return earliest
+    note, tok = _token_entries(texts, groups)
+    if len(note) == 0:
+        return earliest
+    n_tok = int(tok.max()) + 1
+    sizes = np.bincount(note, minlength=n_notes)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    pos = np.arange(len(note)) - starts[note]  # place of the token in its note, rarest first
+    masks = _masks(note, tok, n_notes)
+
+    # Notes ordered by (size, file index): y is "smaller" than x when it comes first here.
+    by_size = np.lexsort((np.arange(n_notes), sizes))
+    size_rank = np.empty(n_notes, dtype=np.int64)
+    size_rank[by_size] = np.arange(n_notes)
+    n_f = sizes.astype(np.float64)
+    min_size = np.ceil(t * n_f - _LOOSE).astype(np.int64)  # |y| ≥ t|x|, and the overlap x needs
+    probe = pos < (sizes - min_size + 1)[note]
+    indexed = pos < (sizes - np.ceil(2 * t / (1 + t) * n_f - _LOOSE).astype(np.int64) + 1)[note]
+
+    # Index entries sorted by (token, size rank): the ones a probe entry needs form one run.
+    y_note, y_tok, y_pos = note[indexed], tok[indexed], pos[indexed]
+    y_key = y_tok * n_notes + size_rank[y_note]
+    y_order = np.argsort(y_key)
+    y_key, y_note, y_pos = y_key[y_order], y_note[y_order], y_pos[y_order]
+    x_note, x_tok, x_pos = note[probe], tok[probe], pos[probe]
+    # need[s]: the overlap two sets whose sizes sum to s must have
+    need = np.ceil(t / (1 + t) * np.arange(2 * int(sizes.max()) + 1) - _LOOSE).astype(np.int64)
+    # y's size range for a probe entry: |y| ≥ t|x|, and the positional bound on x's side,
+    # |x| − px ≥ need[|x| + |y|], caps |y| (need grows with |y|)
+    x_size = sizes[x_note]
+    max_y = np.searchsorted(need, x_size - x_pos, side="right") - 1 - x_size
+    sorted_sizes = sizes[by_size]
+    lo_rank = np.searchsorted(sorted_sizes, min_size[x_note], side="left")
+    hi_rank = np.minimum(np.searchsorted(sorted_sizes, max_y, side="right"), size_rank[x_note])
+    lo = np.searchsorted(y_key, x_tok * n_notes + lo_rank, side="left")
+    hi = np.searchsorted(y_key, x_tok * n_notes + hi_rank, side="left")
+    counts = np.maximum(hi - lo, 0)
+    keep = counts > 0
+    x_note, x_pos, lo, counts = x_note[keep], x_pos[keep], lo[keep], counts[keep]
+
+    found = [np.zeros(0, dtype=np.int64)]
+    bounds = np.concatenate(([0], np.cumsum(counts)))
+    start = 0
+    while start < len(counts):
+        stop = max(int(np.searchsorted(bounds, bounds[start] + _PAIR_CHUNK, side="right")) - 1, start + 1)
+        c = counts[start:stop]
+        rep = np.repeat(np.arange(start, stop), c)
+        yi = lo[rep] + np.arange(len(rep)) - np.repeat(bounds[start:stop] - bounds[start], c)
+        found.append(_filter(need, sizes, masks, x_note[rep], y_note[yi], x_pos[rep], y_pos[yi]))
+        start = stop
+    # np.unique on integers hashes in numpy 2.x, several times slower here than sorting
+    pairs = _distinct(np.concatenate(found))
+    if len(pairs) == 0:
+        return earliest
+    xs, ys = pairs // n_notes, pairs % n_notes
+    _earliest_matches(np.minimum(xs, ys), np.maximum(xs, ys), earliest, t, sizes,
+                      _Sets(note * n_tok + tok, n_tok, starts, sizes))
+    return earliest
+
+
+def _earliest_matches(a, b, earliest, t, sizes, sets) -> None:
+    """Set ``earliest[b]`` to the smallest ``a`` of a verified pair (a < b in file order).
+
+    Each later note's candidates are verified earliest first, in rounds (its 1st candidate, its 2nd,
+    its 3rd–4th, 5th–8th, …), and a note leaves once matched: in a cluster of near-identical notes
+    every pair is a candidate, but only about one per note is verified.
     """
-    freq = Counter(tok for s in sets for tok in s)
-    rank = {tok: r for r, tok in enumerate(sorted(freq, key=lambda tok: (freq[tok], tok)))}
-    index: dict[str, list[int]] = defaultdict(list)
-    sizes = [len(s) for s in sets]
-    found: dict[int, int] = {}
-    eps = 1e-9
-    for i, s in enumerate(sets):
-        n = sizes[i]
-        if not n:
-            continue
-        prefix = sorted(s, key=rank.__getitem__)[: n - math.ceil(t * n - eps) + 1]
-        lo, hi = t * n - eps, n / t + eps  # sizes a match can have
-        for j in sorted({j for tok in prefix for j in index[tok]}):
-            m = sizes[j]
-            if lo <= m <= hi:
-                inter = len(s & sets[j])  # Jaccard inlined: this loop is the hot path
-                if inter >= t * (n + m - inter) - eps:
-                    found[i] = j
-                    break
-        for tok in prefix:
-            index[tok].append(i)
-    return found
+    import numpy as np
+
+    order = np.lexsort((a, b))
+    a, b = a[order], b[order]
+    run = np.flatnonzero(np.concatenate(([True], b[1:] != b[:-1])))
+    k = np.arange(len(b)) - np.repeat(run, np.diff(np.append(run, len(b))))  # place in b's list
+    by_k = np.argsort(k, kind="stable")
+    a, b, k = a[by_k], b[by_k], k[by_k]
+    resolved = np.zeros(len(sizes), dtype=bool)
+    lo, width = 0, 1
+    while lo < len(k):
+        hi = int(np.searchsorted(k, width, side="left"))
+        sa, sb = a[lo:hi], b[lo:hi]
+        active = ~resolved[sb]
+        sa, sb = sa[active], sb[active]
+        ok = np.concatenate([sets.similar(sa[s:s + _VERIFY_CHUNK], sb[s:s + _VERIFY_CHUNK], t)
+                             for s in range(0, len(sa), _VERIFY_CHUNK)] or [np.zeros(0, dtype=bool)])
+        ma, mb = sa[ok], sb[ok]
+        order = np.lexsort((ma, mb))  # the first of each later note's run is its earliest match
+        ma, mb = ma[order], mb[order]
+        first = np.concatenate(([True], mb[1:] != mb[:-1])) if len(mb) else np.zeros(0, dtype=bool)
+        earliest[mb[first]] = ma[first]
+        resolved[mb] = True
+        lo, width = hi, width * 2
+
+
+def _filter(need, sizes, masks, xs, ys, x_pos, y_pos):
+    """Candidate pairs ``x·N + y`` (one per shared prefix token) that may still reach the threshold.
+
+    ``need[s]`` is the overlap two sets of sizes summing to s must have. Two upper bounds on the
+    overlap, both exact:
+    * positional: at the first shared token (positions px, py) the overlap is at most
+      1 + min(|x| − px − 1, |y| − py − 1); later shared tokens give smaller values, so a pair passes
+      when any of its entries does;
+    * bit masks: a bit set in x's mask but not in y's comes from a token of x that y lacks.
+    """
+    import numpy as np
+
+    nx, ny = sizes[xs], sizes[ys]
+    required = need[nx + ny]
+    ok = np.minimum(nx - x_pos, ny - y_pos) >= required
+    xs, ys, nx, ny, required = xs[ok], ys[ok], nx[ok], ny[ok], required[ok]
+    only_x = np.zeros(len(xs), dtype=np.int64)
+    only_y = np.zeros(len(xs), dtype=np.int64)
+    for m in masks:
+        mx, my = m[xs], m[ys]
+        only_x += np.bitwise_count(mx & ~my)
+        only_y += np.bitwise_count(my & ~mx)
+    ok = np.minimum(nx - only_x, ny - only_y) >= required
+    return xs[ok] * len(sizes) + ys[ok]
+
+
+def _masks(note, tok, n_notes):
+    """Per note, _MASK_WORDS 64-bit words with one bit set per token (hashed)."""
+    import numpy as np
+
+    bit = tok % (64 * _MASK_WORDS)  # token ids are ranks: a note's tokens spread over the bits
+    masks = []
+    for w in range(_MASK_WORDS):
+        m = np.zeros(n_notes, dtype=np.uint64)
+        sel = (bit >> 6) == w
+        np.bitwise_or.at(m, note[sel], np.left_shift(np.uint64(1), (bit[sel] & 63).astype(np.uint64)))
+        masks.append(m)
+    return masks
+
+
+class _Sets:
+    """The notes' token sets as one sorted array of ``note·T + token``, for exact overlap counts."""
+
+    def __init__(self, keys, n_tok, starts, sizes):
+        self.keys, self.n_tok, self.starts, self.sizes = keys, n_tok, starts, sizes
+
+    def similar(self, xs, ys, t):
+        """Jaccard(x, y) ≥ t for each pair: x's tokens are looked up among y's by binary search."""
+        import numpy as np
+
+        keys, sizes = self.keys, self.sizes
+        nx, ny = sizes[xs], sizes[ys]
+        rep = np.repeat(np.arange(len(xs)), nx)
+        entry = np.repeat(self.starts[xs] - np.concatenate(([0], np.cumsum(nx)[:-1])), nx) + np.arange(len(rep))
+        probe = ys[rep] * self.n_tok + keys[entry] % self.n_tok
+        at = np.minimum(np.searchsorted(keys, probe), len(keys) - 1)
+        inter = np.bincount(rep, weights=keys[at] == probe, minlength=len(xs))
+        return inter >= t * (nx + ny - inter) - _EPS
+
+
+def _distinct(values):
+    """Sorted distinct values."""
+    import numpy as np
+
+    s = np.sort(values)
+    if len(s) < 2:
+        return s
+    return s[np.concatenate(([True], s[1:] != s[:-1]))]
+
+
+def _dense_ids(values):
+    """0, 1, 2, … numbering of the distinct values in sorted order (sort + binary search: cheaper than
+    an argsort of all values, with few distinct ones)."""
+    import numpy as np
+
+    return np.searchsorted(_distinct(values), values)
+
+
+def _token_entries(texts: list[str], groups: list[int]):
+    """``(note, token)`` arrays sorted by note then token, one entry per distinct token of a note.
+
+    A token is a (group, bigram) pair, numbered rarest first, so that a note's first tokens are its
+    prefix for the filters.
+    """
+    import numpy as np
+
+    # One note at a time for NFKC: most notes pass its quick check, a long joined text seldom does.
+    norm = _SEP.join([unicodedata.normalize("NFKC", t) for t in texts]).casefold()
+    if norm.count(_SEP) == len(texts) - 1:
+        cp = np.frombuffer(norm.encode("utf-32-le"), dtype="<u4").astype(np.int64)
+        drop = np.zeros(int(cp.max()) + 1, dtype=bool)
+        drop[[ord(c) for c in set(norm) if not c.isalnum() and c != _SEP]] = True
+        cp = cp[~drop[cp]]
+    else:  # a text holds the separator itself: filter one by one (the alnum output has no _SEP)
+        norm = _SEP.join(map(_normalize, texts))
+        cp = np.frombuffer(norm.encode("utf-32-le"), dtype="<u4").astype(np.int64)
+    is_sep = cp == ord(_SEP)
+    owner = np.cumsum(is_sep)  # note of each character
+    chars = ~is_sep
+    lengths = np.bincount(owner[chars], minlength=len(texts))
+    both = chars[:-1] & chars[1:]  # two neighbouring characters of one note
+    single = chars & (lengths[owner] == 1)
+    note = np.concatenate((owner[:-1][both], owner[single]))
+    if len(note) == 0:
+        return note, note
+    tok = _dense_ids(np.concatenate(((cp[:-1][both] << 21) | cp[1:][both], (cp[single] << 21) | _NO_NEXT)))
+    group = np.asarray(groups, dtype=np.int64)
+    if group.max() > 0:
+        tok = _dense_ids(group[note] * (int(tok.max()) + 1) + tok)
+    n_tok = int(tok.max()) + 1
+    freq = np.bincount(tok, minlength=n_tok)
+    rank = np.empty(n_tok, dtype=np.int64)
+    rank[np.lexsort((np.arange(n_tok), freq))] = np.arange(n_tok)
+    key = _distinct(note * n_tok + rank[tok])
+    return key // n_tok, key % n_tok

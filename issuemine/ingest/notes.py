@@ -63,11 +63,7 @@ def read_notes(path: str | Path, *, workshop: str | None = None, mapping: dict |
     cols = {r: _stripped(table[roles[r]].tolist(), keep) if r in roles else [""] * len(keep)
             for r in ROLES if r != "text"}
     cols["text"] = [texts[i] for i in keep]
-    seen: Counter = Counter()
-    ids = []
-    for triple in zip(cols["text"], cols["group"], cols["profession"]):
-        seen[triple] += 1
-        ids.append(note_id(*triple, seen[triple]))
+    ids = _note_ids(cols["text"], cols["group"], cols["profession"])
     dup_of, near_of = flag_duplicates(cols["text"], cols["group"], ids, near_threshold)
 
     import pandas as pd
@@ -99,6 +95,18 @@ def read_notes(path: str | Path, *, workshop: str | None = None, mapping: dict |
         warnings=warnings,
     )
     return frame
+
+
+def _note_ids(texts: list[str], groups: list[str], professions: list[str]) -> list[str]:
+    """:func:`note_id` of every note, inlined: at 100k notes the call overhead was a third of it."""
+    seen: Counter = Counter()
+    sha1 = hashlib.sha1
+    ids = []
+    for triple in zip(texts, groups, professions):
+        seen[triple] += 1
+        key = "\x1f".join((*triple, str(seen[triple])))
+        ids.append("N" + sha1(key.encode("utf-8")).hexdigest()[:10])
+    return ids
 
 
 def _note_rows(texts: list[str], rows: list[int], max_chars: int, path: Path,

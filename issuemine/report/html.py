@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from issuemine.report.figures import FIG_WIDTH, HEIGHTS
+from issuemine.schema import THEME_SOURCES_JA
 
 FONT_STACK = ('"Noto Sans CJK JP", "Noto Sans JP", "Hiragino Kaku Gothic ProN", "Hiragino Sans", '
               '"Yu Gothic", "Meiryo", sans-serif')
@@ -228,6 +229,10 @@ def workshop_sections(data, report, index: int) -> list[dict]:
         cols = [c for c in ("theme_id", "label", "heading", "size", "key_terms", "stability", "source")
                 if c in data.themes.columns]
         shown = data.themes[cols].copy()
+        if "source" in shown.columns:
+            shown["source"] = shown["source"].map(lambda v: THEME_SOURCES_JA.get(v, v))
+        if "stability" in shown.columns:
+            shown["stability"] = [f"{v:.2f}" if v == v else "" for v in shown["stability"].astype(float)]
         if "key_terms" in shown.columns:
             # the five strongest terms without weights; all weights are in themes.csv
             shown["key_terms"] = [" ・ ".join(t.split(":")[0] for t in str(v).split(" / ")[:5]) if v else ""

@@ -82,13 +82,19 @@ class CodebookMatcher:
         self.min_hits = min_hits
 
     def hits(self, norm_texts: list[str]) -> np.ndarray:
-        """(n_notes, n_themes) count of distinct seed terms found in each note."""
+        """(n_notes, n_themes) count of distinct seed terms found in each note.
+
+        A seed found only inside a longer seed of the same theme that is also found (病院 in 大学病院,
+        短期入所 in 医療型短期入所) is not counted again: one word of the note is one piece of evidence.
+        """
         out = np.zeros((len(norm_texts), len(self.codebook)), dtype=np.int32)
         for j, theme in enumerate(self.codebook):
-            for seed in theme.seeds:
-                for i, text in enumerate(norm_texts):
-                    if seed in text:
-                        out[i, j] += 1
+            for i, text in enumerate(norm_texts):
+                found = [seed for seed in theme.seeds if seed in text]
+                if len(found) > 1:
+                    found = [s for s in found
+                             if not any(s != t and s in t and text.count(s) <= text.count(t) for t in found)]
+                out[i, j] = len(found)
         return out
 
     def match(self, norm_texts: list[str]) -> np.ndarray:

@@ -2,36 +2,107 @@
 
 Distinctive terms are scored class-based TF-IDF style on note frequencies (short notes rarely repeat a
 word): share of the theme's notes containing the term × log(1 + mean theme size / notes containing the
-term anywhere). Longer terms (the field's compounds, 短期入所, 訪問看護ステーション) get a mild bonus because
-a committee reads them as one idea; negated terms (連携+否定) a mild malus, since the plain term labels
-the topic better. Labels take the top three terms that do not contain one another, joined by 「・」, and
-are made unique across themes.
+term anywhere) × (share of the term's notes that are in this theme)^``purity_power`` — the last factor is
+a document-frequency penalty: a word spread over every theme (地域, 小児, 生活) names none of them.
+Longer terms (the field's compounds, 短期入所, 訪問看護ステーション) get a mild bonus because a committee
+reads them as one idea, and so do negated nouns (連携+否定): issues are statements of lack. Labels take the
+top three terms that do not contain one another, joined by 「・」, skipping the general words of
+``corpora/label_generic.txt`` (still listed in the key terms), and are made unique across themes. A negated
+term is shown as the reader would write it: 連携+否定 → 連携できない, 知る+否定 → 知らない, 経験+否定 →
+経験がない.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 
 NEGATION_SUFFIX = "+否定"
+PURITY_POWER = 0.5
+# 五段 verbs: the dictionary form's last kana → its 未然形 (知る → 知ら-ない, 使う → 使わ-ない)
+_GODAN_NAI = dict(zip("うくぐすつぬぶむる", "わかがさたなばまら"))
+_PERSON_SUFFIXES = ("人", "者", "師", "士", "員", "医", "手", "役", "パーソン", "ター", "ナース")
+# サ変 nouns whose negation in notes is an absence (支援がない, 経験がない), not an inability (連携できない)
+_ABSENCE_NOUNS = frozenset({"支援", "経験", "ケア", "関係", "余裕", "協力", "援助", "助言", "説明"})
+
+
+@lru_cache(maxsize=1)
+def _tagger():
+    import fugashi
+
+    return fugashi.Tagger()  # unidic-lite, only to read the part of speech of a term's last word
+
+
+@lru_cache(maxsize=4096)
+def negated_form(base: str) -> str:
+    """The negative a note would have used: 連携 → 連携できない, 知る → 知らない, 受け入れ先 → 受け入れ先がない."""
+    if base in ("出来る", "できる"):
+        return "できない"
+    if base in ("為る", "する"):
+        return "しない"
+    if base.endswith(_PERSON_SUFFIXES):
+        return base + "がいない"
+    toks = _tagger()(base)
+    if not toks:
+        return base + "がない"
+    f = toks[-1].feature
+    pos1, ctype = f.pos1, (f.cType or "")
+    if pos1 == "動詞":
+        if ctype.startswith("五段") and base[-1] in _GODAN_NAI:
+            return base[:-1] + _GODAN_NAI[base[-1]] + "ない"
+        if (ctype.startswith("上一段") or ctype.startswith("下一段")) and base.endswith("る"):
+            return base[:-1] + "ない"
+        if ctype.startswith("カ行変格"):
+            return base[:-1] + "ない" if base.endswith("る") else base + "ない"
+        if ctype.startswith("サ行変格"):
+            return base[:-2] + "しない" if base.endswith("する") else base + "しない"
+        return base + "ない"
+    if pos1 == "形容詞" and base.endswith("い"):
+        return base[:-1] + "くない"
+    if pos1 == "形状詞":
+        return base + "でない"
+    if len(toks) == 1 and f.pos3 == "サ変可能" and base not in _ABSENCE_NOUNS:
+        return base + "できない"  # 連携できない, 共有できない: how such notes are written
+    return base + "がない"
 
 
 def display_term(term: str) -> str:
-    """How a feature term is shown to a reader: 連携+否定 → 連携(否定)."""
+    """How a feature term is shown to a reader: 連携+否定 → 連携できない, 知る+否定 → 知らない."""
     if term.endswith(NEGATION_SUFFIX):
-        return term[: -len(NEGATION_SUFFIX)] + "(否定)"
+        return negated_form(term[: -len(NEGATION_SUFFIX)])
     return term
+
+
+def base_term(term: str) -> str:
+    return term.removesuffix(NEGATION_SUFFIX)
 
 
 def _bonus(term: str) -> float:
     base = term.removesuffix(NEGATION_SUFFIX)
     b = 1.0 + 0.1 * min(max(len(base) - 2, 0), 4)
-    return b * (0.8 if term.endswith(NEGATION_SUFFIX) else 1.0)
+    if not term.endswith(NEGATION_SUFFIX):
+        return b
+    # a negated noun names a lack (連携できない, 受け入れ先がない); a bare negated verb (付けない) says little
+    return b * (1.1 if negated_form(base).endswith(("できない", "がない", "がいない")) else 0.9)
 
 
-def term_weights(terms: list[list[str]], groups: list[np.ndarray]) -> list[list[tuple[str, float]]]:
+def load_generic_terms(source=None) -> frozenset[str]:
+    """General words kept out of labels: a file (one per line), an iterable, or None = the bundled list."""
+    from pathlib import Path
+
+    if source is None or isinstance(source, (str, Path)):
+        from issuemine.corpora import corpus_path, read_words
+
+        path = Path(source) if source is not None else corpus_path("label_generic.txt")
+        return frozenset(w for _, w in read_words(path, what="ラベルに使わない一般語のファイル"))
+    return frozenset(w.strip() for w in source if w and w.strip())
+
+
+def term_weights(terms: list[list[str]], groups: list[np.ndarray],
+                 purity_power: float = PURITY_POWER) -> list[list[tuple[str, float]]]:
     """For each group (array of note indices), its terms sorted by distinctiveness (desc, then term)."""
     df_all: Counter = Counter()
     for ts in terms:
@@ -43,7 +114,8 @@ def term_weights(terms: list[list[str]], groups: list[np.ndarray]) -> list[list[
         for i in idx:
             df.update(set(terms[i]))
         n = max(1, len(idx))
-        scored = [(t, (c / n) * math.log(1.0 + mean_size / df_all[t]) * _bonus(t)) for t, c in df.items()
+        scored = [(t, (c / n) * math.log(1.0 + mean_size / df_all[t]) * (c / df_all[t]) ** purity_power
+                   * _bonus(t)) for t, c in df.items()
                   if c >= 2 or n < 4]  # a term in one note only says nothing about a theme of 4+
         scored.sort(key=lambda x: (-x[1], x[0]))
         out.append(scored)
@@ -55,11 +127,12 @@ def _overlaps(term: str, chosen: list[str]) -> bool:
 
 
 def make_labels(weighted: list[list[tuple[str, float]]], n_terms: int = 3, fixed: list[str | None] | None = None,
-                fallback: list[str] | None = None) -> list[str]:
+                fallback: list[str] | None = None, generic: frozenset[str] = frozenset()) -> list[str]:
     """Unique labels, in group order (earlier groups — the larger themes — keep the shorter labels).
 
     ``fixed`` labels (codebook names, facilitator renames) are kept as given; ``fallback[i]`` is used
-    when a group has no term at all (e.g. notes of numbers only) and to break final ties.
+    when a group has no term at all (e.g. notes of numbers only) and to break final ties. ``generic``
+    plain terms come after all others (used only when a theme has nothing more specific).
     """
     fixed = fixed or [None] * len(weighted)
     fallback = fallback or [f"テーマ{i + 1}" for i in range(len(weighted))]
@@ -70,7 +143,7 @@ def make_labels(weighted: list[list[tuple[str, float]]], n_terms: int = 3, fixed
             labels.append(fixed[i])
             continue
         chosen: list[str] = []
-        candidates = [t for t, _ in terms]
+        candidates = ([t for t, _ in terms if t not in generic] + [t for t, _ in terms if t in generic])
         label = None
         for t in candidates:
             base = display_term(t)
@@ -114,16 +187,25 @@ def format_key_terms(weighted: list[tuple[str, float]], k: int = 10) -> str:
 class ThemeLabeller:
     """The labelling stage: distinctive terms, unique labels, key terms and representative notes."""
 
-    def __init__(self, n_terms: int = 3, n_key_terms: int = 10, n_representatives: int = 3):
+    def __init__(self, n_terms: int = 3, n_key_terms: int = 10, n_representatives: int = 3,
+                 generic=None, purity_power: float = PURITY_POWER):
         self.n_terms = n_terms
         self.n_key_terms = n_key_terms
         self.n_representatives = n_representatives
+        self.generic = generic          # None: corpora/label_generic.txt; False: none; a path or an iterable
+        self.purity_power = purity_power
+
+    def generic_terms(self) -> frozenset[str]:
+        if not hasattr(self, "generic_terms_"):
+            self.generic_terms_ = frozenset() if self.generic is False else load_generic_terms(self.generic)
+        return self.generic_terms_
 
     def weights(self, terms, groups):
-        return term_weights(terms, groups)
+        return term_weights(terms, groups, purity_power=self.purity_power)
 
-    def labels(self, weighted, fixed=None, fallback=None):
-        return make_labels(weighted, n_terms=self.n_terms, fixed=fixed, fallback=fallback)
+    def labels(self, weighted, fixed=None, fallback=None, n_terms=None):
+        return make_labels(weighted, n_terms=n_terms or self.n_terms, fixed=fixed, fallback=fallback,
+                           generic=self.generic_terms())
 
     def key_terms(self, weighted_one) -> str:
         return format_key_terms(weighted_one, k=self.n_key_terms)

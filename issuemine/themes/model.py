@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from issuemine.themes.label import ThemeLabeller, make_labels, term_weights
+from issuemine.themes.label import ThemeLabeller
 
 CONFIDENCE_SCALE = 0.02   # confidence = logistic((margin - threshold) / scale)
 WEAK_MARGIN = 0.02        # clustered notes: below this cosine margin to the next theme, flagged for review
@@ -147,10 +147,13 @@ class ThemeModel:
     vectorizer, reducer, clusterer, labeller : stage objects (vectorize.py, reduce.py, cluster.py, label.py)
     tokenizer : an ``issuemine.text.JapaneseTokenizer`` (default: a new one)
     n_resamples : re-runs for the stability table
+    absorb : None, bool or an ``absorb.CodebookAbsorber``
+        Guided mode: hand discovered themes and notes that are really codebook themes back to them.
+        None (default): on with ``n_themes="auto"``, off when a number of themes is given (it would change it).
     """
 
     def __init__(self, n_themes="auto", seed: int = 0, codebook=None, vectorizer=None, reducer=None,
-                 clusterer=None, labeller=None, tokenizer=None, n_resamples: int = 10):
+                 clusterer=None, labeller=None, tokenizer=None, n_resamples: int = 10, absorb=None):
         self.n_themes = n_themes
         self.seed = seed
         self.codebook = codebook
@@ -160,6 +163,7 @@ class ThemeModel:
         self.labeller = labeller
         self.tokenizer = tokenizer
         self.n_resamples = n_resamples
+        self.absorb = absorb
 
     def _codebook(self):
         from issuemine.themes.codebook import default_codebook_path, load_codebook
@@ -200,12 +204,13 @@ class ThemeModel:
         codebook, cb_path = self._codebook()
         guided = codebook is not None
         cb_idx = np.full(n, -1)
-        n_clear = n_tied = 0
+        n_clear = n_tied = n_seed = 0
         if guided:
             matcher = CodebookMatcher(codebook)
             cb_idx = matcher.match(corpus.texts)
             n_clear = int((cb_idx >= 0).sum())
             cb_idx, n_tied = self._resolve_ties(X, matcher.hits_, cb_idx)
+        n_seed = int((cb_idx >= 0).sum())   # placed by seed terms (clear or tie-resolved), before absorption
         used_cb = sorted({int(j) for j in cb_idx if j >= 0})
         rest = np.flatnonzero(cb_idx < 0)
 
@@ -224,24 +229,39 @@ class ThemeModel:
         for i in np.flatnonzero(cb_idx >= 0):
             theme_of[i] = codebook[cb_idx[i]].id
         k_reason, k_scores = "", {}
+        labeller = self.labeller or ThemeLabeller()
+        absorption = {"themes": [], "notes_moved": 0, "message_ja": ""}
         if len(rest):
             sub = clusterer.fit_predict(X[rest])
             k_reason, k_scores = getattr(clusterer, "reason_", ""), getattr(clusterer, "scores_", {})
+            cluster = np.full(n, -1)
+            cluster[rest] = sub
+            if guided and used_cb and self._absorber() is not None:
+                cb_idx, absorption = self._absorb(X, cb_idx, cluster, codebook, corpus.terms, labeller)
+                for j in sorted({int(j) for j in cb_idx if j >= 0} - set(used_cb)):
+                    meta[codebook[j].id] = {"label": codebook[j].name, "heading": codebook[j].heading,
+                                            "source": "codebook"}
+                used_cb = sorted({int(j) for j in cb_idx if j >= 0})
+                for i in np.flatnonzero(cb_idx >= 0):
+                    theme_of[i] = codebook[cb_idx[i]].id
+            left = np.flatnonzero((cb_idx < 0) & (cluster >= 0))
+            sub, rest_left = cluster[left], left
             clusters = sorted(set(sub.tolist()),
-                              key=lambda c: (-(sub == c).sum(), min(note_ids[i] for i in rest[sub == c])))
+                              key=lambda c: (-(sub == c).sum(), min(note_ids[i] for i in rest_left[sub == c])))
             width = max(2, len(str(len(clusters))))
             for r, c in enumerate(clusters, start=1):
                 tid = f"T{r:0{width}d}"
                 meta[tid] = {"label": None, "heading": None, "source": "discovered"}
-                for i in rest[sub == c]:
+                for i in rest_left[sub == c]:
                     theme_of[i] = tid
+        if absorption["message_ja"]:
+            messages.append(absorption["message_ja"])
         if n == 0:
             messages.append("付箋が 0 枚のため、テーマはありません。")
         elif n < 6:
             messages.append(f"付箋が {n} 枚と少ないため、テーマ分けの結果は参考程度に見てください。")
 
-        result = ThemeResult(note_ids, texts, corpus.terms, X, theme_of, meta,
-                             labeller=self.labeller or ThemeLabeller())
+        result = ThemeResult(note_ids, texts, corpus.terms, X, theme_of, meta, labeller=labeller)
         order = result.theme_order()
         pos = {t: i for i, t in enumerate(order)}
         lab = np.array([pos[t] for t in theme_of], dtype=int)
@@ -253,8 +273,8 @@ class ThemeModel:
             else:
                 g = group_centroids(C, np.bincount(lab, minlength=len(order)), seed=self.seed)
                 groups = [np.flatnonzero(np.isin(lab, np.flatnonzero(g == h))) for h in range(int(g.max()) + 1)]
-                names = make_labels(term_weights(corpus.terms, groups), n_terms=2,
-                                    fallback=[f"見出し{h + 1}" for h in range(len(groups))])
+                names = labeller.labels(labeller.weights(corpus.terms, groups), n_terms=2,
+                                        fallback=[f"見出し{h + 1}" for h in range(len(groups))])
                 hs = [names[g[i]] for i in range(len(order))]
             for t, h in zip(order, hs):
                 meta[t]["heading"] = h
@@ -286,8 +306,10 @@ class ThemeModel:
             },
             "versions": _versions(),
             "codebook": {"themes_used": [codebook[j].id for j in used_cb] if guided else [],
-                         "notes_matched": int((cb_idx >= 0).sum()), "notes_clear": n_clear,
-                         "notes_tie_resolved": n_tied, "notes_clustered": len(rest)},
+                         "notes_matched": n_seed, "notes_clear": n_clear,
+                         "notes_tie_resolved": n_tied, "notes_clustered": len(rest),
+                         "absorbed": absorption["themes"], "notes_moved": absorption["notes_moved"],
+                         "absorption_ja": absorption["message_ja"]},
             "n_discovered": sum(1 for m in meta.values() if m["source"] == "discovered"),
             "k_reason": k_reason,
             "k_scores": {str(k): v for k, v in k_scores.items()},
@@ -300,6 +322,43 @@ class ThemeModel:
         result.rebuild()
         result.info["why_ja"] = self._why(result, guided, len(used_cb), k_reason)
         return result
+
+    def _absorber(self):
+        from issuemine.themes.absorb import CodebookAbsorber
+
+        if self.absorb is None:
+            return CodebookAbsorber() if self.n_themes == "auto" else None
+        if self.absorb is True:
+            return CodebookAbsorber()
+        return self.absorb or None
+
+    def _absorb(self, X, cb_idx, cluster, codebook, terms, labeller):
+        """Run the absorber; return the new codebook index per note and what happened (for analysis.json)."""
+        ab = self._absorber().fit(X, cb_idx, cluster)
+        themes, parts = [], []
+        if ab.absorbed_:
+            groups = [np.flatnonzero(cluster == c) for c, *_ in ab.absorbed_]
+            names = labeller.labels(labeller.weights(terms, groups),
+                                    fallback=[f"まとまり{r + 1}" for r in range(len(groups))])
+            for (c, j, cos, ratio), g, name in zip(ab.absorbed_, groups, names):
+                cb = codebook[j]
+                themes.append({"into": cb.id, "label_before": name, "size": len(g), "centroid_cosine": cos,
+                               "member_ratio": ratio})
+                parts.append(f"「{name}」({len(g)} 枚)→ {cb.id}「{cb.name}」(重心のコサイン {cos:.2f}、"
+                             f"付箋の近さはそのテーマ自身の付箋の {ratio:.0%})")
+        msg = ""
+        if parts:
+            msg = ("新しく見つかったまとまりのうち、コードブックのテーマと意味が近いものをそのテーマに合流させました"
+                   f"(重心のコサインがコードブックのテーマ同士の最大 {ab.spacing_ or 0:.2f} を超え、"
+                   f"次に近いテーマより {ab.margin:.2f} 以上近く、付箋がそのテーマ自身の付箋の {ab.member_ratio:.0%} "
+                   "以上に近いもの): " + "、".join(parts) + "。")
+        if ab.moved_:
+            by = {}
+            for _, j, *_ in ab.moved_:
+                by[codebook[j].id] = by.get(codebook[j].id, 0) + 1
+            msg += (f"ほかに {len(ab.moved_)} 枚を、コードブックのテーマの典型的な付箋と同じくらい近いため、"
+                    "そのテーマへ移しました(" + "、".join(f"{k} に {v} 枚" for k, v in sorted(by.items())) + ")。")
+        return ab.labels_, {"themes": themes, "notes_moved": len(ab.moved_), "message_ja": msg}
 
     @staticmethod
     def _resolve_ties(X: np.ndarray, hits: np.ndarray, cb_idx: np.ndarray) -> tuple[np.ndarray, int]:
@@ -337,6 +396,10 @@ class ThemeModel:
                     f"決めた {cbi['notes_tie_resolved']} 枚)、残り "
                     f"{result.info['codebook']['notes_clustered']} 枚から {result.info['n_discovered']} "
                     f"個の新しいテーマを見つけました。")
+            n_abs = sum(a["size"] for a in cbi.get("absorbed", []))
+            if n_abs or cbi.get("notes_moved"):
+                head += (f"残りの付箋のうち {n_abs + cbi.get('notes_moved', 0)} 枚は、意味が近いためコードブックの"
+                         f"テーマに合流させました({n_abs} 枚はまとまりごと、{cbi.get('notes_moved', 0)} 枚は1枚ずつ)。")
         else:
             head = f"テーマは {n_t} 個です。"
         return head + (k_reason or "")

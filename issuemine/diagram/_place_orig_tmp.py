@@ -1,0 +1,372 @@
+"""Place notes on the concept diagram: lexicon evidence first, neighbours for the rest, overrides last.
+
+1. Evidence. Every lexicon match adds its weight to each zone of its target (a bridge such as 退院調整 → HC
+   adds to H and to C, which sets the overlap directly). The region is the set of core zones whose score
+   reaches ``rel_threshold`` × the best core score or ``decisive`` on its own, provided the best reaches
+   ``min_evidence``; otherwise F or P when their evidence reaches it (or when it dominates the core evidence
+   ``side_dominance`` times). Words below ``min_evidence`` alone (医師, 在宅) are too weak to place.
+2. Neighbours. Notes still unplaced are given the region that spreads to them over a k-nearest-neighbour
+   graph (cosine, edges below ``min_similarity`` cut) from the confidently placed notes — label spreading
+   (Zhou et al. 2004). The graph is built on the note vectors when given, else on TF-IDF of the text
+   pipeline's terms. They are marked inferred and their confidence is capped. Too few seeds → X.
+   (sklearn's ``LabelSpreading`` cannot cut weak kNN edges — without the cut a note that shares no word
+   with any other would inherit arbitrary neighbours — and builds the graph of all n notes, where only the
+   unplaced ones need neighbours; hence the few lines of sparse algebra here.)
+3. Overrides. A facilitator's ``{"op": "zone", "note": id, "zones": "HC"}`` in the edit list wins; the last
+   one for a note counts.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from issuemine.diagram.lexicon import Match, ZoneLexicon
+from issuemine.diagram.zones import CORE, REGIONS, canonical_zones, region_name
+from issuemine.errors import ConfigError
+from issuemine.schema import PLACEMENTS
+
+SCORED = ("H", "C", "S", "F", "P")
+SCORE_COLUMNS = tuple(f"zone_score_{z}" for z in SCORED)
+OVERRIDE_REASON = "ファシリテーターが指定"
+NO_EVIDENCE_REASON = "該当語なし"
+
+
+class ZonePlacer:
+    """Scores notes against a zone lexicon and infers the rest from neighbours.
+
+    Parameters
+    ----------
+    lexicon : a ZoneLexicon, a path to a lexicon TSV, or None for the default ``corpora/zone_lexicon.tsv``.
+    rel_threshold : a core zone joins the region when its score ≥ this × the best core score …
+    decisive : … or when its score reaches this on its own (one decisive word such as 在宅医 or 主治医);
+        a bridge entry at least this heavy (退院調整 → HC) therefore always sets its overlap.
+    side_dominance : F or P evidence this many times the best core score wins over it (a note on the
+        family's burden that mentions 入院 in passing is 家族・本人); otherwise core evidence wins.
+    min_evidence : the best score must reach this for the lexicon alone to place a note.
+    seed_confidence : lexicon placements at least this confident seed the spreading.
+    n_neighbors, min_similarity, alpha : the kNN graph and the spreading (alpha = weight of neighbours).
+    min_seeds : fewer seeds than this and no note is inferred (they stay X).
+    inferred_cap : the confidence of an inferred placement is at most this.
+    tokenizer : gives the terms for the TF-IDF graph when no vectors are given; None = JapaneseTokenizer().
+    """
+
+    def __init__(self, lexicon: ZoneLexicon | str | Path | None = None, *, rel_threshold: float = 0.5,
+                 decisive: float = 0.8, side_dominance: float = 2.0,
+                 min_evidence: float = 0.5, seed_confidence: float = 0.5, n_neighbors: int = 7,
+                 min_similarity: float = 0.3, alpha: float = 0.6, min_seeds: int = 5,
+                 inferred_cap: float = 0.6, max_iter: int = 50, tokenizer=None):
+        self.lexicon = lexicon
+        self.rel_threshold = rel_threshold
+        self.decisive = decisive
+        self.side_dominance = side_dominance
+        self.min_evidence = min_evidence
+        self.seed_confidence = seed_confidence
+        self.n_neighbors = n_neighbors
+        self.min_similarity = min_similarity
+        self.alpha = alpha
+        self.min_seeds = min_seeds
+        self.inferred_cap = inferred_cap
+        self.max_iter = max_iter
+        self.tokenizer = tokenizer
+
+    # -- step 1: evidence ------------------------------------------------------------------------------
+    def _lexicon(self) -> ZoneLexicon:
+        if isinstance(self.lexicon, ZoneLexicon):
+            return self.lexicon
+        return ZoneLexicon(self.lexicon)
+
+    def score(self, matches: list[Match]) -> dict[str, float]:
+        scores = dict.fromkeys(SCORED, 0.0)
+        for m in matches:
+            for z in m.entry.target:
+                scores[z] += m.entry.weight
+        return scores
+
+    def decide(self, scores: dict[str, float], matches: list[Match], *, min_evidence: float | None = None):
+        """(zones, confidence, reason) from evidence, or None when the evidence is too weak to place."""
+        floor = self.min_evidence if min_evidence is None else min_evidence
+        core_best = max(scores[z] for z in CORE)
+        side_best = max(scores["F"], scores["P"])
+        if core_best >= floor and core_best > 0 and side_best < self.side_dominance * core_best:
+            chosen = [z for z in CORE
+                      if scores[z] >= self.rel_threshold * core_best or scores[z] >= self.decisive]
+            others = [scores[z] for z in CORE if z not in chosen]
+            zones = "".join(chosen)
+            conf = self._confidence(core_best, [scores[z] for z in chosen], others)
+        else:
+            if not (side_best >= floor and side_best > 0):
+                return None
+            zones = "F" if scores["F"] >= scores["P"] else "P"
+            other = "P" if zones == "F" else "F"
+            conf = self._confidence(side_best, [side_best], [scores[other], core_best])
+        reason = _reason(matches, set(zones))
+        return zones, conf, reason
+
+    def _confidence(self, best: float, chosen: list[float], others: list[float]) -> float:
+        # Strength saturates with evidence (one decisive word ≈ 0.78); clarity falls as a member or a
+        # non-member comes close to the threshold, i.e. as the region becomes a judgement call.
+        strength = 1.0 - math.exp(-1.5 * best)
+        t = self.rel_threshold
+        margins = [(c / best - t) / (1 - t) for c in chosen if c < best and c < self.decisive]
+        margins += [min((t - o / best) / t, (self.decisive - o) / self.decisive) for o in others if o > 0]
+        clarity = 0.5 + 0.5 * max(0.0, min(margins, default=1.0))
+        return round(strength * clarity, 4)
+
+    # -- step 2: neighbours ----------------------------------------------------------------------------
+    def _features(self, texts: list[str], vectors, terms=None):
+        from sklearn.preprocessing import normalize as l2
+
+        if vectors is not None:
+            x = np.asarray(vectors, dtype=np.float64)
+            if x.ndim != 2 or x.shape[0] != len(texts):
+                raise ValueError(f"vectors must have shape (n_notes, d); got {x.shape} for {len(texts)} notes")
+            x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
+            return l2(x)
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        docs = [list(t) for t in terms] if terms is not None else _term_lists(texts, self.tokenizer)
+        if len(docs) != len(texts):
+            raise ValueError(f"terms must have one list per note; got {len(docs)} for {len(texts)} notes")
+        if not any(docs):
+            return None
+        return TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit_transform(docs)
+
+    def spread(self, x, seed_labels: np.ndarray, targets: np.ndarray, n_classes: int):
+        """Class shares spread to ``targets`` rows (n_targets × n_classes; zero rows = unreachable).
+
+        ``x`` has L2-normalised rows (or zero rows, which take no part). Only the targets look for
+        neighbours — the seeds are known — so the graph costs n_targets × n, not n².
+        """
+        from scipy import sparse
+
+        n = x.shape[0]
+        out = np.zeros((len(targets), n_classes))
+        rows, cols, sims = self._neighbours(x, targets)
+        if len(rows) == 0:
+            return out
+        w = sparse.csr_matrix((sims, (rows, cols)), shape=(n, n))
+        w = w.maximum(w.T)  # symmetric: being someone's neighbour links both ways
+        deg = np.asarray(w.sum(axis=1)).ravel()
+        inv = np.where(deg > 0, 1.0 / np.sqrt(np.where(deg > 0, deg, 1.0)), 0.0)
+        s = (sparse.diags(inv) @ w @ sparse.diags(inv)).tocsr()
+        y = np.zeros((n, n_classes))
+        labelled = np.flatnonzero(seed_labels >= 0)
+        y[labelled, seed_labels[labelled]] = 1.0
+        f = y.copy()
+        for _ in range(self.max_iter):
+            nxt = self.alpha * (s @ f) + (1 - self.alpha) * y
+            done = np.abs(nxt - f).max() < 1e-9
+            f = nxt
+            if done:
+                break
+        return f[targets]
+
+    def _neighbours(self, x, queries: np.ndarray, budget: float = 2e7):
+        """(query row, neighbour row, cosine) of each query's ``n_neighbors`` most similar rows, similarity
+        at least ``min_similarity``, self excluded; computed in chunks of bounded size."""
+        from scipy import sparse
+
+        is_sparse = sparse.issparse(x)
+        if is_sparse:
+            x = x.tocsr()
+        xt = x.T.tocsc() if is_sparse else x.T
+        step = max(1, int(budget // max(1, x.shape[0])))
+        k = self.n_neighbors
+        rows, cols, sims = [], [], []
+        for lo in range(0, len(queries), step):
+            q = queries[lo:lo + step]
+            block = x[q] @ xt
+            if is_sparse:
+                # Sparse product: only notes sharing a term are candidates; no dense n-wide rows.
+                block = block.tocsr()
+                cand_rows = [(block.indices[a:b], block.data[a:b])
+                             for a, b in zip(block.indptr[:-1], block.indptr[1:])]
+            else:
+                block = np.array(block, dtype=np.float64)
+                block[np.arange(len(q)), q] = -np.inf  # not one's own neighbour
+                if k < block.shape[1]:
+                    top = np.argpartition(-block, k - 1, axis=1)[:, :k]
+                else:
+                    top = np.tile(np.arange(block.shape[1]), (len(q), 1))
+                cand_rows = [(t, row[t]) for t, row in zip(top, block)]
+            for qi, (cand, vals) in zip(q, cand_rows):
+                keep = (cand != qi) & (vals >= self.min_similarity) & (vals > 0)
+                cand, vals = cand[keep], vals[keep]
+                if len(cand) > k:
+                    top = np.argpartition(-vals, k - 1)[:k]
+                    cand, vals = cand[top], vals[top]
+                # Sorted by (-similarity, index): ties never depend on the partitioning algorithm.
+                order = np.lexsort((cand, -vals))
+                rows.append(np.full(len(cand), qi))
+                cols.append(cand[order])
+                sims.append(vals[order])
+        if not rows:
+            return np.array([], int), np.array([], int), np.array([])
+        return np.concatenate(rows), np.concatenate(cols), np.concatenate(sims)
+
+    # -- all steps -------------------------------------------------------------------------------------
+    def fit_transform(self, texts, vectors=None, terms=None) -> pd.DataFrame:
+        """One row per text: zones, region, zone_confidence, zone_reason, zone_inferred, zone_score_*.
+
+        ``vectors`` (n × d) or ``terms`` (one list per text, e.g. from the themes stage) feed the
+        neighbour graph; without either the text pipeline tokenizes the notes here.
+        """
+        texts = ["" if _missing(t) else str(t) for t in texts]
+        lex = self._lexicon()
+        self.lexicon_ = lex
+        n = len(texts)
+        zones = ["X"] * n
+        conf = np.zeros(n)
+        reasons = [NO_EVIDENCE_REASON] * n
+        inferred = np.zeros(n, dtype=bool)
+        score_rows = []
+        weak: dict[int, tuple] = {}
+        for i, text in enumerate(texts):
+            matches = lex.match(text)
+            scores = self.score(matches)
+            score_rows.append([scores[z] for z in SCORED])
+            decided = self.decide(scores, matches)
+            if decided is not None:
+                zones[i], conf[i], reasons[i] = decided
+            elif matches:
+                weak[i] = self.decide(scores, matches, min_evidence=0.0)
+
+        unplaced = np.array([i for i in range(n) if zones[i] == "X"], dtype=int)
+        seeds = [i for i in range(n) if zones[i] != "X" and conf[i] >= self.seed_confidence]
+        self.n_seeds_ = len(seeds)
+        self.n_inferred_ = 0
+        if len(unplaced) and len(seeds) >= self.min_seeds:
+            x = self._features(texts, vectors, terms)
+            if x is not None:
+                classes = sorted({zones[i] for i in seeds}, key=list(REGIONS).index)
+                seed_labels = np.full(n, -1)
+                seed_labels[seeds] = [classes.index(zones[i]) for i in seeds]
+                shares = self.spread(x, seed_labels, unplaced, len(classes))
+                for row, i in enumerate(unplaced):
+                    total = shares[row].sum()
+                    if total <= 0:
+                        continue
+                    best = int(np.argmax(shares[row]))  # ties → earlier class in display order
+                    share = shares[row, best] / total
+                    zones[i] = classes[best]
+                    conf[i] = round(self.inferred_cap * share, 4)
+                    reasons[i] = f"近傍から推定({region_name(classes[best])} {share:.0%})"
+                    inferred[i] = True
+                    self.n_inferred_ += 1
+        # Weak evidence (only ambiguous words) still beats 未分類 when the neighbours say nothing.
+        for i, decided in weak.items():
+            if zones[i] == "X" and decided is not None:
+                z, c, r = decided
+                zones[i], conf[i], reasons[i] = z, round(min(c, 0.3), 4), r + "(弱い手がかり)"
+
+        out = pd.DataFrame({
+            "zones": zones,
+            "region": [region_name(z) for z in zones],
+            "zone_confidence": conf,
+            "zone_reason": reasons,
+            "zone_inferred": inferred,
+        })
+        scores_arr = np.round(np.array(score_rows, dtype=float).reshape(n, len(SCORED)), 4)
+        for j, col in enumerate(SCORE_COLUMNS):
+            out[col] = scores_arr[:, j]
+        return out
+
+
+def place_notes(notes: pd.DataFrame, *, vectors: np.ndarray | None = None, edits: list[dict] | None = None,
+                lexicon: ZoneLexicon | str | Path | None = None, placer: ZonePlacer | None = None,
+                terms: list[list[str]] | None = None) -> pd.DataFrame:
+    """Place every note; a DataFrame conforming to ``PLACEMENTS`` (plus ``zone_score_*``), row-aligned.
+
+    ``vectors``: note vectors row-aligned with ``notes`` (e.g. the themes stage's); ``terms``: the notes'
+    terms if already tokenized (used for TF-IDF when there are no vectors); ``placer``: a configured
+    ``ZonePlacer`` (thresholds); ``edits``: the workshop's edit list (only ``op == "zone"`` is read).
+
+    Warnings (an override naming an unknown note) are returned in ``result.attrs["warnings"]`` (Japanese).
+    A malformed override (zones not a region) raises ``ConfigError`` naming the edit's line.
+    """
+    if placer is None:
+        placer = ZonePlacer(lexicon)
+    elif lexicon is not None:
+        placer = copy.copy(placer)  # the caller's placer is left as it was
+        placer.lexicon = lexicon
+    body = placer.fit_transform(list(notes["text"]), vectors=vectors, terms=terms)
+    body.insert(0, "note_id", list(notes["note_id"]))
+    body.index = notes.index
+    warnings = apply_zone_edits(body, edits or [])
+    out = PLACEMENTS.conform(body)
+    out.attrs["warnings"] = warnings
+    return out
+
+
+def apply_zone_edits(placements: pd.DataFrame, edits: list[dict]) -> list[str]:
+    """Apply ``{"op": "zone"}`` edits in place (the last one per note wins); return Japanese warnings."""
+    last: dict[str, tuple[str, int]] = {}
+    for pos, edit in enumerate(edits, start=1):
+        if not isinstance(edit, dict) or edit.get("op") != "zone":
+            continue
+        line = _edit_line(edit, pos)
+        where = {"file": edit.get("_file") or edit.get("file") or "edits.jsonl", "row": line}
+        raw = edit.get("zones")
+        try:
+            zones = canonical_zones(raw)
+        except ValueError:
+            raise ConfigError("概念図の領域の指定が読めません。", column="zones", **where,
+                              hint="H, C, S, HC, HS, CS, HCS, F, P, X のいずれかを書いてください") from None
+        note = edit.get("note")
+        if not isinstance(note, str) or not note:
+            raise ConfigError("付箋 ID がありません。", column="note", **where)
+        last[note] = (zones, line)
+    warnings = []
+    ids = placements["note_id"].astype(str)
+    for note, (zones, line) in last.items():
+        hit = ids == note
+        if not hit.any():
+            warnings.append(f"編集 {line}行目: 付箋 ID「{note}」が見つからないため、概念図の指定を適用できません。")
+            continue
+        placements.loc[hit, "zones"] = zones
+        placements.loc[hit, "region"] = REGIONS[zones]
+        placements.loc[hit, "zone_confidence"] = 1.0
+        placements.loc[hit, "zone_reason"] = OVERRIDE_REASON
+        placements.loc[hit, "zone_inferred"] = False
+    return warnings
+
+
+def _edit_line(edit: dict, pos: int) -> int:
+    for key in ("_line", "line", "row", "_row"):
+        value = edit.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return pos
+
+
+def _reason(matches: list[Match], chosen: set[str]) -> str:
+    seen, parts = set(), []
+    for m in matches:
+        if set(m.entry.target) & chosen and m.entry.key not in seen:
+            seen.add(m.entry.key)
+            parts.append(m.label)
+    return "・".join(parts)
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _identity(doc):
+    return doc
+
+
+def _term_lists(texts: list[str], tokenizer=None) -> list[list[str]]:
+    """Terms of each note from the text pipeline (compounds whole, negation kept)."""
+    if tokenizer is None:
+        from issuemine.text import JapaneseTokenizer
+
+        tokenizer = JapaneseTokenizer()
+    if hasattr(tokenizer, "terms_many"):
+        return [list(t) for t in tokenizer.terms_many(texts)]
+    return [list(tokenizer(t)) for t in texts]
