@@ -153,8 +153,9 @@ def scale(n: int, lexicon, runs: int, *, vectors: bool = True, dim: int = 400) -
     place_notes(notes, lexicon=lexicon, terms=terms, vectors=vec)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
+    given = f"vectors ({dim}-d) and terms" if vectors else "terms"
     print(f"\nscale {n} notes: place_notes median {statistics.median(times):.2f} s over {runs} runs with the "
-          f"{'vectors (' + str(dim) + '-d) and ' if vectors else ''}terms given (tokenizing them once took {t_tok:.2f} s); peak traced memory {peak / 2**20:.0f} MiB; "
+          f"{given} given (tokenizing them once took {t_tok:.2f} s); peak traced memory {peak / 2**20:.0f} MiB; "
           f"inferred {int(placed['zone_inferred'].sum())}")
 
 

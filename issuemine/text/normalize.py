@@ -25,6 +25,15 @@ _ASCII_WORD = re.compile(r"[A-Za-z0-9.]+")
 _SHORT_KATAKANA = re.compile(r"[ァ-ヺー・]{1,4}")
 _LATIN = re.compile(r"[A-Za-z]")
 _KATAKANA = re.compile(r"[ァ-ヺー]")
+# Two typing artefacts, fixed in one pass: a dash typed for the long-vowel mark after katakana
+# (キーパ―ソン, コーディネータ―: the IME's ―, ‐, –, —, −, or an ASCII hyphen between katakana), which would hide the
+# word and every seed term built on it; and a space between a number and the Japanese after it (24 時間),
+# which MeCab drops, so the number and its counter stay one term whose surface is the text.
+_TYPING = re.compile("(?<=[ァ-ヺ])(?:[\u2010\u2013\u2014\u2015\u2212]|-(?=[ァ-ヺ]))|(?<=[0-9]) (?=[^\x00-\x7f])")
+
+
+def _fix_typing(match: re.Match) -> str:
+    return "" if match.group() == " " else "ー"
 
 
 def load_abbreviations(path: str | Path | None = None) -> dict[str, str]:
@@ -70,7 +79,8 @@ class Normalizer:
 
     Steps, in order: Unicode NFKC (full-width Latin and digits to half-width, half-width kana to
     full-width), control and zero-width characters and every run of whitespace to one ASCII space,
-    strip, then the abbreviation map.
+    strip, a dash typed after katakana to the long-vowel mark ー, a space between a digit and the
+    Japanese after it dropped, then the abbreviation map.
     """
 
     def __init__(self, abbreviations: str | Path | None = None) -> None:
@@ -84,6 +94,7 @@ class Normalizer:
     def __call__(self, text: str) -> str:
         text = unicodedata.normalize("NFKC", text)
         text = _SPACES.sub(" ", text).strip()
+        text = _TYPING.sub(_fix_typing, text)
         if self._regex is not None:
             text = self._expand(text)
         return text

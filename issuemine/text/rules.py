@@ -38,6 +38,7 @@ PASS_PARTICLES = {
 PASS_NOUNS = frozenset({"こと", "事"})   # 受けたことがない → 受ける+否定
 _SHORT_HIRAGANA = re.compile(r"[ぁ-ゖゝゞー]{1,2}")
 _DIGITS = re.compile(r"[0-9][0-9.,]*")
+_HIRAGANA = re.compile(r"[ぁ-ゖ]+")
 
 # Roles. WEAK: a verb or adjective that is not a term by itself (行く, 見る, いい) but can be negated
 # (親が行けない → 行く+否定, 見られない → 見る+否定).
@@ -90,7 +91,10 @@ class Rules:
             fields = (fields + ["", "", "", ""])[:4]
         surface, pos, lemma, orth = fields[0], fields[1], fields[2], fields[3]
         base = display_form(surface, lemma, orth)
-        counter = pos == "名詞-普通名詞-助数詞可能" or pos.startswith("接尾辞-名詞的")
+        # A counter is written in kanji or katakana (時間, 人, 回, ヶ月): a hiragana piece after a number
+        # (24わから → わ read as 羽) is the start of the next word.
+        counter = (pos == "名詞-普通名詞-助数詞可能" or pos.startswith("接尾辞-名詞的")) \
+            and not _HIRAGANA.fullmatch(surface)
         if pos.startswith("助動詞"):
             if lemma in NEG_AUX_LEMMAS:
                 return Morpheme("", True, NEG, False, surface, lemma, orth, pos, base)

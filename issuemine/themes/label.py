@@ -53,7 +53,7 @@ def negated_form(base: str) -> str:
     if pos1 == "動詞":
         if ctype.startswith("五段") and base[-1] in _GODAN_NAI:
             return base[:-1] + _GODAN_NAI[base[-1]] + "ない"
-        if (ctype.startswith("上一段") or ctype.startswith("下一段")) and base.endswith("る"):
+        if ctype.startswith(("上一段", "下一段")) and base.endswith("る"):
             return base[:-1] + "ない"
         if ctype.startswith("カ行変格"):
             return base[:-1] + "ない" if base.endswith("る") else base + "ない"
@@ -132,7 +132,8 @@ def make_labels(weighted: list[list[tuple[str, float]]], n_terms: int = 3, fixed
 
     ``fixed`` labels (codebook names, facilitator renames) are kept as given; ``fallback[i]`` is used
     when a group has no term at all (e.g. notes of numbers only) and to break final ties. ``generic``
-    plain terms come after all others (used only when a theme has nothing more specific).
+    plain terms are used only when a theme has no specific term, or to make its label unique; a theme
+    with one or two specific terms gets a label of one or two terms.
     """
     fixed = fixed or [None] * len(weighted)
     fallback = fallback or [f"テーマ{i + 1}" for i in range(len(weighted))]
@@ -143,9 +144,13 @@ def make_labels(weighted: list[list[tuple[str, float]]], n_terms: int = 3, fixed
             labels.append(fixed[i])
             continue
         chosen: list[str] = []
-        candidates = ([t for t, _ in terms if t not in generic] + [t for t, _ in terms if t in generic])
+        specific = [t for t, _ in terms if t not in generic]
+        candidates = specific + [t for t, _ in terms if t in generic]
         label = None
-        for t in candidates:
+        for k, t in enumerate(candidates):
+            if k == len(specific) and chosen and "・".join(chosen) not in used:
+                label = "・".join(chosen)  # fewer specific words rather than a general filler (会議・支援)
+                break
             base = display_term(t)
             if _overlaps(base, chosen):
                 continue

@@ -52,13 +52,17 @@ class ThemeResult:
     change_rate: np.ndarray | None = field(default=None, repr=False)
     change_seen: np.ndarray | None = field(default=None, repr=False)
     labeller: ThemeLabeller = field(default_factory=ThemeLabeller, repr=False)
+    # notes put into a codebook theme by meaning (absorption), not by seed terms: held to the clustered
+    # notes' weak margin, since no seed term vouches for them
+    by_meaning: np.ndarray | None = field(default=None, repr=False)
 
     def copy(self) -> ThemeResult:
         import copy
 
         return ThemeResult(list(self.note_ids), list(self.texts), self.terms, self.note_vectors,
                            list(self.theme_of), copy.deepcopy(self.meta), copy.deepcopy(self.info),
-                           dict(self.stability_by_theme), self.change_rate, self.change_seen, self.labeller)
+                           dict(self.stability_by_theme), self.change_rate, self.change_seen, self.labeller,
+                           self.by_meaning)
 
     def theme_order(self) -> list[str]:
         """Themes by decreasing size, then id (ids are already stable, so the order is too)."""
@@ -96,6 +100,8 @@ class ThemeResult:
             # nearer in meaning; a note placed by the vectors alone, when the next theme is close.
             # Confidence is 0.5 exactly at that threshold, so weak <=> confidence < 0.5.
             by_seed = np.array([self.meta[t].get("source") == "codebook" for t in order])[lab]
+            if self.by_meaning is not None:
+                by_seed &= ~self.by_meaning
             thresh = np.where(by_seed, SEED_WEAK_MARGIN, WEAK_MARGIN)
             conf = np.round(1.0 / (1.0 + np.exp(-(margin.astype(np.float64) - thresh) / CONFIDENCE_SCALE)), 4)
             weak = conf < 0.5  # from the rounded value, so the CSV's two columns always agree
@@ -210,7 +216,8 @@ class ThemeModel:
             cb_idx = matcher.match(corpus.texts)
             n_clear = int((cb_idx >= 0).sum())
             cb_idx, n_tied = self._resolve_ties(X, matcher.hits_, cb_idx)
-        n_seed = int((cb_idx >= 0).sum())   # placed by seed terms (clear or tie-resolved), before absorption
+        seeded = cb_idx >= 0                # placed by seed terms (clear or tie-resolved), before absorption
+        n_seed = int(seeded.sum())
         used_cb = sorted({int(j) for j in cb_idx if j >= 0})
         rest = np.flatnonzero(cb_idx < 0)
 
@@ -261,7 +268,8 @@ class ThemeModel:
         elif n < 6:
             messages.append(f"付箋が {n} 枚と少ないため、テーマ分けの結果は参考程度に見てください。")
 
-        result = ThemeResult(note_ids, texts, corpus.terms, X, theme_of, meta, labeller=labeller)
+        result = ThemeResult(note_ids, texts, corpus.terms, X, theme_of, meta, labeller=labeller,
+                             by_meaning=(cb_idx >= 0) & ~seeded)
         order = result.theme_order()
         pos = {t: i for i, t in enumerate(order)}
         lab = np.array([pos[t] for t in theme_of], dtype=int)

@@ -205,3 +205,68 @@ def test_a_users_placer_and_lexicon(tmp_path, make_notes):
     assert placed["zones"].tolist()[0] == "C"
     assert placed["zones"].tolist()[1] != "H"  # the default lexicon is replaced, not extended
     assert placer.lexicon is None  # the caller's placer is not changed
+
+
+def _brute_neighbours(unit, queries, pool, k, floor):
+    """Reference: every query against every pool row, float64, sorted by (-similarity, row)."""
+    out = []
+    for q in queries:
+        cand = [c for c in pool if c != q]
+        sims = np.einsum("ij,j->i", unit[cand], unit[q]) if cand else np.array([])
+        kept = sorted((-s, c) for s, c in zip(sims, cand) if s >= floor and s > 0)[:k]
+        out += [(q, c, -s) for s, c in kept]
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 90), d=st.integers(1, 5), k=st.integers(1, 9),
+       floor=st.sampled_from([0.0, 0.3, 0.9]), sparse_x=st.booleans())
+def test_neighbours_match_a_brute_force_search(seed, n, d, k, floor, sparse_x):
+    from scipy import sparse
+
+    rng = np.random.default_rng(seed)
+    raw = rng.integers(-1, 3, size=(n, d)).astype(float)  # small integers: zero rows, duplicates, ties
+    norms = np.linalg.norm(raw, axis=1)
+    unit = raw / np.where(norms > 0, norms, 1.0)[:, None]
+    queries = np.flatnonzero(rng.random(n) < 0.5)
+    pool = np.flatnonzero(rng.random(n) < 0.7)
+    placer = ZonePlacer(n_neighbors=k, min_similarity=floor)
+    if sparse_x:
+        x = sparse.csr_matrix(unit)
+    else:
+        x = placer._features([""] * n, raw)
+    rows, cols, sims = placer._neighbours(x, queries, pool, budget=64)  # tiny blocks: many chunks
+    want = _brute_neighbours(unit, queries, pool, k, floor)
+    # Same queries, same number of neighbours each and the same similarities, in decreasing order; which
+    # of two equally similar rows is taken may differ in the last bit of a sum, so rows are checked by
+    # their true similarity rather than by identity.
+    assert rows.tolist() == [q for q, _, _ in want]
+    np.testing.assert_allclose(sims, [s for _, _, s in want], rtol=0, atol=1e-12)
+    assert set(cols.tolist()) <= set(pool.tolist()) and not (rows == cols).any()
+    assert len(set(zip(rows.tolist(), cols.tolist()))) == len(rows)
+    np.testing.assert_allclose(sims, np.einsum("ij,ij->i", unit[rows], unit[cols]), rtol=0, atol=1e-12)
+
+
+def test_candidates_at_scale_are_a_seeded_sample_of_the_seeds():
+    labels = np.full(50, -1)
+    labels[::2] = 0  # 25 seeds
+    small = ZonePlacer(max_candidates=50)
+    assert small.candidates(labels).tolist() == list(range(50))  # up to max_candidates: every note
+    placer = ZonePlacer(max_candidates=10, random_state=3)
+    pool = placer.candidates(labels)
+    assert len(pool) == 10 and (labels[pool] >= 0).all() and (np.diff(pool) > 0).all()
+    assert placer.candidates(labels).tolist() == pool.tolist()
+    assert ZonePlacer(max_candidates=30).candidates(labels).tolist() == list(range(0, 50, 2))
+
+
+def test_inference_at_scale_links_unplaced_notes_to_seeds(make_notes):
+    # Beyond max_candidates the unplaced notes look among the seeds only: the two near-duplicate unknown
+    # notes no longer take each other as neighbours, and still reach their seeds.
+    seeds = ["病院の外来", "大学病院の病棟", "救急外来", "訪問看護の不足", "ヘルパー不足", "在宅医が少ない"]
+    notes = make_notes(seeds + ["あれがない", "これがない"])
+    vec = np.array([[1, 0]] * 3 + [[0, 1]] * 3 + [[0.9, 0.1], [0.8, 0.2]], dtype=float)
+    placer = ZonePlacer(max_candidates=4)
+    placed = place_notes(notes, vectors=vec, placer=placer)
+    assert placed["zones"].tolist()[-2:] == ["H", "H"]
+    assert placed["zone_inferred"].tolist()[-2:] == [True, True]
+    assert placer.n_seeds_ == 6

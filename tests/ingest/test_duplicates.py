@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from issuemine.ingest import bigram_set, flag_duplicates, jaccard, note_id, read_notes
+from issuemine.ingest import duplicates
 
 SAMPLE = Path(__file__).resolve().parents[2] / "workshops" / "sample" / "notes.csv"
 
@@ -67,19 +68,34 @@ def _edited(rng: random.Random, text: str) -> str:
     return text
 
 
-def test_thousands_of_notes_in_one_group():
-    """3,000 notes in one group (a one-column file), many of them light edits of one another."""
+def _workshop_texts(n: int, seed: int) -> list[str]:
+    """Notes made of halves of sample notes, 40 % of them light edits of an earlier one."""
     base = read_notes(SAMPLE)["text"].tolist()
-    rng = random.Random(7)
-    texts = []
-    for _ in range(3000):
+    rng = random.Random(seed)
+    texts: list[str] = []
+    for _ in range(n):
         if texts and rng.random() < 0.4:
             texts.append(_edited(rng, rng.choice(texts)))
         else:
             a, b = rng.choice(base), rng.choice(base)
             texts.append(a[: len(a) // 2] + b[len(b) // 2:])
+    return texts
+
+
+def test_thousands_of_notes_in_one_group():
+    """3,000 notes in one group (a one-column file), many of them light edits of one another."""
+    texts = _workshop_texts(3000, seed=7)
     near_of = _check(texts, [""] * len(texts), 0.8)
     assert sum(map(bool, near_of)) > 300  # the search is exercised, not just the empty answer
+
+
+def test_many_distinct_characters_path(monkeypatch):
+    """With more distinct characters than a direct count array allows, bigrams are counted by sorting."""
+    monkeypatch.setattr(duplicates, "_DIRECT_CODES", 0)
+    texts = _workshop_texts(800, seed=3)
+    groups = [str(i % 3) for i in range(len(texts))]
+    near_of = _check(texts, groups, 0.8)
+    assert sum(map(bool, near_of)) > 30
 
 
 def test_read_notes_ids_are_note_id_with_occurrences(tmp_path):

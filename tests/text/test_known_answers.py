@@ -111,6 +111,12 @@ def test_known_terms(tok, text, expected):
     ("  全角　スペース\t\nと改行 ", "全角 スペース と改行"),
     ("ＰＴ２名", "理学療法士2名"),
     ("ｼｮｰﾄｽﾃｲ", "短期入所"),
+    ("キーパ―ソン", "キーパーソン"),  # U+2015 typed for ー
+    ("コーディネータ‐が不在", "コーディネーターが不在"),
+    ("ヘルパ-ステ-ション", "ヘルパーステーション"),
+    ("A-Bと病院―地域", "A-Bと病院―地域"),  # not after katakana: kept
+    ("24 時間対応", "24時間対応"),
+    ("PT 2 名", "理学療法士 2名"),
 ])
 def test_normalize_known(text, expected):
     assert normalize(text) == expected

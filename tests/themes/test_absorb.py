@@ -34,7 +34,7 @@ def test_a_cluster_on_a_codebook_topic_is_absorbed_and_a_new_one_stays():
     assert (ab.labels_[45:55] == 1).all()
     assert (ab.labels_[55:] == -1).all()        # the new topic keeps its own theme
     assert (ab.labels_[:45] == cb[:45]).all()    # notes placed by seed terms never move
-    c, j, cos, ratio = ab.absorbed_[0]
+    _, _, cos, ratio = ab.absorbed_[0]
     assert cos > ab.spacing_ and ratio >= ab.member_ratio
 
 
@@ -100,7 +100,7 @@ def absorbed_fit(tmp_path_factory, tokenizer):
     path = tmp_path_factory.mktemp("cb") / "codebook.tsv"
     path.write_text(CODEBOOK, encoding="utf-8")
     notes = make_notes(SHORT_STAY + SCHOOL + FAMILY_SEED + FAMILY_REST + DISASTER)
-    fit = lambda **kw: ThemeModel(codebook=path, tokenizer=tokenizer, n_resamples=2, **kw).fit(notes)  # noqa: E731
+    fit = lambda **kw: ThemeModel(codebook=path, tokenizer=tokenizer, n_resamples=2, **kw).fit(notes)
     return fit(), fit(), fit(absorb=False)
 
 
@@ -143,3 +143,22 @@ def test_a_seed_inside_a_longer_matched_seed_counts_once(tmp_path):
     texts = [normalize(t) for t in ["大学病院が遠くて通院が負担", "大学病院と近くの病院", "病院への移動と通院"]]
     assert m.hits(texts).tolist() == [[1, 1], [2, 0], [1, 2]]
     assert m.match(texts).tolist() == [-1, 0, 1]   # the first is a tie, left to meaning
+
+
+def test_absorbed_notes_are_held_to_the_clustered_notes_weak_margin(absorbed_fit):
+    from issuemine.themes.model import CONFIDENCE_SCALE, SEED_WEAK_MARGIN, WEAK_MARGIN
+
+    r = absorbed_fit[0]
+    assert r.by_meaning[24:32].all() and not r.by_meaning[:24].any() and not r.by_meaning[32:].any()
+    order = r.themes["theme_id"].tolist()
+    lab = np.array([order.index(t) for t in r.theme_of])
+    X = r.note_vectors
+    C = np.stack([X[lab == i].mean(axis=0) for i in range(len(order))])
+    C /= np.linalg.norm(C, axis=1, keepdims=True)
+    sims = X @ C.T
+    own = sims[np.arange(len(lab)), lab].copy()
+    sims[np.arange(len(lab)), lab] = -np.inf
+    margin = own - sims.max(axis=1)
+    thresh = np.where(r.by_meaning, WEAK_MARGIN, SEED_WEAK_MARGIN)[:32]
+    expected = np.round(1 / (1 + np.exp(-(margin[:32] - thresh) / CONFIDENCE_SCALE)), 4)
+    assert np.allclose(r.assignments["theme_confidence"].to_numpy()[:32], expected, atol=2e-4)

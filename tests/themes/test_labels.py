@@ -3,8 +3,14 @@
 import numpy as np
 import pytest
 
-from issuemine.themes.label import (ThemeLabeller, display_term, load_generic_terms, make_labels,
-                                    negated_form, term_weights)
+from issuemine.themes.label import (
+    ThemeLabeller,
+    display_term,
+    load_generic_terms,
+    make_labels,
+    negated_form,
+    term_weights,
+)
 
 
 @pytest.mark.parametrize("term, shown", [
@@ -68,3 +74,8 @@ def test_discovered_labels_on_the_sample_avoid_generic_words(sample_result):
     for label in disc["label"]:
         words = label.split("・")
         assert not [x for x in words if x in g], label
+
+
+def test_two_specific_words_make_a_shorter_label_rather_than_a_general_filler():
+    w = [[("事業", 0.5), ("会議", 0.4), ("支援", 0.3)], [("会議", 0.5), ("支援", 0.4), ("事業", 0.3)]]
+    assert make_labels(w, generic=frozenset({"事業"})) == ["会議・支援", "会議・支援・事業"]
