@@ -14,16 +14,14 @@ sample notes instead, which makes ~90 % of notes near duplicates (the duplicate 
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-
 import argparse
 import csv
 import io
 import statistics
+import sys
 import tempfile
 import time
+from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))

@@ -10,7 +10,7 @@
    (Zhou et al. 2004). The graph is built on the note vectors when given, else on TF-IDF of the text
    pipeline's terms. They are marked inferred and their confidence is capped. Too few seeds → X.
    Beyond ``max_candidates`` notes the unplaced ones look for neighbours among (a seeded sample of) the
-   seeds only, so the search costs n_unplaced × max_candidates: ~2 s at 100k notes instead of ~30 s.
+   seeds only, so the search costs n_unplaced × max_candidates (place_notes at 100k: ~3 s, was ~33 s).
    (sklearn's ``LabelSpreading`` cannot cut weak kNN edges — without the cut a note that shares no word
    with any other would inherit arbitrary neighbours — and builds the graph of all n notes, where only the
    unplaced ones need neighbours; hence the few lines of sparse algebra here.)
@@ -252,7 +252,7 @@ class ZonePlacer:
         self.lexicon_ = lex
         n = len(texts)
         zones = ["X"] * n
-        conf = np.zeros(n)
+        conf = [0.0] * n  # a list while filled one note at a time (a numpy item assignment costs more)
         reasons = [NO_EVIDENCE_REASON] * n
         inferred = np.zeros(n, dtype=bool)
         score_rows = []
@@ -260,9 +260,10 @@ class ZonePlacer:
         # Scores and decisions depend only on the sequence of matched entries, which notes share a lot
         # (「訪問看護」 alone, 「病院」+「退院」 …): each sequence is decided once.
         known: dict[tuple, tuple] = {}
+        normalize, signature = lex.normalize, lex.signature
         for i, text in enumerate(texts):
-            text = lex.normalize(text)
-            key = lex.signature(text, normalized=True)
+            text = normalize(text)
+            key = signature(text, normalized=True)
             found = known.get(key)
             if found is None:
                 matches = lex.match(text, normalized=True)
@@ -305,10 +306,11 @@ class ZonePlacer:
                 z, c, r = decided
                 zones[i], conf[i], reasons[i] = z, round(min(c, 0.3), 4), r + "(弱い手がかり)"
 
+        names = {z: region_name(z) for z in set(zones)}
         out = pd.DataFrame({
             "zones": zones,
-            "region": [region_name(z) for z in zones],
-            "zone_confidence": conf,
+            "region": [names[z] for z in zones],
+            "zone_confidence": np.array(conf, dtype=np.float64),
             "zone_reason": reasons,
             "zone_inferred": inferred,
         })

@@ -95,69 +95,88 @@ def near_matches(texts: list[str], groups: list[int], t: float):
     note, tok = _token_entries(texts, groups)
     if len(note) == 0:
         return earliest
-    n_tok = int(tok.max()) + 1
     sizes = np.bincount(note, minlength=n_notes)
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     pos = np.arange(len(note)) - starts[note]  # place of the token in its note, rarest first
-    masks = _masks(note, tok, n_notes)
+    # need[s]: the overlap two sets whose sizes sum to s must have
+    need = np.ceil(t / (1 + t) * np.arange(2 * int(sizes.max()) + 1) - _LOOSE).astype(np.int64)
+    x, y, runs = _prefix_runs(note, tok, pos, sizes, need, t)
+    pairs = _candidates(x, y, runs, need, _masks(note, tok, n_notes))
+    if len(pairs) == 0:
+        return earliest
+    xs, ys = pairs // n_notes, pairs % n_notes
+    n_tok = int(tok.max()) + 1
+    _earliest_matches(np.minimum(xs, ys), np.maximum(xs, ys), earliest, t, sizes,
+                      _Sets(note * n_tok + tok, n_tok, starts, sizes))
+    return earliest
 
-    # Notes ordered by (size, file index): y is "smaller" than x when it comes first here.
+
+def _prefix_runs(note, tok, pos, sizes, need, t):
+    """Probe entries x = (note, size, position), index entries y = (note, size, position) sorted by
+    (token, size rank), and for each probe entry the run of index entries it pairs with,
+    ``(start, length, slack)``. A run holds the notes before x in (size, file index) order with the same
+    prefix token, |y| ≥ t|x|, and |y| small enough for the positional bound on x's side,
+    |x| − px ≥ need[|x| + |y|] (need grows with |y|).
+    """
+    import numpy as np
+
+    n_notes = len(sizes)
     by_size = np.lexsort((np.arange(n_notes), sizes))
     size_rank = np.empty(n_notes, dtype=np.int64)
     size_rank[by_size] = np.arange(n_notes)
+    sorted_sizes = sizes[by_size]
     n_f = sizes.astype(np.float64)
-    min_size = np.ceil(t * n_f - _LOOSE).astype(np.int64)  # |y| ≥ t|x|, and the overlap x needs
+    min_size = np.ceil(t * n_f - _LOOSE).astype(np.int64)  # |y| ≥ t|x|, also the overlap x needs
     probe = pos < (sizes - min_size + 1)[note]
     indexed = pos < (sizes - np.ceil(2 * t / (1 + t) * n_f - _LOOSE).astype(np.int64) + 1)[note]
 
-    # Index entries sorted by (token, size rank): the ones a probe entry needs form one run.
     y_note, y_tok, y_pos = note[indexed], tok[indexed], pos[indexed]
     y_key = y_tok * n_notes + size_rank[y_note]
-    y_order = np.argsort(y_key)
-    y_key, y_note, y_pos = y_key[y_order], y_note[y_order], y_pos[y_order]
+    order = np.argsort(y_key)
+    y_key, y_note, y_pos = y_key[order], y_note[order], y_pos[order]
     x_note, x_tok, x_pos = note[probe], tok[probe], pos[probe]
-    # need[s]: the overlap two sets whose sizes sum to s must have
-    need = np.ceil(t / (1 + t) * np.arange(2 * int(sizes.max()) + 1) - _LOOSE).astype(np.int64)
-    # y's size range for a probe entry: |y| ≥ t|x|, and the positional bound on x's side,
-    # |x| − px ≥ need[|x| + |y|], caps |y| (need grows with |y|)
     x_size = sizes[x_note]
     max_y = np.searchsorted(need, x_size - x_pos, side="right") - 1 - x_size
-    sorted_sizes = sizes[by_size]
     lo_rank = np.searchsorted(sorted_sizes, min_size[x_note], side="left")
     hi_rank = np.minimum(np.searchsorted(sorted_sizes, max_y, side="right"), size_rank[x_note])
     lo = np.searchsorted(y_key, x_tok * n_notes + lo_rank, side="left")
-    hi = np.searchsorted(y_key, x_tok * n_notes + hi_rank, side="left")
-    counts = np.maximum(hi - lo, 0)
-    keep = counts > 0
-    x_note, x_pos, x_size, lo, counts = x_note[keep], x_pos[keep], x_size[keep], lo[keep], counts[keep]
+    length = np.searchsorted(y_key, x_tok * n_notes + hi_rank, side="left") - lo
+    keep = length > 0
+    x_note, x_size = x_note[keep], x_size[keep]
+    # y may lack at most this many of x's tokens (need grows with |y|, which is at least t|x|)
+    slack = x_size - need[x_size + min_size[x_note]]
+    return (x_note, x_size, x_pos[keep]), (y_note, sizes[y_note], y_pos), (lo[keep], length[keep], slack)
 
-    # What the filters read, laid out in entry order so that expanded pairs read memory in sequence.
-    # The first, cheap test: y may lack at most |x| − need[|x| + min |y|] of x's tokens, so at most
-    # that many bits of x's first mask word may be missing from y's.
-    x = (x_note, x_size, x_pos, *(m[x_note] for m in masks))
-    y = (y_note, sizes[y_note], y_pos, *(m[y_note] for m in masks))
-    x_slack = x_size - need[x_size + min_size[x_note]]
+
+def _candidates(x, y, runs, need, masks):
+    """Pairs ``x·N + y`` of the runs that pass the overlap bounds, enumerated chunk by chunk.
+
+    A first, cheap test on one mask word: y may lack at most ``slack`` of x's tokens, so at most that
+    many of x's bits may be missing from y's. The values the tests read are laid out in
+    entry order, so that enumerated pairs read memory in sequence.
+    """
+    import numpy as np
+
+    n_notes = len(masks[0])
+    x = (*x, *(m[x[0]] for m in masks))
+    y = (*y, *(m[y[0]] for m in masks))
+    lo, counts, slack = runs
     found = [np.zeros(0, dtype=np.int64)]
     bounds = np.concatenate(([0], np.cumsum(counts)))
     start = 0
     while start < len(counts):
         stop = max(int(np.searchsorted(bounds, bounds[start] + _PAIR_CHUNK, side="right")) - 1, start + 1)
         c = counts[start:stop]
-        yi = np.repeat(lo[start:stop] - (bounds[start:stop] - bounds[start]), c) + np.arange(bounds[stop] - bounds[start])
-        mx0 = np.repeat(x[3][start:stop], c)
-        near = np.flatnonzero(np.bitwise_count(mx0 & ~y[3][yi]) <= np.repeat(x_slack[start:stop], c))
+        yi = np.repeat(lo[start:stop] - (bounds[start:stop] - bounds[start]), c)
+        yi += np.arange(len(yi))
+        missing = np.bitwise_count(np.repeat(x[3][start:stop], c) & ~y[3][yi])
+        near = np.flatnonzero(missing <= np.repeat(slack[start:stop], c))
         rep = np.repeat(np.arange(start, stop), c)[near]
         yi = yi[near]
         found.append(_filter(need, n_notes, [v[rep] for v in x], [v[yi] for v in y]))
         start = stop
     # np.unique on integers hashes in numpy 2.x, several times slower here than sorting
-    pairs = _distinct(np.concatenate(found))
-    if len(pairs) == 0:
-        return earliest
-    xs, ys = pairs // n_notes, pairs % n_notes
-    _earliest_matches(np.minimum(xs, ys), np.maximum(xs, ys), earliest, t, sizes,
-                      _Sets(note * n_tok + tok, n_tok, starts, sizes))
-    return earliest
+    return _distinct(np.concatenate(found))
 
 
 def _earliest_matches(a, b, earliest, t, sizes, sets) -> None:

@@ -191,13 +191,21 @@ def _parse_delimited(text: str, delimiter: str, path: Path, warnings: list[str])
     The one change to cells: the formula guard of write_csv (``'=…``) is taken off again. A record
     spanning many lines is reported: it is usually a quote left open, not a long note.
     """
+    if "'" not in text and '"' not in text:
+        # No quote at all: one record per line and no guard to take off, so nothing to do per row.
+        try:
+            return list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1))
+        except csv.Error:
+            pass  # read again below, which names the row
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    guarded = "'" in text  # only a cell starting with ' can carry a guard
     rows = []
     line = 0
     try:
         for number, cells in enumerate(reader, start=1):
-            # only a cell starting with ' can carry a guard; skipping the others halves the parse time
-            rows.append((number, [unguard_cell(c) if c[:1] == "'" else c for c in cells]))
+            if guarded:
+                cells = [unguard_cell(c) if c[:1] == "'" else c for c in cells]
+            rows.append((number, cells))
             if reader.line_num - line > _MANY_LINES:
                 warnings.append(f"{number}行目のセルが {reader.line_num - line} 行にわたっています。"
                                 '引用符(")の閉じ忘れがないか確認してください。')

@@ -8,8 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from issuemine.ingest import bigram_set, flag_duplicates, jaccard, note_id, read_notes
-from issuemine.ingest import duplicates
+from issuemine.ingest import bigram_set, duplicates, flag_duplicates, jaccard, note_id, read_notes
 
 SAMPLE = Path(__file__).resolve().parents[2] / "workshops" / "sample" / "notes.csv"
 
