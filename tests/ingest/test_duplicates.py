@@ -88,9 +88,11 @@ def test_thousands_of_notes_in_one_group():
     assert sum(map(bool, near_of)) > 300  # the search is exercised, not just the empty answer
 
 
-def test_many_distinct_characters_path(monkeypatch):
-    """With more distinct characters than a direct count array allows, bigrams are counted by sorting."""
+def test_large_input_paths(monkeypatch):
+    """The paths for many distinct characters (bigrams counted by sorting) and many groups (tokens
+    renumbered densely) give the same flags."""
     monkeypatch.setattr(duplicates, "_DIRECT_CODES", 0)
+    monkeypatch.setattr(duplicates, "_MAX_TOKENS", 0)
     texts = _workshop_texts(800, seed=3)
     groups = [str(i % 3) for i in range(len(texts))]
     near_of = _check(texts, groups, 0.8)
