@@ -151,3 +151,15 @@ async def form_from_body(request: Request, body: bytes):
 
 def mb(nbytes: int) -> str:
     return f"{nbytes / (1024 * 1024):.0f} MB" if nbytes >= 1024 * 1024 else f"{nbytes // 1024} KB"
+
+
+JOB_BUSY = {"analysis": "分析は実行中です", "report": "レポートを作成中です"}
+
+
+def ensure_job_can_start(request: Request, conn, workshop_id: int, kind: str, back: str) -> None:
+    """Refuse (with the page the user sees) a job on a workshop without notes, or while one of its kind runs."""
+    if not st.records(conn, workshop_id, "notes"):
+        raise PageError(400, "付箋がありません", "先に付箋のファイルをアップロードして保存してください。", back)
+    last = request.app.state.runner.refresh(conn, st.latest_job(conn, workshop_id, kind))
+    if last is not None and last["status"] in ("queued", "running"):
+        raise PageError(409, JOB_BUSY[kind], "終わるまでお待ちください。進み具合はこのワークショップのページに出ます。", back)

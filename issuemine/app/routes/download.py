@@ -9,7 +9,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from issuemine.app import store as st
 from issuemine.app.pipeline import workshop_folder
-from issuemine.app.web import PageError, get_conn, render, workshop_or_404
+from issuemine.app.web import PageError, ensure_job_can_start, get_conn, render, workshop_or_404
 
 router = APIRouter()
 MEDIA = {".html": "text/html; charset=utf-8", ".pdf": "application/pdf", ".csv": "text/csv; charset=utf-8",
@@ -40,11 +40,7 @@ def download_page(request: Request, workshop_id: int, conn=Depends(get_conn)):
 def start_report(request: Request, workshop_id: int, conn=Depends(get_conn)):
     workshop_or_404(conn, workshop_id)
     back = f"/w/{workshop_id}/download"
-    if not st.records(conn, workshop_id, "notes"):
-        raise PageError(400, "付箋がありません", "先に付箋のファイルをアップロードして保存してください。", back)
-    last = request.app.state.runner.refresh(conn, st.latest_job(conn, workshop_id, "report"))
-    if last is not None and last["status"] in ("queued", "running"):
-        raise PageError(409, "レポートを作成中です", "終わるまでお待ちください。", back)
+    ensure_job_can_start(request, conn, workshop_id, "report", back)
     analysis = st.latest_job(conn, workshop_id, "analysis", status="done")
     params = json.loads(analysis["params"]) if analysis is not None else {"seed": 0, "n_themes": "auto"}
     request.app.state.runner.start(workshop_id, "report", {**params, "pdf": request.app.state.report_pdf})

@@ -7,7 +7,8 @@ from fastapi.responses import RedirectResponse
 
 from issuemine.app import store as st
 from issuemine.app.view import current_view
-from issuemine.app.web import PageError, get_conn, in_db, options_by_selected, render, workshop_or_404
+from issuemine.app.web import (PageError, ensure_job_can_start, get_conn, in_db, options_by_selected, render,
+                               workshop_or_404)
 
 router = APIRouter()
 MAX_LABEL = 60
@@ -18,11 +19,7 @@ def analyze(request: Request, workshop_id: int, seed: str = Form("0"), themes: s
             conn=Depends(get_conn)):
     workshop_or_404(conn, workshop_id)
     back = f"/w/{workshop_id}"
-    if not st.records(conn, workshop_id, "notes"):
-        raise PageError(400, "付箋がありません", "先に付箋のファイルをアップロードして保存してください。", back)
-    running = request.app.state.runner.refresh(conn, st.latest_job(conn, workshop_id, "analysis"))
-    if running is not None and running["status"] in ("queued", "running"):
-        raise PageError(409, "分析は実行中です", "終わるまでお待ちください。進み具合はこのワークショップのページに出ます。", back)
+    ensure_job_can_start(request, conn, workshop_id, "analysis", back)
     seed, n_themes = seed.strip() or "0", themes.strip() or "auto"
     if not seed.isdigit() or int(seed) > 2**31 - 1:
         raise PageError(400, "乱数シードが正しくありません", "0 以上の整数を入力してください。", back)

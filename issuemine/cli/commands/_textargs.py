@@ -31,3 +31,12 @@ def print_table(df, headers: list[str]) -> None:
     print("\t".join(headers))
     for row in df.itertuples(index=False, name=None):
         print("\t".join("" if v is None else str(v) for v in row))
+
+
+def write_table_csv(df, headers: list[str], path) -> None:
+    """The table as the user's CSV (Japanese headers, UTF-8 BOM, formula-guarded by ingest.write_csv)."""
+    from issuemine.ingest import write_csv
+
+    out = df.copy()
+    out.columns = headers
+    print(f"書き出しました: {write_csv(out, path)}")

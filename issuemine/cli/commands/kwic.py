@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from issuemine.cli.commands._textargs import add_input_arguments, print_table, read_texts
+from issuemine.cli.commands._textargs import add_input_arguments, print_table, read_texts, write_table_csv
 
 NAME = "kwic"
 HELP = "語の用例(前の文脈、語、後の文脈)を付箋から一覧します"
@@ -29,10 +29,5 @@ def run(args) -> int:
     print_table(table, HEADERS)
     print(f"# 「{args.term.strip()}」の用例 {len(table)} 件(付箋 {table['note_index'].nunique()} 枚)")
     if args.csv:
-        from issuemine.ingest import write_csv
-
-        out = table.copy()
-        out.columns = HEADERS
-        path = write_csv(out, args.csv)
-        print(f"書き出しました: {path}")
+        write_table_csv(table, HEADERS, args.csv)
     return 0

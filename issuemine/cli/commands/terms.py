@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from issuemine.cli.commands._textargs import add_input_arguments, print_table, read_texts
+from issuemine.cli.commands._textargs import add_input_arguments, print_table, read_texts, write_table_csv
 
 NAME = "terms"
 HELP = "付箋の語の頻度表(語、品詞、出現回数、付箋数)を表示します"
@@ -30,10 +30,5 @@ def run(args) -> int:
     print_table(shown, HEADERS)
     print(f"# 付箋 {len(texts)} 枚、異なり語数 {len(table)}")
     if args.csv:
-        from issuemine.ingest import write_csv
-
-        out = table.copy()
-        out.columns = HEADERS
-        path = write_csv(out, args.csv)
-        print(f"書き出しました: {path}")
+        write_table_csv(table, HEADERS, args.csv)
     return 0
