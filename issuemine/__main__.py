@@ -1,3 +1,5 @@
 from issuemine.cli.main import main
 
-raise SystemExit(main())
+# Guarded: a process started with multiprocessing's "spawn" imports this module again as __mp_main__.
+if __name__ == "__main__":
+    raise SystemExit(main())
