@@ -16,6 +16,7 @@ from pathlib import Path
 
 import argparse
 import json
+import shutil
 import statistics
 import subprocess
 import tempfile
@@ -46,6 +47,9 @@ def make_input(n: int, path: Path, seed: int = 0) -> None:
 
 
 def run_once(inp: Path, out: Path, figures: bool) -> tuple[float, float]:
+    from issuemine.corpora import cache_dir
+
+    shutil.rmtree(cache_dir() / "maps", ignore_errors=True)  # every run computes its map, as a first run does
     cmd = [sys.executable, "-m", "issuemine", "analyze", str(inp), "--out", str(out)]
     if figures:
         cmd.append("--figures")

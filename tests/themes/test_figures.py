@@ -80,3 +80,19 @@ def test_numpy_fuzzy_graph_equals_umaps():
     ours = fuzzy_graph(ind, dist)
     assert ours.nnz == ref.nnz
     assert abs(ours.tocsr() - ref.tocsr()).max() < 1e-5
+
+
+def test_map_cache_returns_the_computed_map_and_survives_a_corrupt_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("ISSUEMINE_CACHE", str(tmp_path))
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(60, 12)).astype(np.float32)
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    first = map_coordinates(X, seed=2)
+    files = list((tmp_path / "maps").glob("*.npy"))
+    assert len(files) == 1
+    assert map_coordinates(X, seed=2).tobytes() == first.tobytes()  # read back
+    assert map_coordinates(X, seed=2, cache=False).tobytes() == first.tobytes()  # same as computing
+    files[0].write_bytes(b"not an array")
+    assert map_coordinates(X, seed=2).tobytes() == first.tobytes()  # recomputed, not trusted
+    map_coordinates(X, seed=3)
+    assert len(list((tmp_path / "maps").glob("*.npy"))) == 2  # the seed is part of the key

@@ -8,7 +8,10 @@ at the similarity-weighted mean of its nearest landmarks — one matrix product 
 
 from __future__ import annotations
 
+import hashlib
 import html
+import os
+from pathlib import Path
 
 import numpy as np
 
@@ -17,6 +20,8 @@ from issuemine.themes.figures.umap_cached import import_umap
 # umap's own choice for large inputs; its 500 for small ones cost ~0.4 s more at 700 notes for a map
 # that reads the same.
 N_EPOCHS = 200
+MAP_VERSION = 1  # bump when the layout code changes: cached maps of older code are then not read
+MAPS_KEPT = 64  # cached maps kept (newest first); one is ~12 KB at 700 notes, 1.6 MB at 100k
 
 def _knn_place(X: np.ndarray, L: np.ndarray, Y: np.ndarray, k: int = 10, chunk: int = 8192) -> np.ndarray:
     """Coordinates of rows of X from their k most similar landmark rows L (embedded at Y)."""
@@ -97,8 +102,51 @@ def _umap_layout(X: np.ndarray, seed: int, n_neighbors: int) -> np.ndarray:
         return reducer.fit_transform(X).astype(np.float64)
 
 
-def map_coordinates(X: np.ndarray, seed: int = 0, max_landmarks: int = 3000, n_neighbors: int = 15) -> np.ndarray:
-    """(n, 2) coordinates, deterministic for a given seed, rounded for stable figure JSON."""
+def _cache_path(X: np.ndarray, *params) -> Path:
+    """Where the map of ``X`` with these parameters is kept: keyed by the vectors and every version involved."""
+    from importlib.metadata import version
+
+    from issuemine.corpora import cache_dir
+
+    h = hashlib.sha256()
+    h.update(repr((MAP_VERSION, X.shape, params, N_EPOCHS, version("umap-learn"), version("numba"),
+                   np.__version__)).encode())
+    h.update(np.ascontiguousarray(X, dtype=np.float32).tobytes())
+    return cache_dir() / "maps" / f"{h.hexdigest()[:32]}.npy"
+
+
+def _store(path: Path, Y: np.ndarray) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        np.save(f, Y, allow_pickle=False)
+    os.replace(tmp, path)
+    kept = sorted(path.parent.glob("*.npy"), key=lambda q: q.stat().st_mtime, reverse=True)
+    for old in kept[MAPS_KEPT:]:
+        old.unlink(missing_ok=True)
+
+
+def map_coordinates(X: np.ndarray, seed: int = 0, max_landmarks: int = 3000, n_neighbors: int = 15,
+                    cache: bool = True) -> np.ndarray:
+    """(n, 2) coordinates, deterministic for a given seed, rounded for stable figure JSON.
+
+    With ``cache``, a map already computed for the same vectors and parameters is read back instead
+    (a facilitator's edits change labels, not note vectors, so re-drawing a report skips UMAP).
+    """
+    if cache and len(X) >= 5:
+        path = _cache_path(X, seed, max_landmarks, n_neighbors)
+        try:
+            Y = np.load(path, allow_pickle=False)
+            if Y.shape == (len(X), 2):
+                return Y
+        except (OSError, ValueError):
+            pass
+        Y = map_coordinates(X, seed, max_landmarks, n_neighbors, cache=False)
+        try:
+            _store(path, Y)
+        except OSError:  # a read-only cache only costs time
+            pass
+        return Y
     n = len(X)
     if n == 0:
         return np.zeros((0, 2))
