@@ -116,6 +116,12 @@ def apply_theme_edits(result, edits: list[dict]):
     longer applies. The input result is not changed.
     """
     res = result.copy()
+    if edits:
+        # Labels stay as the facilitator saw them: moving a note into a theme must not rename it. Only a
+        # merged or split-off theme without a label of its own is labelled afresh.
+        for t, label in zip(result.themes["theme_id"], result.themes["label"]):
+            if t in res.meta and not res.meta[t].get("label"):
+                res.meta[t]["label"] = label
     report: list[str] = []
     note_pos = {nid: i for i, nid in enumerate(res.note_ids)}
     for n, edit in enumerate(edits, start=1):

@@ -63,6 +63,18 @@ def test_rename_merge_split_move(two_topic_result):
     assert report == [] and set(merged.assignments["theme_id"]) == {t_short, t_school}
 
 
+def test_moving_notes_keeps_the_labels_the_facilitator_saw(two_topic_result):
+    r = two_topic_result
+    before = dict(zip(r.themes["theme_id"], r.themes["label"]))
+    a = r.assignments
+    t_short, t_school = a["theme_id"][0], a["theme_id"][12]
+    moves = [{"op": "move", "note": nid, "theme": t_short}
+             for nid, t in zip(a["note_id"], a["theme_id"]) if t == t_school][:4]
+    moved, report = apply_theme_edits(r, moves)
+    assert report == []
+    assert dict(zip(moved.themes["theme_id"], moved.themes["label"])) == before
+
+
 def test_stale_edits_are_reported_not_raised(two_topic_result):
     edits = [{"op": "rename", "theme": "T99", "label": "x"},
              {"op": "move", "note": "N9999", "theme": "T01"},

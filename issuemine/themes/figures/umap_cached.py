@@ -56,24 +56,27 @@ def _attach_caches() -> None:
 
 def import_umap():
     """The ``umap`` module, with its compiled functions cached on disk across processes."""
-    if "umap" in sys.modules:
-        return sys.modules["umap"]
-    import numba
+    if "umap" not in sys.modules:
+        import numba
 
-    plain = numba.njit
+        plain = numba.njit
 
-    def njit_cached(*args, **kwargs):
-        if not args or isinstance(args[0], (str, list, tuple)):  # decorator or signature form
-            kwargs.setdefault("cache", True)
-        return plain(*args, **kwargs)
+        def njit_cached(*args, **kwargs):
+            if not args or isinstance(args[0], (str, list, tuple)):  # decorator or signature form
+                kwargs.setdefault("cache", True)
+            return plain(*args, **kwargs)
 
-    numba.njit = njit_cached
-    try:
-        import umap
-    finally:
-        numba.njit = plain
-    try:
-        _attach_caches()
-    except Exception as exc:  # numba internals moved: still correct, only slower to start
-        warnings.warn(f"umap の numba キャッシュを有効にできませんでした: {exc!r}", stacklevel=2)
+        numba.njit = njit_cached
+        try:
+            import umap  # noqa: F401
+        finally:
+            numba.njit = plain
+    umap = sys.modules["umap"]
+    # Imported elsewhere first (then only the import-time compiles were missed): the sweep still applies.
+    if not getattr(umap, "_issuemine_disk_cache", False):
+        try:
+            _attach_caches()
+        except Exception as exc:  # numba internals moved: still correct, only slower to start
+            warnings.warn(f"umap の numba キャッシュを有効にできませんでした: {exc!r}", stacklevel=2)
+        umap._issuemine_disk_cache = True
     return umap
