@@ -66,11 +66,15 @@ def sniff_kind(data: bytes, path: str | Path) -> str:
     if not data:
         raise InputError("ファイルが空です(0バイト)。", file=p)
     if data.startswith(_ZIP_MAGIC):
-        if _is_xlsx_zip(data):
+        names = _zip_names(data)
+        if names is not None and "xl/workbook.xml" in names:
             return "xlsx"
         if p.suffix.lower() in (".xlsx", ".xlsm"):
             raise InputError("xlsxファイルが壊れているため読めません。", file=p,
                              hint="Excelで開いて保存し直すか、CSVで保存してください")
+        if names is None:
+            raise InputError("ZIP形式のファイルですが、壊れているため読めません。", file=p,
+                             hint="Excelの表なら、Excelで開いて.xlsxかCSVで保存し直してください")
         raise InputError("ZIP形式のファイルですが、Excel(.xlsx)ではありません。", file=p,
                          hint="付箋の表を.xlsx、.csv、.tsv、.txtのいずれかで保存してください")
     for magic, kind in _MAGIC:
@@ -84,12 +88,13 @@ def sniff_kind(data: bytes, path: str | Path) -> str:
     return "text"
 
 
-def _is_xlsx_zip(data: bytes) -> bool:
+def _zip_names(data: bytes) -> list[str] | None:
+    """The members of a zip archive, or None when it is broken."""
     try:
         with zipfile.ZipFile(BytesIO(data)) as zf:
-            return "xl/workbook.xml" in zf.namelist()
+            return zf.namelist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return False
+        return None
 
 
 def zip_uncompressed_size(data: bytes) -> int:

@@ -56,7 +56,7 @@ def test_xlsx_by_content_whatever_the_name():
     (b"\x89PNG\r\n\x1a\n\x00\x00", "PNG"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, ".xls"),
     (b"abc\x00def", "バイナリ"),
-    (b"PK\x03\x04broken", "壊れた"),
+    (b"PK\x03\x04broken", "壊れ"),
 ])
 def test_refused_with_a_japanese_message(data, fragment):
     with pytest.raises(InputError) as info:
