@@ -64,6 +64,7 @@ class WorkshopData:
     profession_theme: object = None
     survey: object = None
     survey_terms: object = None  # terms of the free-text answers, before vs after
+    survey_themes: object = None  # themes the free-text answers mention, before vs after (with a theme model)
     figures: dict = field(default_factory=dict)
     missing: dict = field(default_factory=dict)
     edit_messages: list = field(default_factory=list)
@@ -203,6 +204,12 @@ class ReportBuilder:
             from issuemine.survey.freetext import freetext_terms
 
             data.survey_terms = freetext_terms(result.freetext)
+            # code the (masked) answers to this workshop's themes; a result without its fitted stages
+            # (made elsewhere) cannot assign new texts, so it is skipped rather than guessed
+            if getattr(data.theme_result, "embedder", None) is not None:
+                from issuemine.survey.freetext import freetext_themes
+
+                data.survey_themes = freetext_themes(result.freetext, data.theme_result)
 
     def _figures(self, data: WorkshopData) -> None:
         from issuemine.report.figures import workshop_figures

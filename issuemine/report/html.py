@@ -271,6 +271,11 @@ def workshop_sections(data, report, index: int) -> list[dict]:
                                   title="自由記述")
             if data.survey_terms is not None and len(data.survey_terms):
                 sblocks += blocks(data.survey_terms.head(20), title="自由記述でよく使われた語(前後)")
+            st = getattr(data, "survey_themes", None)
+            if st is not None and len(st):
+                sblocks += blocks(_survey_theme_table(st), title="自由記述で触れられたテーマ(研修前・研修後)")
+                sblocks.append({"kind": "p", "text": "自由記述の回答を付箋のテーマに分類した件数です(回答の語が付箋に"
+                                "ない、または意味が遠い回答はどのテーマにも数えていません)。"})
         add("survey", sblocks, figures=["survey_bars", "survey_positive", "survey_slope"],
             missing=data.missing.get("survey"))
     else:
@@ -279,6 +284,15 @@ def workshop_sections(data, report, index: int) -> list[dict]:
         missing=data.missing.get("terms"))
     add("method", _method(data, report))
     return sections
+
+
+def _survey_theme_table(st):
+    """freetext_themes' table with Japanese headers and shares rounded for reading."""
+    out = st[["theme_id", "theme", "n_pre", "n_post", "pct_pre", "pct_post"]].copy()
+    out["pct_pre"] = out["pct_pre"].round(1)
+    out["pct_post"] = out["pct_post"].round(1)
+    return out.rename(columns={"theme_id": "ID", "theme": "テーマ", "n_pre": "研修前(件)", "n_post": "研修後(件)",
+                               "pct_pre": "研修前(%)", "pct_post": "研修後(%)"})
 
 
 def comparison_section(comp) -> dict | None:

@@ -66,21 +66,31 @@ class PiiMasker:
         if self.phones:
             text = _PHONE.sub(PHONE_MASK, text)
         if self.names:
-            # Split around masks already placed so their brackets are not re-tagged.
-            parts = re.split(r"(\[電話番号\]|\[メール\]|\[氏名\])", text)
-            out = []
-            for part in parts:
-                if part in (PHONE_MASK, EMAIL_MASK, NAME_MASK) or not part:
-                    out.append(part)
-                    continue
-                last = 0
-                for s, e in self._name_spans(part):
-                    out.append(part[last:s])
-                    out.append(NAME_MASK)
-                    last = e
-                out.append(part[last:])
-            text = "".join(out)
+            # MeCab's reading depends on context, so masking a name can expose another (いさ郎佐 → [氏名]郎佐
+            # → [氏名][氏名]): repeat until nothing changes, so masking twice equals masking once. Each
+            # changing pass removes unmasked characters, so this ends.
+            while True:
+                masked = self._mask_names(text)
+                if masked == text:
+                    break
+                text = masked
         return text
+
+    def _mask_names(self, text: str) -> str:
+        # Split around masks already placed so their brackets are not re-tagged.
+        parts = re.split(r"(\[電話番号\]|\[メール\]|\[氏名\])", text)
+        out = []
+        for part in parts:
+            if part in (PHONE_MASK, EMAIL_MASK, NAME_MASK) or not part:
+                out.append(part)
+                continue
+            last = 0
+            for s, e in self._name_spans(part):
+                out.append(part[last:s])
+                out.append(NAME_MASK)
+                last = e
+            out.append(part[last:])
+        return "".join(out)
 
     def mask_frame(self, df, columns):
         """A copy of ``df`` with ``columns`` (those present) masked; missing values stay missing."""

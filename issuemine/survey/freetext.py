@@ -10,6 +10,7 @@ from typing import Callable, Sequence
 
 TERM_COLUMNS = ["term", "n_pre", "n_post", "pct_pre", "pct_post"]
 THEME_COLUMNS = ["theme", "n_pre", "n_post", "pct_pre", "pct_post"]
+THEME_TABLE_COLUMNS = ["theme_id", "theme", "n_pre", "n_post", "pct_pre", "pct_post"]
 
 
 def default_tokenizer():
@@ -68,3 +69,33 @@ def code_freetext(freetext, assign_fn: Callable[[list[str]], Sequence], *, min_c
         raise ValueError("assign_fn must return one entry per text")
     labels = [[] if not a else [a] if isinstance(a, str) else [x for x in a if x] for a in assigned]
     return _counts(freetext, labels, THEME_COLUMNS, min_count)
+
+
+def theme_assigner(theme_result) -> Callable[[list[str]], list[str]]:
+    """``assign_fn`` for :func:`code_freetext` from a fitted ``ThemeResult``: the theme id of each text
+    (nearest theme, codebook seeds first; "" when no theme fits — see issuemine.themes.assign)."""
+    def assign(texts: list[str]) -> list[str]:
+        return list(theme_result.assign(texts)["theme_id"])
+
+    return assign
+
+
+def freetext_themes(freetext, theme_result, *, min_count: int = 1):
+    """Which themes of ``theme_result`` the free-text answers mention, before vs after.
+
+    Columns THEME_TABLE_COLUMNS: the theme id, its label, answers mentioning it per phase and their share
+    of the phase's answers. Answers that fit no theme are counted in no row.
+    """
+    import pandas as pd
+
+    labels: dict[str, str] = {}
+
+    def assign(texts: list[str]) -> list[str]:
+        table = theme_result.assign(texts)
+        labels.update(zip(table["theme_id"], table["theme_label"]))
+        return list(table["theme_id"])
+
+    coded = code_freetext(freetext, assign, min_count=min_count)
+    out = coded.rename(columns={"theme": "theme_id"})
+    out.insert(1, "theme", [labels.get(t, "") for t in out["theme_id"]])
+    return pd.DataFrame(out, columns=THEME_TABLE_COLUMNS).reset_index(drop=True)

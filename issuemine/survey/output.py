@@ -17,6 +17,7 @@ from pathlib import Path
 ITEMS_CSV = "survey_items.csv"
 SUMMARY_JSON = "survey.json"
 FIGURES_HTML = "survey_figures.html"
+THEMES_CSV = "survey_freetext_themes.csv"
 
 
 def _plain(v):
@@ -41,8 +42,9 @@ def _plain(v):
     return v
 
 
-def summary_json(result, terms=None) -> str:
-    """survey.json: info, one record per item, free-text term counts (no free text itself)."""
+def summary_json(result, terms=None, themes=None) -> str:
+    """survey.json: info, one record per item, free-text term counts (no free text itself), and with a
+    theme model the themes the free text mentions (``freetext.themes``, only when ``themes`` is given)."""
     items = [{k: _plain(v) for k, v in rec.items()} for rec in result.items.to_dict("records")]
     ft = result.freetext
     doc = {"info": _plain(result.info), "items": items,
@@ -50,14 +52,20 @@ def summary_json(result, terms=None) -> str:
                         "n_post": int((ft["phase"] == "post").sum()) if ft is not None and len(ft) else 0,
                         "terms": [] if terms is None else [{k: _plain(v) for k, v in r.items()}
                                                            for r in terms.to_dict("records")]}}
+    if themes is not None:
+        doc["freetext"]["themes"] = [{k: _plain(v) for k, v in r.items()} for r in themes.to_dict("records")]
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2, allow_nan=False) + "\n"
 
 
-def build_outputs(result, *, figures: bool = False, terms=None, scales=None) -> dict[str, bytes]:
-    """{file name: bytes} of everything the survey command writes."""
+def build_outputs(result, *, figures: bool = False, terms=None, scales=None, themes=None) -> dict[str, bytes]:
+    """{file name: bytes} of everything the survey command writes (``themes``: freetext.freetext_themes)."""
     from issuemine.survey.table import csv_bytes
 
-    out = {ITEMS_CSV: csv_bytes(result.items), SUMMARY_JSON: summary_json(result, terms).encode("utf-8")}
+    out = {ITEMS_CSV: csv_bytes(result.items), SUMMARY_JSON: summary_json(result, terms, themes).encode("utf-8")}
+    if themes is not None:
+        from issuemine.ingest import to_csv_bytes
+
+        out[THEMES_CSV] = to_csv_bytes(themes)  # the bytes issuemine.ingest.write_csv writes (UTF-8 BOM)
     if figures:
         from issuemine.survey.figures import figures_html
 

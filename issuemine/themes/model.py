@@ -55,6 +55,18 @@ class ThemeResult:
     # notes put into a codebook theme by meaning (absorption), not by seed terms: held to the clustered
     # notes' weak margin, since no seed term vouches for them
     by_meaning: np.ndarray | None = field(default=None, repr=False)
+    # the fitted stages (themes.assign.ThemeEmbedder), so new texts can be coded to these themes
+    embedder: object = field(default=None, repr=False)
+
+    def assign(self, texts, min_similarity: float | None = None):
+        """Code new texts to these themes: DataFrame[theme_id, theme_label, theme_confidence].
+
+        Nearest theme centroid by cosine in the fitted space; codebook seed terms win in guided mode;
+        "" (no theme) for texts with no usable terms or a cosine below ``assign.MIN_SIMILARITY``.
+        """
+        from issuemine.themes.assign import MIN_SIMILARITY, assign_texts
+
+        return assign_texts(self, texts, MIN_SIMILARITY if min_similarity is None else min_similarity)
 
     def copy(self) -> ThemeResult:
         import copy
@@ -62,7 +74,7 @@ class ThemeResult:
         return ThemeResult(list(self.note_ids), list(self.texts), self.terms, self.note_vectors,
                            list(self.theme_of), copy.deepcopy(self.meta), copy.deepcopy(self.info),
                            dict(self.stability_by_theme), self.change_rate, self.change_seen, self.labeller,
-                           self.by_meaning)
+                           self.by_meaning, self.embedder)
 
     def theme_order(self) -> list[str]:
         """Themes by decreasing size, then id (ids are already stable, so the order is too)."""
@@ -268,8 +280,12 @@ class ThemeModel:
         elif n < 6:
             messages.append(f"付箋が {n} 枚と少ないため、テーマ分けの結果は参考程度に見てください。")
 
+        from issuemine.themes.assign import ThemeEmbedder
+
         result = ThemeResult(note_ids, texts, corpus.terms, X, theme_of, meta, labeller=labeller,
-                             by_meaning=(cb_idx >= 0) & ~seeded)
+                             by_meaning=(cb_idx >= 0) & ~seeded,
+                             embedder=ThemeEmbedder(vectorizer, reducer, self.tokenizer,
+                                                    list(codebook) if guided else []))
         order = result.theme_order()
         pos = {t: i for i, t in enumerate(order)}
         lab = np.array([pos[t] for t in theme_of], dtype=int)

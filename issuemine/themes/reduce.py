@@ -24,9 +24,10 @@ class BlockReducer:
         self.weights = weights
         self.seed = seed
 
-    def _reduce(self, block) -> np.ndarray:
+    def _reduce(self, block, name: str = "") -> np.ndarray:
         import scipy.sparse as sp
 
+        self.svds_[name] = None   # None: the block is used as it is (dense, or tiny sparse)
         if not sp.issparse(block):
             return np.asarray(block, dtype=np.float32)
         n, m = block.shape
@@ -41,14 +42,32 @@ class BlockReducer:
                            random_state=self.seed)
         # small matrices: one BLAS thread (spinning workers cost seconds on a busy 2-core machine)
         with threadpool_limits(1 if n < 20000 else None):
-            return svd.fit_transform(block).astype(np.float32)
+            out = svd.fit_transform(block).astype(np.float32)
+        self.svds_[name] = svd
+        return out
 
     def fit_transform(self, blocks: dict) -> np.ndarray:
         parts = []
         self.dims_ = {}
+        self.svds_ = {}   # fitted SVD per block, kept for transform
         for name in sorted(blocks):  # sorted: the column order must not depend on dict history
-            x = l2_normalize(self._reduce(blocks[name]))
+            x = l2_normalize(self._reduce(blocks[name], name))
             w = (self.weights or {}).get(name, 1.0)
             parts.append(x * np.float32(np.sqrt(w)))
             self.dims_[name] = int(x.shape[1])
+        return l2_normalize(np.hstack(parts))
+
+    def transform(self, blocks: dict) -> np.ndarray:
+        """New rows in the fitted space: the same SVDs, block weights and normalisation (nothing refitted)."""
+        import scipy.sparse as sp
+
+        parts = []
+        for name in sorted(self.svds_):
+            block, svd = blocks[name], self.svds_[name]
+            if svd is not None:
+                x = svd.transform(block)
+            else:
+                x = block.toarray() if sp.issparse(block) else np.asarray(block)
+            w = (self.weights or {}).get(name, 1.0)
+            parts.append(l2_normalize(np.asarray(x, dtype=np.float32)) * np.float32(np.sqrt(w)))
         return l2_normalize(np.hstack(parts))

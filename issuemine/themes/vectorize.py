@@ -70,6 +70,14 @@ class TfidfBlock:
             self.vectorizer_ = None
             return sp.csr_matrix((len(corpus), 1), dtype=np.float32)
 
+    def transform(self, corpus: Corpus):
+        """New texts in the fitted vocabulary (unknown terms are dropped, as in any fitted TF-IDF)."""
+        if self.vectorizer_ is None:
+            import scipy.sparse as sp
+
+            return sp.csr_matrix((len(corpus), 1), dtype=np.float32)
+        return self.vectorizer_.transform(corpus.texts if self.kind == "char" else corpus.terms)
+
 
 class HybridVectorizer:
     """Named feature blocks: TF-IDF ones plus, when ja-ginza is installed, the chiVe note vectors.
@@ -85,8 +93,11 @@ class HybridVectorizer:
 
     def fit_transform(self, corpus: Corpus) -> dict:
         blocks = {}
+        self.blocks_ = {}   # the fitted blocks, kept so new texts can be embedded the same way (transform)
+        self.note_vectorizer_ = None
         for kind in self.tfidf:
-            blocks[kind] = TfidfBlock(kind=kind, min_df=2 if kind == "term" else 3).fit_transform(corpus)
+            self.blocks_[kind] = TfidfBlock(kind=kind, min_df=2 if kind == "term" else 3)
+            blocks[kind] = self.blocks_[kind].fit_transform(corpus)
         self.vectors_used_ = False
         self.vectors_message_ = "単語ベクトルは使わない設定です(TF-IDF のみ)。"
         self.coverage_ = None
@@ -97,9 +108,30 @@ class HybridVectorizer:
             nv.fit(corpus.tokens)
             if nv.word_vectors is not None:
                 blocks["vectors"] = nv.transform(corpus.tokens)
+                self.note_vectorizer_ = nv
                 self.vectors_used_ = True
                 self.coverage_ = nv.coverage_
                 self.vectors_message_ = getattr(nv, "message_", "chiVe 単語ベクトルを使いました。")
             else:
                 self.vectors_message_ = nv.message_
         return blocks
+
+    def transform(self, corpus: Corpus) -> dict:
+        """The same named blocks for new texts, from the fitted stages (nothing is refitted)."""
+        blocks = {kind: b.transform(corpus) for kind, b in self.blocks_.items()}
+        if self.note_vectorizer_ is not None:
+            blocks["vectors"] = self.note_vectorizer_.transform(corpus.tokens)
+        return blocks
+
+    def __getstate__(self):
+        # the chiVe table is large and read-only: a pickled vectorizer reloads it from the cache instead
+        state = dict(self.__dict__)
+        for key in ("note_vectorizer", "note_vectorizer_"):
+            nv = state.get(key)
+            # only a table loaded from chive (message_ set by fit) can be reloaded; a given one stays
+            if nv is not None and getattr(nv, "word_vectors", None) is not None and hasattr(nv, "message_"):
+                light = object.__new__(type(nv))
+                light.__dict__.update({k: v for k, v in nv.__dict__.items() if k != "word_vectors"})
+                light.word_vectors = None
+                state[key] = light
+        return state

@@ -171,6 +171,9 @@ class NoteVectorizer:
         return self
 
     def transform(self, docs) -> np.ndarray:
+        if self.word_vectors is None and hasattr(self, "message_"):
+            # fitted, then pickled without the table (HybridVectorizer.__getstate__): reload it
+            self.word_vectors, _ = load_chive()
         wv = self.word_vectors
         if wv is None:
             raise RuntimeError("no word vectors")

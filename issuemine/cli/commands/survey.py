@@ -1,4 +1,5 @@
-"""``issuemine survey INPUT [INPUT2] --out DIR [--figures] [--scale ID] [--scales FILE] [--alpha A]``."""
+"""``issuemine survey INPUT [INPUT2] --out DIR [--figures] [--scale ID] [--scales FILE] [--alpha A]
+[--notes NOTES_FILE [--seed S]]``."""
 
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ def add_arguments(parser) -> None:
     parser.add_argument("--exact-ties", action="store_true",
                         help="同順位・差0があっても正確な条件付き検定の p 値を使います(既定は R・SPSS と同じ正規近似)")
     parser.add_argument("--alpha", type=float, default=0.05, help="有意水準(既定 0.05、Holm 補正後の p と比べます)")
+    parser.add_argument("--notes", metavar="NOTES_FILE", default=None,
+                        help="ワークショップの付箋ファイル。指定すると付箋からテーマを作り、自由記述を研修前・研修後の"
+                             "テーマに分類して survey_freetext_themes.csv に書きます")
+    parser.add_argument("--seed", type=int, default=0, help="テーマ分けの乱数シード(--notes と一緒に使います、既定 0)")
 
 
 def run(args) -> int:
@@ -36,7 +41,18 @@ def run(args) -> int:
     result = compare_items(data.answers, alpha=args.alpha, freetext=data.freetext, info=data.info, scales=scales,
                            exact_ties=args.exact_ties)
     terms = freetext_terms(result.freetext) if len(result.freetext) else None
-    outputs = build_outputs(result, figures=args.figures, terms=terms, scales=scales)
+    themes = None
+    if args.notes is not None:
+        from issuemine.ingest import read_notes
+        from issuemine.survey.freetext import freetext_themes
+        from issuemine.themes import ThemeModel
+
+        theme_result = ThemeModel(seed=args.seed).fit(read_notes(args.notes))
+        if not len(theme_result.themes):
+            raise IssuemineError("付箋ファイルからテーマを作れませんでした(付箋が 0 枚です)。", file=args.notes,
+                                 hint="自由記述のテーマ分類には付箋のあるファイルを指定してください")
+        themes = freetext_themes(result.freetext, theme_result)
+    outputs = build_outputs(result, figures=args.figures, terms=terms, scales=scales, themes=themes)
     paths = write_outputs(outputs, args.out)
     print(result.info["pairing_ja"])
     inferred = result.info.get("scale_inferred_from_numbers") or []
@@ -45,6 +61,8 @@ def run(args) -> int:
         print(f"数字だけで答えた{len(inferred)}項目は尺度を「{'、'.join(sid)}」と判定しました(--scale で指定できます)。")
     n_sig = int(result.items["significant"].sum())
     print(f"{len(result.items)}項目のうち、Holm 補正後に有意(p<{args.alpha:g})な項目: {n_sig}")
+    if themes is not None:
+        print(f"自由記述を付箋のテーマに分類しました: {len(themes)} テーマに当てはまりました。")
     for p in paths:
         print(f"書き出しました: {p}")
     return 0
