@@ -3,37 +3,18 @@
 ``ReportBuilder(seed=0, mask_pii=False).build(["workshops/sample"])`` reads each workshop, masks personal
 information first when asked (so every later output is masked), runs the themes, the diagram placement and
 the questionnaire comparison, and returns plain data (DataFrames, plotly figures, info dicts) for the
-writers in ``html``, ``xlsx`` and ``pdf``. A piece that is not importable leaves its section with a plain
-Japanese message in ``missing`` instead of failing the whole report.
+writers in ``html``, ``xlsx`` and ``pdf``.
 """
 
 from __future__ import annotations
 
-import importlib
 import platform
 from dataclasses import dataclass, field
 
-from issuemine.errors import IssuemineError
 from issuemine.report.workshop import Workshop, find_workshop
 
-MISSING_JA = {
-    "ingest": "付箋の読み込み部品(issuemine.ingest)が利用できません。",
-    "text": "語の抽出部品(issuemine.text)が利用できないため、語の頻度表は作れませんでした。",
-    "themes": "テーマ分析の部品(issuemine.themes)が利用できないため、テーマに関する節は作れませんでした。",
-    "diagram": "概念図の部品(issuemine.diagram)が利用できないため、概念図への配置は作れませんでした。",
-    "survey": "アンケート比較の部品(issuemine.survey)が利用できないため、研修前後の比較は作れませんでした。",
-}
 VERSION_PACKAGES = ("issuemine", "pandas", "numpy", "scikit-learn", "umap-learn", "fugashi", "unidic-lite",
                     "scipy", "statsmodels", "networkx", "plotly", "openpyxl", "jinja2")
-
-
-def _optional(module: str, *names: str):
-    """The named attributes of ``module``, or None when it (or one of them) is not there yet."""
-    try:
-        mod = importlib.import_module(module)
-        return tuple(getattr(mod, n) for n in names)
-    except (ImportError, AttributeError):
-        return None
 
 
 def package_versions() -> dict:
@@ -66,7 +47,6 @@ class WorkshopData:
     survey_terms: object = None  # terms of the free-text answers, before vs after
     survey_themes: object = None  # themes the free-text answers mention, before vs after (with a theme model)
     figures: dict = field(default_factory=dict)
-    missing: dict = field(default_factory=dict)
     edit_messages: list = field(default_factory=list)
     edits: list = field(default_factory=list)  # the facilitator's edit list (issuemine.edits)
     read_summary: str = ""  # what reading the notes file found (ingest's ReadReport), never note text
@@ -139,25 +119,18 @@ class ReportBuilder:
     def _edits(self, ws: Workshop) -> list:
         if ws.edits is None:
             return []
-        found = _optional("issuemine.edits", "load_edits")
-        if found is None:
-            raise IssuemineError("修正リストを読む部品(issuemine.edits)が利用できません。", file=ws.edits)
-        return found[0](ws.edits)
+        from issuemine.edits import load_edits
+
+        return load_edits(ws.edits)
 
     def _terms(self, data: WorkshopData) -> None:
-        found = _optional("issuemine.text", "term_table")
-        if found is None:
-            data.missing["terms"] = MISSING_JA["text"]
-            return
-        (term_table,) = found
+        from issuemine.text import term_table
+
         data.terms = term_table(data.notes["text"])
 
     def _themes(self, data: WorkshopData) -> None:
-        found = _optional("issuemine.themes", "ThemeModel")
-        if found is None:
-            data.missing["themes"] = MISSING_JA["themes"]
-            return
-        (ThemeModel,) = found
+        from issuemine.themes import ThemeModel
+
         result = ThemeModel(n_themes=self.n_themes, seed=self.seed).fit(data.notes)
         if data.edits:
             from issuemine.edits import apply_theme_edits
@@ -170,29 +143,21 @@ class ReportBuilder:
         data.assignments = result.assignments
 
     def _diagram(self, data: WorkshopData) -> None:
-        found = _optional("issuemine.diagram", "place_notes")
-        if found is None:
-            data.missing["diagram"] = MISSING_JA["diagram"]
-            return
-        (place_notes,) = found
+        from issuemine.diagram import place_notes
+        from issuemine.diagram.tables import zone_counts, zone_theme_table
+
         data.placements = place_notes(data.notes, vectors=getattr(data.theme_result, "note_vectors", None),
                                       terms=getattr(data.theme_result, "terms", None), edits=data.edits)
         data.edit_messages += [str(m) for m in data.placements.attrs.get("warnings", [])]
-        tables = _optional("issuemine.diagram.tables", "zone_counts", "zone_theme_table")
-        if tables is not None:
-            zone_counts, zone_theme_table = tables
-            data.zone_counts = zone_counts(data.placements, japanese=True)
-            if data.assignments is not None:
-                data.zone_theme = zone_theme_table(data.placements, data.assignments, japanese=True)
+        data.zone_counts = zone_counts(data.placements, japanese=True)
+        if data.assignments is not None:
+            data.zone_theme = zone_theme_table(data.placements, data.assignments, japanese=True)
 
     def _survey(self, data: WorkshopData) -> None:
         if not data.workshop.questionnaires:
             return
-        found = _optional("issuemine.survey", "read_answers", "compare_items")
-        if found is None:
-            data.missing["survey"] = MISSING_JA["survey"]
-            return
-        read_answers, compare_items = found
+        from issuemine.survey import compare_items, read_answers
+
         # Respondent ids are codes, not names; free-text answers are masked below.
         result = compare_items(read_answers(*data.workshop.questionnaires))
         if self.mask_pii and getattr(result, "freetext", None) is not None:

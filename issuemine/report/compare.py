@@ -25,7 +25,6 @@ class Comparison:
     new_themes: object = None  # DataFrame: meeting, theme, notes
     info: dict = field(default_factory=dict)
     figures: dict = field(default_factory=dict)
-    missing: dict = field(default_factory=dict)
 
 
 def _shares(counts):
@@ -65,36 +64,31 @@ def compare_workshops(datas, seed: int = 0, min_new: int = 2) -> Comparison:
     """Compare the ``WorkshopData`` of several meetings (in the given order)."""
     import pandas as pd
 
-    from issuemine.report.build import MISSING_JA, _optional
+    from issuemine.themes import ThemeModel
 
     meetings = [d.name for d in datas]
     comp = Comparison(meetings=meetings)
 
-    found = _optional("issuemine.themes", "ThemeModel")
-    if found is None:
-        comp.missing["themes"] = MISSING_JA["themes"]
-    else:
-        (ThemeModel,) = found
-        frames = []
-        for i, d in enumerate(datas):
-            n = d.notes.copy()
-            # note_id is unique within a file only: prefix the meeting so pooled ids stay unique.
-            n["note_id"] = [f"{i + 1}:{x}" for x in n["note_id"].astype(str)]
-            n["workshop"] = d.name
-            frames.append(n)
-        pooled = pd.concat(frames, ignore_index=True)
-        pooled = pooled.astype({c: d for c, d in frames[0].dtypes.items()})
-        result = ThemeModel(seed=seed).fit(pooled)
-        a = result.assignments.merge(pooled[["note_id", "workshop"]], on="note_id", how="left")
-        order = result.themes.sort_values(["size", "theme_id"], ascending=[False, True])["label"].tolist()
-        counts = pd.crosstab(pd.Categorical(a["workshop"], categories=meetings),
-                             pd.Categorical(a["theme_label"], categories=order), dropna=False)
-        counts.index.name, counts.columns.name = "会", "テーマ"
-        comp.theme_counts = counts
-        comp.theme_shares = _shares(counts)
-        comp.new_themes = new_themes(counts, min_new=min_new)
-        comp.info = dict(getattr(result, "info", {}) or {})
-        comp.figures["compare_themes"] = _heatmap(comp.theme_shares, "会ごとのテーマの割合(%)", "compare_themes")
+    frames = []
+    for i, d in enumerate(datas):
+        n = d.notes.copy()
+        # note_id is unique within a file only: prefix the meeting so pooled ids stay unique.
+        n["note_id"] = [f"{i + 1}:{x}" for x in n["note_id"].astype(str)]
+        n["workshop"] = d.name
+        frames.append(n)
+    pooled = pd.concat(frames, ignore_index=True)
+    pooled = pooled.astype({c: d for c, d in frames[0].dtypes.items()})
+    result = ThemeModel(seed=seed).fit(pooled)
+    a = result.assignments.merge(pooled[["note_id", "workshop"]], on="note_id", how="left")
+    order = result.themes.sort_values(["size", "theme_id"], ascending=[False, True])["label"].tolist()
+    counts = pd.crosstab(pd.Categorical(a["workshop"], categories=meetings),
+                         pd.Categorical(a["theme_label"], categories=order), dropna=False)
+    counts.index.name, counts.columns.name = "会", "テーマ"
+    comp.theme_counts = counts
+    comp.theme_shares = _shares(counts)
+    comp.new_themes = new_themes(counts, min_new=min_new)
+    comp.info = dict(getattr(result, "info", {}) or {})
+    comp.figures["compare_themes"] = _heatmap(comp.theme_shares, "会ごとのテーマの割合(%)", "compare_themes")
 
     if all(d.placements is not None for d in datas):
         regions = pd.concat([pd.DataFrame({"workshop": d.name, "region": d.placements["region"].astype(str)})
@@ -108,6 +102,4 @@ def compare_workshops(datas, seed: int = 0, min_new: int = 2) -> Comparison:
         comp.region_shares = _shares(counts)
         comp.figures["compare_regions"] = _heatmap(comp.region_shares, "会ごとの概念図の領域の割合(%)",
                                                    "compare_regions")
-    else:
-        comp.missing["diagram"] = MISSING_JA["diagram"]
     return comp

@@ -64,33 +64,25 @@ def theme_sizes_figure(themes):
 
 def workshop_figures(data, seed: int = 0):
     """``({name: figure}, profession × theme table or None)`` for one workshop's ``WorkshopData``."""
-    from issuemine.report.build import _optional
+    from issuemine.diagram.figure import diagram_figure
+    from issuemine.survey.figures import diverging_bars_figure, positive_share_figure, slope_figure
+    from issuemine.themes.figures import cooccurrence_figure, profession_theme_table, theme_map_figure
 
     figs = {}
     prof_table = None
     if data.themes is not None:
+        r = data.theme_result
         figs["theme_sizes"] = theme_sizes_figure(data.themes)
-        found = _optional("issuemine.themes.figures", "theme_map_figure", "cooccurrence_figure",
-                          "profession_theme_table")
-        if found is not None:
-            theme_map_figure, cooccurrence_figure, profession_theme_table = found
-            r = data.theme_result
-            figs["theme_map"] = theme_map_figure(data.notes, r, seed=seed)
-            figs["cooccurrence"] = cooccurrence_figure(data.notes, terms=getattr(r, "terms", None), seed=seed)
-            prof_table = profession_theme_table(data.notes, r, seed=seed)
+        figs["theme_map"] = theme_map_figure(data.notes, r, seed=seed)
+        figs["cooccurrence"] = cooccurrence_figure(data.notes, terms=getattr(r, "terms", None), seed=seed)
+        prof_table = profession_theme_table(data.notes, r, seed=seed)
     if data.placements is not None:
-        found = _optional("issuemine.diagram.figure", "diagram_figure")
-        if found is not None:
-            figs["diagram"] = found[0](data.notes, data.placements, data.assignments)
+        figs["diagram"] = diagram_figure(data.notes, data.placements, data.assignments)
     if data.survey is not None:
-        found = _optional("issuemine.survey.figures", "diverging_bars_figure", "slope_figure",
-                          "positive_share_figure")
-        if found is not None:
-            bars, slope, positive = found
-            answers = getattr(data.survey, "answers", None)
-            if answers is not None:
-                figs["survey_bars"] = bars(answers)
-                figs["survey_slope"] = slope(answers)
-            figs["survey_positive"] = positive(data.survey)
+        answers = getattr(data.survey, "answers", None)
+        if answers is not None:
+            figs["survey_bars"] = diverging_bars_figure(answers)
+            figs["survey_slope"] = slope_figure(answers)
+        figs["survey_positive"] = positive_share_figure(data.survey)
     figs = {k: make_safe(v, k) for k, v in figs.items() if v is not None}
     return figs, prof_table

@@ -207,7 +207,7 @@ def _zone_blocks(data) -> list[dict]:
 
 
 def workshop_sections(data, report, index: int) -> list[dict]:
-    """The sections of one workshop: key, title, blocks, figure html, and a message when a piece is missing."""
+    """The sections of one workshop: key, title, blocks, figure html, and a message when the data lack it."""
     from markupsafe import Markup
 
     from issuemine.report.summary import summarize
@@ -223,8 +223,7 @@ def workshop_sections(data, report, index: int) -> list[dict]:
         sections.append({"key": key, "id": f"{key}-{index}", "title": SECTION_TITLES[key],
                          "blocks": content or [], "figures": figs, "missing": missing})
 
-    add("summary", [{"kind": "ul", "items": summarize(data)}],
-        missing=None if data.themes is not None else data.missing.get("themes"))
+    add("summary", [{"kind": "ul", "items": summarize(data)}])
     if data.themes is not None:
         cols = [c for c in ("theme_id", "label", "heading", "size", "key_terms", "stability", "source")
                 if c in data.themes.columns]
@@ -243,22 +242,15 @@ def workshop_sections(data, report, index: int) -> list[dict]:
             notes = [s for s in str(getattr(r, "representative_notes", "") or "").split(" / ") if s]
             reps.append({"kind": "rep", "label": f"{r.theme_id} {r.label}", "items": notes})
         add("themes", theme_blocks + reps, figures=["theme_sizes"])
-    else:
-        add("themes", missing=data.missing.get("themes"))
-    add("theme_map", figures=["theme_map"], missing=None if "theme_map" in data.figures else
-        data.missing.get("themes", "テーママップの図を作る部品がまだ利用できません。"))
-    add("cooccurrence", figures=["cooccurrence"], missing=None if "cooccurrence" in data.figures else
-        data.missing.get("themes", "共起ネットワークの図を作る部品がまだ利用できません。"))
-    add("diagram", _zone_blocks(data), figures=["diagram"],
-        missing=data.missing.get("diagram") if data.placements is None else
-        (None if "diagram" in data.figures else "概念図の図を作る部品がまだ利用できません。"))
+    add("theme_map", figures=["theme_map"])
+    add("cooccurrence", figures=["cooccurrence"])
+    add("diagram", _zone_blocks(data), figures=["diagram"])
     cross = []
     if data.zone_theme is not None:
         cross += blocks(data.zone_theme, title="領域 × テーマ")
     if data.profession_theme is not None:
         cross += profession_blocks(data.profession_theme)
-    add("tables", cross, missing=None if cross else
-        (data.missing.get("themes") or data.missing.get("diagram") or "クロス表を作る部品がまだ利用できません。"))
+    add("tables", cross)
     if data.workshop.questionnaires:
         sblocks = []
         if data.survey is not None:
@@ -276,12 +268,10 @@ def workshop_sections(data, report, index: int) -> list[dict]:
                 sblocks += blocks(_survey_theme_table(st), title="自由記述で触れられたテーマ(研修前・研修後)")
                 sblocks.append({"kind": "p", "text": "自由記述の回答を付箋のテーマに分類した件数です(回答の語が付箋に"
                                 "ない、または意味が遠い回答はどのテーマにも数えていません)。"})
-        add("survey", sblocks, figures=["survey_bars", "survey_positive", "survey_slope"],
-            missing=data.missing.get("survey"))
+        add("survey", sblocks, figures=["survey_bars", "survey_positive", "survey_slope"])
     else:
         add("survey", missing="このワークショップにはアンケートのファイル(questionnaire.csv など)がありません。")
-    add("terms", [table_block(data.terms, max_rows=30)] if data.terms is not None else [],
-        missing=data.missing.get("terms"))
+    add("terms", [table_block(data.terms, max_rows=30)] if data.terms is not None else [])
     add("method", _method(data, report))
     return sections
 
@@ -312,9 +302,8 @@ def comparison_section(comp) -> dict | None:
     if comp.region_shares is not None:
         content += blocks(comp.region_shares.T, title="会ごとの概念図の領域の割合(%)")
     figs = [Markup(figure_html(f, f"fig-compare-{k}", k)) for k, f in comp.figures.items()]
-    missing = " ".join(comp.missing.values()) or None
     return {"key": "comparison", "id": "comparison", "title": SECTION_TITLES["comparison"], "blocks": content,
-            "figures": figs, "missing": missing}
+            "figures": figs, "missing": None}
 
 
 def render_html(report) -> str:

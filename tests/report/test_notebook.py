@@ -1,26 +1,11 @@
 """The evaluators' walkthrough runs top to bottom (nbclient, real kernel) and is committed without outputs."""
 
-import importlib
 from pathlib import Path
 
 import nbformat
 import pytest
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "walkthrough.ipynb"
-NEEDS = [("issuemine.ingest", "read_notes"), ("issuemine.text", "term_table"), ("issuemine.themes", "ThemeModel"),
-         ("issuemine.diagram", "place_notes"), ("issuemine.survey", "compare_items")]
-
-
-def _missing():
-    out = []
-    for mod, name in NEEDS:
-        try:
-            getattr(importlib.import_module(mod), name)
-        except (ImportError, AttributeError):
-            out.append(f"{mod}.{name}")
-    return out
-
-
 def test_committed_without_outputs():
     nb = nbformat.read(NOTEBOOK, as_version=4)
     nbformat.validate(nb)
@@ -31,9 +16,6 @@ def test_committed_without_outputs():
 
 @pytest.mark.slow  # a fresh kernel pays the theme map's first-fit compilation again; run by default
 def test_walkthrough_executes():
-    missing = _missing()
-    if missing:
-        pytest.skip("部品がまだありません: " + ", ".join(missing))
     from nbclient import NotebookClient
 
     nb = nbformat.read(NOTEBOOK, as_version=4)

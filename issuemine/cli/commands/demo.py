@@ -1,7 +1,7 @@
 """``issuemine demo``: the README's first command — the bundled sample workshop to ``reports/sample/``.
 
 Prints the sample's 30 most frequent terms, then writes the full committee report (index.html,
-notes.xlsx, the CSV tables, terms.csv) with whichever analysis pieces are installed.
+notes.xlsx, the CSV tables, terms.csv).
 """
 
 from __future__ import annotations
@@ -51,8 +51,6 @@ def run(args) -> int:
         print(f"サンプルワークショップ({len(data.notes)}枚)でよく使われた語(上位{args.top}):")
         print(format_terms(data.terms, args.top))
     written = write_report(report, out, pdf=args.pdf)
-    for key, message in sorted(data.missing.items()):
-        print(f"注意: {message}")
     print(f"\nレポート: {out / 'index.html'}")
     print("その他の出力: " + "、".join(sorted(p.name for p in written if p.name != "index.html")))
     return 0
