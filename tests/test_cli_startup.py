@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 HEAVY = ("pandas", "numpy", "sklearn", "scipy", "fugashi", "plotly", "umap", "numba", "fastapi", "openpyxl")
 
 PROBE = f"""
@@ -36,3 +38,20 @@ def test_every_command_module_declares_its_interface():
     for m in mods:
         assert callable(m.add_arguments) and callable(m.run)
         assert any("\u3040" <= ch <= "\u9fff" for ch in m.HELP), f"{m.NAME}: help must be Japanese"
+
+
+@pytest.mark.parametrize("command,batch", [("terms", True), ("serve", False)])
+def test_batch_commands_collect_garbage_in_large_batches_and_restore_it(monkeypatch, command, batch):
+    import gc
+    import importlib
+
+    from issuemine.cli.main import BATCH_GC_THRESHOLD, main
+
+    seen = []
+    mod = importlib.import_module(f"issuemine.cli.commands.{command}")
+    monkeypatch.setattr(mod, "run", lambda args: seen.append(gc.get_threshold()) or 0)
+    before = gc.get_threshold()
+    argv = [command, "x.csv"] if command == "terms" else [command]
+    assert main(argv) == 0
+    assert (seen[0][0] == BATCH_GC_THRESHOLD) is batch
+    assert gc.get_threshold() == before  # in-process callers (tests, notebooks) get their settings back

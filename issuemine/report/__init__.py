@@ -9,17 +9,21 @@ Modules: ``workshop`` (finding a folder's files), ``build`` (assembling the data
 meetings), ``output`` (writing the folder). Heavy libraries are imported inside functions only.
 """
 
-from issuemine.report.build import ReportBuilder, ReportData, WorkshopData
+from issuemine.report.build import ReportBuilder, ReportData, WorkshopData, report_helper
 from issuemine.report.output import write_report
 from issuemine.report.workshop import Workshop, find_workshop
 
 __all__ = ["ReportBuilder", "ReportData", "WorkshopData", "Workshop", "find_workshop", "write_report",
-           "make_report"]
+           "make_report", "report_helper"]
 
 
 def make_report(workshops, out, *, seed: int = 0, mask_pii: bool = False, pdf: bool = False,
                 n_themes="auto"):
-    """Build and write the report of ``workshops`` (folders or notes files) into ``out``; return ReportData."""
-    report = ReportBuilder(seed=seed, mask_pii=mask_pii, n_themes=n_themes).build(list(workshops))
-    write_report(report, out, pdf=pdf)
+    """Build and write the report of ``workshops`` (folders or notes files) into ``out``; return ReportData.
+
+    On a cold start a helper process computes the theme map and the workbook meanwhile (same output)."""
+    with report_helper() as helper:
+        report = ReportBuilder(seed=seed, mask_pii=mask_pii, n_themes=n_themes, helper=helper).build(
+            list(workshops))
+        write_report(report, out, pdf=pdf, helper=helper)
     return report

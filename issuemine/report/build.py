@@ -29,6 +29,18 @@ def package_versions() -> dict:
     return out
 
 
+# What a report's helper process loads while the main process fits the themes (in the order needed).
+HELPER_PRELOAD = ("issuemine.themes.figures.umap_cached:import_umap", "issuemine.report.xlsx:preload")
+
+
+def report_helper():
+    """A ``HelperProcess`` for building and writing a report, started only where it pays off (a cold
+    process with a spare core). Use as a context manager around ``build`` and ``write_report``."""
+    from issuemine.helper_process import HelperProcess
+
+    return HelperProcess(preload=HELPER_PRELOAD, enabled=None)
+
+
 @dataclass
 class WorkshopData:
     """Everything the report shows about one workshop. ``None`` means the piece was not available."""
@@ -46,6 +58,7 @@ class WorkshopData:
     survey: object = None
     survey_terms: object = None  # terms of the free-text answers, before vs after
     survey_themes: object = None  # themes the free-text answers mention, before vs after (with a theme model)
+    theme_map: object = None  # the theme map's MapRequest, started once the themes are fitted
     figures: dict = field(default_factory=dict)
     edit_messages: list = field(default_factory=list)
     edits: list = field(default_factory=list)  # the facilitator's edit list (issuemine.edits)
@@ -91,12 +104,15 @@ class ReportBuilder:
     seed : random seed passed to every stochastic stage.
     mask_pii : replace phone numbers, e-mail addresses and personal names before anything else.
     n_themes : "auto" or a number, passed to the theme model.
+    helper : a started ``HelperProcess`` (see ``report_helper``) that computes the theme map's layout
+        while the diagram, the survey and the other figures are built here; ``None``: all in this process.
     """
 
-    def __init__(self, seed: int = 0, mask_pii: bool = False, n_themes="auto") -> None:
+    def __init__(self, seed: int = 0, mask_pii: bool = False, n_themes="auto", helper=None) -> None:
         self.seed = seed
         self.mask_pii = mask_pii
         self.n_themes = n_themes
+        self.helper = helper
 
     # --- one stage each -------------------------------------------------------------------------------
     def _read(self, ws: Workshop):
@@ -141,6 +157,9 @@ class ReportBuilder:
         data.theme_result = result
         data.themes = result.themes
         data.assignments = result.assignments
+        from issuemine.themes.figures.map import request_map
+
+        data.theme_map = request_map(result.note_vectors, seed=self.seed, helper=self.helper)
 
     def _diagram(self, data: WorkshopData) -> None:
         from issuemine.diagram import place_notes

@@ -73,7 +73,7 @@ def workshop_figures(data, seed: int = 0):
     if data.themes is not None:
         r = data.theme_result
         figs["theme_sizes"] = theme_sizes_figure(data.themes)
-        figs["theme_map"] = theme_map_figure(data.notes, r, seed=seed)
+        figs["theme_map"] = None  # drawn last: its layout may still be computing in the helper process
         figs["cooccurrence"] = cooccurrence_figure(data.notes, terms=getattr(r, "terms", None), seed=seed)
         prof_table = profession_theme_table(data.notes, r, seed=seed)
     if data.placements is not None:
@@ -84,5 +84,8 @@ def workshop_figures(data, seed: int = 0):
             figs["survey_bars"] = diverging_bars_figure(answers)
             figs["survey_slope"] = slope_figure(answers)
         figs["survey_positive"] = positive_share_figure(data.survey)
+    if data.themes is not None:
+        coords = data.theme_map.result() if data.theme_map is not None else None
+        figs["theme_map"] = theme_map_figure(data.notes, data.theme_result, seed=seed, coords=coords)
     figs = {k: make_safe(v, k) for k, v in figs.items() if v is not None}
     return figs, prof_table

@@ -53,8 +53,11 @@ def write_workshop_tables(data, folder: Path) -> list[Path]:
     return written
 
 
-def write_report(report, out: str | Path, pdf: bool = False) -> list[Path]:
-    """Write every output of ``report`` (a ``ReportData``) into ``out``; return the files written."""
+def write_report(report, out: str | Path, pdf: bool = False, helper=None) -> list[Path]:
+    """Write every output of ``report`` (a ``ReportData``) into ``out``; return the files written.
+
+    ``helper``: a running ``HelperProcess`` writes notes.xlsx while this process writes the rest.
+    """
     from issuemine.report.html import write_html
     from issuemine.report.xlsx import write_workbook
 
@@ -76,7 +79,11 @@ def write_report(report, out: str | Path, pdf: bool = False) -> list[Path]:
                 sheets["テーマ"] = d.themes
             if d.survey is not None and single:
                 sheets["アンケート"] = d.survey.items
-        write_workbook(sheets, tmp / "notes.xlsx")
+        workbook = None
+        if helper is not None and helper.running:
+            workbook = helper.submit("issuemine.report.xlsx:write_workbook", sheets, tmp / "notes.xlsx")
+        else:
+            write_workbook(sheets, tmp / "notes.xlsx")
         comp = report.comparison
         if comp is not None:
             if comp.theme_counts is not None:
@@ -87,6 +94,13 @@ def write_report(report, out: str | Path, pdf: bool = False) -> list[Path]:
                 _write_csv(comp.region_counts.reset_index(), tmp / "compare_region_counts.csv")
                 _write_csv(comp.region_shares.reset_index(), tmp / "compare_region_shares.csv")
         html = write_html(report, tmp / "index.html")
+        if workbook is not None:
+            from issuemine.helper_process import HelperUnavailable
+
+            try:
+                workbook.result()
+            except HelperUnavailable:  # written here instead (a real error then shows with its message)
+                write_workbook(sheets, tmp / "notes.xlsx")
         if pdf:
             from issuemine.report.pdf import PdfPrinter
 

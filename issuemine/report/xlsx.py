@@ -56,6 +56,12 @@ def _normalise_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def preload() -> None:
+    """Import what ``write_workbook`` needs (a report's helper process does this ahead of time)."""
+    import openpyxl  # noqa: F401
+    import pandas  # noqa: F401
+
+
 def write_workbook(sheets: dict, path: str | Path) -> Path:
     """Write ``{sheet title: DataFrame}`` to ``path`` as .xlsx; return the path."""
     from openpyxl import Workbook

@@ -62,16 +62,19 @@ def sample_report(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def hostile_reports(tmp_path_factory):
-    """The hostile workshop built twice into two folders (for the determinism test too)."""
-    from issuemine.report import make_report
+    """The hostile workshop built twice into two folders (for the determinism test too): "a" all in this
+    process, "b" with a helper process writing notes.xlsx (and laying out the map, were it not cached)."""
+    from issuemine.helper_process import HelperProcess
+    from issuemine.report import ReportBuilder, make_report, write_report
+    from issuemine.report.build import HELPER_PRELOAD
 
     base = tmp_path_factory.mktemp("hostile")
     ws = hostile_workshop(base / "hostile")
-    outs = []
-    for name in ("a", "b"):
-        make_report([ws], base / name, seed=0)
-        outs.append(base / name)
-    return outs
+    make_report([ws], base / "a", seed=0)
+    with HelperProcess(preload=HELPER_PRELOAD, enabled=True) as helper:
+        write_report(ReportBuilder(seed=0, helper=helper).build([ws]), base / "b", helper=helper)
+        assert helper.running
+    return [base / "a", base / "b"]
 
 
 def has_chromium() -> bool:

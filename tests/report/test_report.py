@@ -24,6 +24,41 @@ def test_demo_prints_terms_and_writes_outputs(sample_report):
     assert str(out / "index.html") in printed
 
 
+COLD_DEMO = """
+import sys
+from issuemine.cli.main import main
+status = main(["demo", "--out", sys.argv[1]])
+print("imported here:", ",".join(m for m in ("umap", "openpyxl") if m in sys.modules))
+sys.exit(status)
+"""
+
+
+def test_cold_demo_hands_map_and_workbook_to_a_helper_with_identical_output(sample_report, tmp_path):
+    """The README's command in a fresh process (as a newcomer runs it), the map not yet cached: the UMAP
+    layout and notes.xlsx are made in the helper process (this process never imports umap or openpyxl),
+    and every output is byte-identical to the report built in one process."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from issuemine.corpora import cache_dir
+
+    cache = tmp_path / "cache"
+    shutil.copytree(cache_dir(), cache, ignore=shutil.ignore_patterns("maps"))  # word vectors, dictionary
+    out = tmp_path / "cold"
+    run = subprocess.run([sys.executable, "-c", COLD_DEMO, str(out)], capture_output=True, text=True,
+                         env=dict(os.environ, ISSUEMINE_CACHE=str(cache)), timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.splitlines()[-1] == "imported here: "  # neither umap nor openpyxl: the helper did both
+    assert len(list((cache / "maps").glob("*.npy"))) == 1  # the map was computed (and kept) by this run
+    ref, _ = sample_report
+    names = sorted(p.name for p in ref.iterdir())
+    assert sorted(p.name for p in out.iterdir()) == names
+    for name in names:
+        assert (out / name).read_bytes() == (ref / name).read_bytes(), name
+
+
 def test_html_is_self_contained_and_japanese(sample_report):
     out, _ = sample_report
     page = (out / "index.html").read_text(encoding="utf-8")

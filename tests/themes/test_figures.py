@@ -96,3 +96,29 @@ def test_map_cache_returns_the_computed_map_and_survives_a_corrupt_file(tmp_path
     assert map_coordinates(X, seed=2).tobytes() == first.tobytes()  # recomputed, not trusted
     map_coordinates(X, seed=3)
     assert len(list((tmp_path / "maps").glob("*.npy"))) == 2  # the seed is part of the key
+
+
+@pytest.mark.parametrize("n,max_landmarks", [(120, 3000), (300, 100)])
+def test_map_laid_out_in_a_helper_process_is_byte_identical(tmp_path, monkeypatch, n, max_landmarks):
+    """A report's helper process computes the UMAP layout; the map is the same bytes as computing it here,
+    with and without landmarks, and a dead helper falls back to computing here."""
+    import os
+    import signal
+
+    from issuemine.helper_process import HelperProcess
+    from issuemine.themes.figures.map import request_map
+
+    monkeypatch.setenv("ISSUEMINE_CACHE", str(tmp_path))
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(n, 16)).astype(np.float32)
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    here = map_coordinates(X, seed=1, max_landmarks=max_landmarks, cache=False)
+    with HelperProcess(enabled=True) as helper:
+        req = request_map(X, seed=1, max_landmarks=max_landmarks, helper=helper)
+        assert req._pending is not None  # really sent to the helper
+        assert req.result().tobytes() == here.tobytes()
+        assert map_coordinates(X, seed=1, max_landmarks=max_landmarks).tobytes() == here.tobytes()  # cached
+        dead = request_map(X, seed=2, max_landmarks=max_landmarks, cache=False, helper=helper)
+        os.kill(helper._proc.pid, signal.SIGKILL)
+        assert dead.result().tobytes() == map_coordinates(X, seed=2, max_landmarks=max_landmarks,
+                                                          cache=False).tobytes()

@@ -1,9 +1,12 @@
 import msgpack
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from issuemine.themes.vectors import (
     NoteVectorizer,
+    SortedWordIndex,
     WordVectors,
     ja_ginza_vocab_dir,
     load_chive,
@@ -70,3 +73,19 @@ def test_note_vector_is_mean_of_lemma_then_base_then_surface(tokenizer):
     out = nv.fit_transform(toks)
     np.testing.assert_allclose(out[0], [0, 0, 1])
     np.testing.assert_allclose(out[1], [0.5, 0.5, 0])  # the compound, from its pieces
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(min_size=1, max_size=6), st.integers(0, 10**6), max_size=40),
+       st.lists(st.text(max_size=6), max_size=20))
+def test_sorted_word_index_agrees_with_a_dict(table, probes):
+    """The binary-search index answers exactly what a dict of the same words would, sorted input or not."""
+    words = list(table)
+    index = SortedWordIndex(words, np.array([table[w] for w in words], dtype=np.int64))
+    assert len(index) == len(table)
+    for w in words + probes:
+        assert index.get(w) == table.get(w)
+    saved_order = sorted(table)
+    presorted = SortedWordIndex(saved_order, np.array([table[w] for w in saved_order]), presorted=True)
+    for w in words + probes:
+        assert presorted.get(w) == table.get(w)

@@ -38,19 +38,20 @@ def run(args) -> int:
     from pathlib import Path
 
     from issuemine.errors import IssuemineError
-    from issuemine.report import ReportBuilder, write_report
+    from issuemine.report import ReportBuilder, report_helper, write_report
 
     sample = sample_dir()
     if not (sample / "notes.csv").exists():
         raise IssuemineError("同梱のサンプル(workshops/sample/notes.csv)が見つかりません。", file=sample,
                              hint="リポジトリを clone した場所で scripts/dev demo を実行してください")
     out = Path(args.out) if args.out else sample.parent.parent / "reports" / "sample"
-    report = ReportBuilder(seed=args.seed).build([sample])
-    data = report.workshops[0]
-    if data.terms is not None:
-        print(f"サンプルワークショップ({len(data.notes)}枚)でよく使われた語(上位{args.top}):")
-        print(format_terms(data.terms, args.top))
-    written = write_report(report, out, pdf=args.pdf)
+    with report_helper() as helper:  # on a cold start, a second process computes the map meanwhile
+        report = ReportBuilder(seed=args.seed, helper=helper).build([sample])
+        data = report.workshops[0]
+        if data.terms is not None:
+            print(f"サンプルワークショップ({len(data.notes)}枚)でよく使われた語(上位{args.top}):")
+            print(format_terms(data.terms, args.top))
+        written = write_report(report, out, pdf=args.pdf, helper=helper)
     print(f"\nレポート: {out / 'index.html'}")
     print("その他の出力: " + "、".join(sorted(p.name for p in written if p.name != "index.html")))
     return 0

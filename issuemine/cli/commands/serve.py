@@ -8,6 +8,7 @@ import os
 NAME = "serve"
 HELP = "ファシリテーター用のウェブ画面を起動します(付箋のアップロード・テーマの手直し・レポート)。"
 ORDER = 60
+LONG_RUNNING = True  # a server keeps Python's default garbage collection (see cli.main)
 MIN_TOKEN = 8
 
 

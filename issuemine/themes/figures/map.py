@@ -78,7 +78,7 @@ def fuzzy_graph(ind: np.ndarray, dist: np.ndarray, n_iter: int = 64):
     return G
 
 
-def _umap_layout(X: np.ndarray, seed: int, n_neighbors: int) -> np.ndarray:
+def umap_layout(X: np.ndarray, seed: int, n_neighbors: int) -> np.ndarray:
     """2-D UMAP layout of ``X`` (rows L2-normalised), seeded; exact neighbours from scikit-learn."""
     from sklearn.neighbors import NearestNeighbors
 
@@ -126,6 +126,76 @@ def _store(path: Path, Y: np.ndarray) -> None:
         old.unlink(missing_ok=True)
 
 
+class MapRequest:
+    """A theme map on its way: read from the cache, computing in a helper process, or to compute here.
+
+    ``request_map`` starts it (so a helper can lay out while the caller builds other figures) and
+    ``result()`` gives the coordinates, computing in this process when there is no helper or it failed:
+    the coordinates are the same either way.
+    """
+
+    def __init__(self, X: np.ndarray, seed: int, max_landmarks: int, n_neighbors: int, cache: bool,
+                 helper=None) -> None:
+        self.X, self.seed, self.n_neighbors = X, seed, n_neighbors
+        self._coords = None
+        self._pending = None
+        n = len(X)
+        self._path = _cache_path(X, seed, max_landmarks, n_neighbors) if cache and n >= 5 else None
+        if self._path is not None:
+            try:
+                Y = np.load(self._path, allow_pickle=False)
+                if Y.shape == (n, 2):
+                    self._coords = Y
+                    return
+            except (OSError, ValueError):
+                pass
+        if n == 0:
+            self._coords = np.zeros((0, 2))
+        elif n < 5:  # UMAP needs a neighbourhood; a few notes are simply laid on a line
+            self._coords = np.column_stack([np.arange(n, dtype=float), np.zeros(n)])
+        else:
+            self.landmarks = (np.arange(n) if n <= max_landmarks else
+                              np.sort(np.random.default_rng(seed).choice(n, max_landmarks, replace=False)))
+            self._XL = np.ascontiguousarray(X[self.landmarks], dtype=np.float32)
+            if helper is not None and helper.running:
+                self._pending = helper.submit("issuemine.themes.figures.map:umap_layout", self._XL, seed,
+                                              n_neighbors)
+
+    def result(self) -> np.ndarray:
+        if self._coords is not None:
+            return self._coords
+        Y = None
+        if self._pending is not None:
+            from issuemine.helper_process import HelperUnavailable
+
+            try:
+                Y = self._pending.result()
+            except HelperUnavailable:
+                Y = None  # computed here instead: same numbers, more time
+        if Y is None:
+            Y = umap_layout(self._XL, self.seed, self.n_neighbors)
+        if len(self.landmarks) == len(self.X):
+            out = np.round(Y, 4)
+        else:
+            out = _knn_place(self.X, self.X[self.landmarks], Y)
+            out[self.landmarks] = Y
+            out = np.round(out, 4)
+        if self._path is not None:
+            try:
+                _store(self._path, out)
+            except OSError:  # a read-only cache only costs time
+                pass
+        self._coords = out
+        return out
+
+
+def request_map(X: np.ndarray, seed: int = 0, max_landmarks: int = 3000, n_neighbors: int = 15,
+                cache: bool = True, helper=None) -> MapRequest:
+    """Start the map of ``X`` (see ``map_coordinates``); with a running ``helper``
+    (``issuemine.helper_process.HelperProcess``) the UMAP layout is computed there meanwhile."""
+    return MapRequest(X, seed, max_landmarks, n_neighbors, cache, helper)
+
+
 def map_coordinates(X: np.ndarray, seed: int = 0, max_landmarks: int = 3000, n_neighbors: int = 15,
                     cache: bool = True) -> np.ndarray:
     """(n, 2) coordinates, deterministic for a given seed, rounded for stable figure JSON.
@@ -133,35 +203,7 @@ def map_coordinates(X: np.ndarray, seed: int = 0, max_landmarks: int = 3000, n_n
     With ``cache``, a map already computed for the same vectors and parameters is read back instead
     (a facilitator's edits change labels, not note vectors, so re-drawing a report skips UMAP).
     """
-    if cache and len(X) >= 5:
-        path = _cache_path(X, seed, max_landmarks, n_neighbors)
-        try:
-            Y = np.load(path, allow_pickle=False)
-            if Y.shape == (len(X), 2):
-                return Y
-        except (OSError, ValueError):
-            pass
-        Y = map_coordinates(X, seed, max_landmarks, n_neighbors, cache=False)
-        try:
-            _store(path, Y)
-        except OSError:  # a read-only cache only costs time
-            pass
-        return Y
-    n = len(X)
-    if n == 0:
-        return np.zeros((0, 2))
-    if n < 5:  # UMAP needs a neighbourhood; a few notes are simply laid on a line
-        return np.column_stack([np.arange(n, dtype=float), np.zeros(n)])
-    if n <= max_landmarks:
-        land = np.arange(n)
-    else:
-        land = np.sort(np.random.default_rng(seed).choice(n, max_landmarks, replace=False))
-    Y = _umap_layout(np.ascontiguousarray(X[land], dtype=np.float32), seed, n_neighbors)
-    if len(land) == n:
-        return np.round(Y, 4)
-    out = _knn_place(X, X[land], Y)
-    out[land] = Y
-    return np.round(out, 4)
+    return request_map(X, seed, max_landmarks, n_neighbors, cache).result()
 
 
 def _hover(text: str, limit: int) -> str:
@@ -171,12 +213,17 @@ def _hover(text: str, limit: int) -> str:
     return html.escape(text)  # a note is data, never markup
 
 
-def theme_map_figure(notes, result, seed: int = 0, max_landmarks: int = 3000, height: int = 640):
-    """plotly Figure: one trace per theme (legend = label), the note on hover."""
+def theme_map_figure(notes, result, seed: int = 0, max_landmarks: int = 3000, height: int = 640,
+                     coords=None):
+    """plotly Figure: one trace per theme (legend = label), the note on hover.
+
+    ``coords``: the map's coordinates if already computed (``request_map(...).result()``).
+    """
     import plotly.graph_objects as go
 
     a = result.assignments.reset_index(drop=True)
-    coords = map_coordinates(result.note_vectors, seed=seed, max_landmarks=max_landmarks)
+    if coords is None:
+        coords = map_coordinates(result.note_vectors, seed=seed, max_landmarks=max_landmarks)
     n = len(a)
     big = n > 5000
     limit = 40 if big else 80  # hover text is most of a large map's bytes (performance.md)
