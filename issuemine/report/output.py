@@ -37,7 +37,8 @@ def write_workshop_tables(data, folder: Path) -> list[Path]:
         # Exactly what `issuemine analyze` writes (notes.csv, themes.csv, analysis.json).
         from issuemine.cli.commands.analyze import build_outputs
 
-        for name, body in sorted(build_outputs(data.notes, data.theme_result, data.edits).items()):
+        files = build_outputs(data.notes, data.theme_result, data.edits, placements=data.placements)
+        for name, body in sorted(files.items()):
             (folder / name).write_bytes(body)
             written.append(folder / name)
     else:
@@ -47,7 +48,8 @@ def write_workshop_tables(data, folder: Path) -> list[Path]:
         # Exactly what `issuemine survey` writes (survey_items.csv, survey.json).
         from issuemine.survey.output import build_outputs
 
-        for name, body in sorted(build_outputs(data.survey, terms=data.survey_terms).items()):
+        files = build_outputs(data.survey, terms=data.survey_terms, themes=data.survey_themes)
+        for name, body in sorted(files.items()):
             (folder / name).write_bytes(body)
             written.append(folder / name)
     return written

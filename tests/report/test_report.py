@@ -59,6 +59,21 @@ def test_cold_demo_hands_map_and_workbook_to_a_helper_with_identical_output(samp
         assert (out / name).read_bytes() == (ref / name).read_bytes(), name
 
 
+def test_report_tables_are_byte_identical_to_what_analyze_and_survey_write(sample_report, tmp_path, capsys):
+    """The report's CSV/JSON tables are the commands' own outputs, not look-alikes (issue 6)."""
+    from issuemine.cli.main import main
+
+    ref, _ = sample_report
+    assert main(["analyze", str(SAMPLE / "notes.csv"), "--out", str(tmp_path / "a")]) == 0
+    assert main(["survey", str(SAMPLE / "questionnaire.csv"), "--out", str(tmp_path / "s"),
+                 "--notes", str(SAMPLE / "notes.csv")]) == 0
+    capsys.readouterr()
+    for folder, names in ((tmp_path / "a", ["notes.csv", "themes.csv", "analysis.json"]),
+                          (tmp_path / "s", ["survey_items.csv", "survey.json", "survey_freetext_themes.csv"])):
+        for name in names:
+            assert (folder / name).read_bytes() == (ref / name).read_bytes(), name
+
+
 def test_html_is_self_contained_and_japanese(sample_report):
     out, _ = sample_report
     page = (out / "index.html").read_text(encoding="utf-8")

@@ -58,20 +58,23 @@ def _jsonable(obj):
     return obj
 
 
-def _place(notes, result, edits, info):
-    """Diagram columns when issuemine.diagram is available; None otherwise (said in analysis.json)."""
-    try:
+def _place(notes, result, edits, info, placed=None):
+    """Diagram columns (``placed`` if the caller already placed the notes the same way)."""
+    if placed is None:
         from issuemine.diagram import place_notes
-    except (ImportError, AttributeError):
-        info["diagram"] = {"used": False, "message": "概念図の配置モジュールがないため、配置の列は出力していません。"}
-        return None
-    placed = place_notes(notes, vectors=result.note_vectors, edits=edits, terms=result.terms)
+
+        placed = place_notes(notes, vectors=result.note_vectors, edits=edits, terms=result.terms)
     info["diagram"] = {"used": True, "warnings": list(placed.attrs.get("warnings", []))}
     return placed
 
 
-def build_outputs(notes, result, edits, *, figures: bool = False, seed: int = 0) -> dict[str, bytes]:
-    """File name → bytes of everything ``analyze`` writes (used by the command and by tests)."""
+def build_outputs(notes, result, edits, *, figures: bool = False, seed: int = 0,
+                  placements=None) -> dict[str, bytes]:
+    """File name → bytes of everything ``analyze`` writes (used by the command, the report and tests).
+
+    ``placements``: the notes already placed on the diagram with the same vectors, terms and edits
+    (the report has them), so they are not placed twice.
+    """
     import json
 
     import pandas as pd
@@ -88,11 +91,9 @@ def build_outputs(notes, result, edits, *, figures: bool = False, seed: int = 0)
         "theme_id": a["theme_id"], "theme_label": a["theme_label"], "heading": a["heading"],
         "theme_confidence": a["theme_confidence"], "theme_weak": a["theme_weak"],
     })
-    placed = _place(base, result, edits, info)
-    if placed is not None:
-        placed = placed.reset_index(drop=True)
-        for col in PLACEMENTS.names[1:]:
-            table[col] = placed[col]
+    placed = _place(base, result, edits, info, placements).reset_index(drop=True)
+    for col in PLACEMENTS.names[1:]:
+        table[col] = placed[col]
     table["source_row"] = base["source_row"]
     out = {
         "notes.csv": to_csv_bytes(table),
