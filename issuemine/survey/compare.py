@@ -3,6 +3,9 @@
 An item is analysed as paired when respondent ids match for at least ``min_pair_share`` of the larger
 phase (default: half); then only the matched pairs enter the Wilcoxon signed-rank and McNemar tests.
 Otherwise the forms are treated as anonymous and every answer enters Mann–Whitney U and Fisher.
+
+Respondents are matched by ``read.respondent_key`` (ids of digits only by their number: "001" = "1"); the
+answers keep the ids as written, and the pairing summary says how many pairs only that rule found.
 """
 
 from __future__ import annotations
@@ -12,9 +15,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from issuemine.errors import ConfigError
+from issuemine.errors import ConfigError, InputError
 from issuemine.survey import stats
-from issuemine.survey.read import PHASE_JA, carried
+from issuemine.survey.read import PHASE_JA, carried, respondent_key
 from issuemine.survey.scales import Scales, load_scales
 
 COLUMNS = [
@@ -71,12 +74,14 @@ def _direction(effect: float) -> str:
     return UP if effect > 0 else DOWN
 
 
-def _compare_one(item: str, sub, scale, min_pair_share: float, ceiling_share: float,
+def _compare_one(item: str, sub, keys, scale, min_pair_share: float, ceiling_share: float,
                  ceiling_positive: float, exact_ties: bool) -> dict:
-    pre = sub[sub["phase"] == "pre"]
-    post = sub[sub["phase"] == "post"]
-    pre_ids = {r: v for r, v in zip(pre["respondent"], pre["value"]) if r}
-    post_ids = {r: v for r, v in zip(post["respondent"], post["value"]) if r}
+    """``keys``: the pairing key of each row of ``sub`` (an array in row order)."""
+    is_pre = (sub["phase"] == "pre").to_numpy()
+    is_post = (sub["phase"] == "post").to_numpy()
+    pre, post = sub[is_pre], sub[is_post]
+    pre_ids = {r: v for r, v in zip(keys[is_pre], pre["value"]) if r}
+    post_ids = {r: v for r, v in zip(keys[is_post], post["value"]) if r}
     matched = sorted(set(pre_ids) & set(post_ids))
     n_pre, n_post, n_pairs = len(pre), len(post), len(matched)
     paired = n_pairs > 0 and n_pairs >= min_pair_share * max(n_pre, n_post)
@@ -138,16 +143,68 @@ def _item_order(answers, info: dict) -> list[str]:
     return listed + [it for it in present if it not in set(listed)]
 
 
-def _pairing_summary(answers) -> dict:
-    """Counts of respondents (not answers) over all items, and a Japanese sentence saying them."""
-    ids = {ph: set(answers.loc[(answers["phase"] == ph) & (answers["respondent"] != ""), "respondent"])
-           for ph in ("pre", "post")}
-    anon = {ph: len(set(answers.loc[(answers["phase"] == ph) & (answers["respondent"] == ""),
+def _id_order(key: str):
+    """Numbers in numeric order ("2" before "10"), then other ids as text: a stable, readable order."""
+    return (0, len(key), key) if key.isascii() and key.isdigit() else (1, 0, key)
+
+
+def _check_keys(answers, keys) -> None:
+    """Two answers to one item in one phase under one pairing key cannot be paired: say where they are.
+
+    read_survey has already refused such files with the rows of the file; this guards answers built
+    another way (and a dict keyed by respondent would otherwise silently keep only the last answer).
+    """
+    named = keys != ""
+    if not named.any():
+        return
+    frame = answers.loc[named, ["phase", "item", "respondent", "source_file", "source_row"]].assign(_k=keys[named])
+    dup = frame[frame.duplicated(["phase", "item", "_k"], keep=False)]
+    if not len(dup):
+        return
+    first = dup.iloc[0]
+    same = dup[(dup["phase"] == first["phase"]) & (dup["item"] == first["item"]) & (dup["_k"] == first["_k"])]
+    written = list(dict.fromkeys(same["respondent"]))
+    rows = [int(r) for r in same["source_row"] if not _missing(r)]
+    where = "、".join(f"「{w}」" for w in written)
+    why = ("" if len(written) == 1 else
+           f"(数字だけのIDとして先頭の0を除くと同じ番号「{first['_k']}」です)")
+    raise InputError(
+        f"項目「{first['item']}」の{PHASE_JA.get(first['phase'], first['phase'])}に、回答者ID{where}{why}の"
+        f"回答が{len(same)}件あり、研修前後の対応づけができません"
+        + (f"({'、'.join(str(r) for r in rows)}行目)。" if rows else "。"),
+        file=None if _missing(first["source_file"]) else str(first["source_file"]),
+        row=rows[1] if len(rows) > 1 else None, column="respondent",
+        hint="別の人なら重ならないIDに、同じ人なら重複した回答を削除してください")
+
+
+def _missing(v) -> bool:
+    import pandas as pd
+
+    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) or v == ""
+
+
+def _pairing_summary(answers, keys) -> dict:
+    """Counts of respondents (not answers) over all items, and a Japanese sentence saying them.
+
+    Also the pairs found only because leading zeros were ignored (written differently before and after),
+    so that the user can check them: ``ids_paired_ignoring_zeros`` lists them as written, in id order.
+    """
+    written: dict[str, dict[str, set]] = {"pre": {}, "post": {}}
+    for ph in ("pre", "post"):
+        mask = (answers["phase"] == ph).to_numpy() & (keys != "")
+        for k, w in zip(keys[mask], answers.loc[mask, "respondent"]):
+            written[ph].setdefault(k, set()).add(w)
+    ids = {ph: set(written[ph]) for ph in ("pre", "post")}
+    anon = {ph: len(set(answers.loc[(answers["phase"] == ph).to_numpy() & (keys == ""),
                                     ["source_file", "source_row"]].itertuples(index=False)))
             for ph in ("pre", "post")}
     both = len(ids["pre"] & ids["post"])
     only_pre = len(ids["pre"] - ids["post"]) + anon["pre"]
     only_post = len(ids["post"] - ids["pre"]) + anon["post"]
+    rescued = sorted((k for k in ids["pre"] & ids["post"] if not written["pre"][k] & written["post"][k]),
+                     key=_id_order)
+    shown = [{ph: "/".join(sorted(written[ph][k], key=lambda w: (len(w), w))) for ph in ("pre", "post")}
+             for k in rescued]
     if both == 0 and not ids["pre"] and not ids["post"]:
         text = (f"回答者IDがないため研修前と研修後を対応づけられません(研修前{only_pre}人、研修後{only_post}人)。"
                 "対応のない検定(Mann–Whitney U 検定、Fisher の正確検定)を用いました。")
@@ -157,7 +214,13 @@ def _pairing_summary(answers) -> dict:
     else:
         text = (f"回答者IDで対応づけました: 対応あり{both}人、研修前のみ{only_pre}人、研修後のみ{only_post}人。"
                 "対応のある項目は対応のある対だけで検定しました。")
-    return dict(n_paired=both, n_only_pre=only_pre, n_only_post=only_post, text=text)
+    if rescued:
+        ex = shown[0]
+        text += (f"対応あり{both}人のうち{len(rescued)}人は研修前と研修後で回答者IDの書き方が違い"
+                 f"(例: 研修前「{ex['pre']}」、研修後「{ex['post']}」)、数字だけのIDとして先頭の0を除いた番号で"
+                 "照合して対応づけました。")
+    return dict(n_paired=both, n_only_pre=only_pre, n_only_post=only_post, text=text,
+                n_paired_ignoring_zeros=len(rescued), ids_paired_ignoring_zeros=shown)
 
 
 def compare_items(answers, *, alpha: float = 0.05, freetext=None, info: dict | None = None,
@@ -182,14 +245,18 @@ def compare_items(answers, *, alpha: float = 0.05, freetext=None, info: dict | N
         freetext = pd.DataFrame(list(ride.freetext),
                                 columns=["respondent", "phase", "column", "text", "source_file", "source_row"])
     scales = scales if isinstance(scales, Scales) else load_scales(scales)
+    # positional array, not a Series: the caller's index may repeat labels
+    keys = np.array([respondent_key(r) for r in answers["respondent"].fillna("").astype(str)], dtype=object)
+    _check_keys(answers, keys)
     rows = []
     for item in _item_order(answers, info):
-        sub = answers[answers["item"] == item]
+        in_item = (answers["item"] == item).to_numpy()
+        sub = answers[in_item]
         sid = sub["scale"].iloc[0]
         if sid not in scales:
             raise ConfigError(f"項目「{item}」の尺度「{sid}」が尺度ファイルにありません。", file=scales.source)
-        rows.append(_compare_one(item, sub, scales[sid], min_pair_share, ceiling_share, ceiling_positive,
-                                 exact_ties))
+        rows.append(_compare_one(item, sub, keys[in_item], scales[sid], min_pair_share, ceiling_share,
+                                 ceiling_positive, exact_ties))
     items = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in ("p_holm", "p_holm_positive",
                                                                         "significant")])
     if len(items):
@@ -205,7 +272,7 @@ def compare_items(answers, *, alpha: float = 0.05, freetext=None, info: dict | N
         items[c] = items[c].astype("Int64")
     items["paired"] = items["paired"].astype(bool)
     items["significant"] = items["significant"].astype(bool)
-    pairing = _pairing_summary(answers)
+    pairing = _pairing_summary(answers, keys)
     info.update(pairing=pairing, pairing_ja=pairing["text"], zero_differences=ZERO_HANDLING, methods=METHODS,
                 alpha=alpha, min_pair_share=min_pair_share, ceiling_share=ceiling_share,
                 ceiling_positive=ceiling_positive, exact_ties=exact_ties,

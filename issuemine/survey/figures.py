@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 
-from issuemine.survey.read import PHASE_JA, carried
+from issuemine.survey.read import PHASE_JA, carried, respondent_key
 from issuemine.survey.scales import Scales, load_scales
 
 FONT = "Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Meiryo, sans-serif"
@@ -101,8 +101,11 @@ def slope_figure(answers, *, scales: Scales | None = None, columns: int = 4):
     any_pair = False
     for i, item in enumerate(items):
         sub = answers[(answers["item"] == item) & (answers["respondent"] != "")]
-        pre = dict(zip(sub.loc[sub["phase"] == "pre", "respondent"], sub.loc[sub["phase"] == "pre", "value"]))
-        post = dict(zip(sub.loc[sub["phase"] == "post", "respondent"], sub.loc[sub["phase"] == "post", "value"]))
+        ids = sub["respondent"].map(respondent_key).to_numpy()  # pair as compare does: "001" is "1"
+        is_pre = (sub["phase"] == "pre").to_numpy()
+        is_post = (sub["phase"] == "post").to_numpy()
+        pre = dict(zip(ids[is_pre], sub.loc[is_pre, "value"]))
+        post = dict(zip(ids[is_post], sub.loc[is_post, "value"]))
         changes: dict[tuple[int, int], int] = {}
         for r in sorted(set(pre) & set(post)):
             key = (int(pre[r]), int(post[r]))

@@ -5,6 +5,11 @@ Three shapes are recognised: one file with a phase column (研修前/研修後, 
 header: the respondent id (ID, 回答者ID, 番号 …), the phase, free text (自由記述, 感想, コメント …),
 attributes that are not answers (職種, 所属 …); every other column is an item whose answers must be labels
 of a scale in corpora/scales.tsv, or its numeric codes.
+
+Respondent ids are kept as written (NFKC, trimmed, "12.0" from a float cell as "12") and paired by
+``respondent_key``: an id of digits only by its number, so "001" before and "1" after are one person
+(Excel drops leading zeros, people type ids both ways); any other id ("A01", "a-1") exactly. Two
+different written ids with one key in one phase ("01" and "1") are an error, never one person.
 """
 
 from __future__ import annotations
@@ -48,9 +53,32 @@ def _phase_of(text: str) -> str | None:
     return _PHASE_OF.get(_key(text))
 
 
+# ASCII digits only (NFKC has already turned full-width digits into ASCII): other scripts' digits, signs,
+# decimals other than ".0", thousands separators and 1E+03 are not taken as numbers, because reading them
+# as one could merge ids that were meant to differ.
+_DIGITS = re.compile(r"[0-9]+", re.ASCII)
+_FLOAT_CELL = re.compile(r"([0-9]+)\.0+", re.ASCII)  # "12.0": a whole-number cell read as a float
+
+
 def _respondent(text: str) -> str:
+    """A respondent id as written: NFKC (full-width → half-width), trimmed; "12.0" as "12"."""
     s = unicodedata.normalize("NFKC", str(text)).strip()
-    return s[:-2] if re.fullmatch(r"\d+\.0", s) else s
+    m = _FLOAT_CELL.fullmatch(s)
+    return m.group(1) if m else s
+
+
+@lru_cache(maxsize=65536)  # one call per answer in compare; ids repeat once per item
+def respondent_key(respondent: str) -> str:
+    """The key respondents are paired by: an id of digits only by its number ("001", "１", " 1 ", "1.0"
+    → "1"), any other id as written after NFKC and trimming ("A01" ≠ "a01" ≠ "A1"); "" stays "" (anonymous).
+
+    Leading zeros are the one difference ignored, because spreadsheets drop them and people type ids both
+    ways; letters, hyphens or case are left alone since they may be what tells two people apart.
+    """
+    s = _respondent(respondent)
+    if _DIGITS.fullmatch(s):
+        return s.lstrip("0") or "0"  # not int(): int() refuses over 4300 digits, and "0" must stay "0"
+    return s
 
 
 def _is_missing(text: str) -> bool:
@@ -133,19 +161,32 @@ def _all_phases(series) -> bool:
 
 
 def _check_duplicates(keys: list[tuple[str, str, int]], file: Path, column: str | None) -> None:
-    """keys: (respondent, phase, row). One respondent answering twice in one phase is an error."""
-    seen: dict[tuple[str, str], list[int]] = {}
+    """keys: (respondent as written, phase, row). One respondent answering twice in one phase is an error,
+    and so are two written ids that pair as one ("01" and "1"): they may be two people."""
+    seen: dict[tuple[str, str], list[tuple[int, str]]] = {}
     for resp, phase, row in keys:
         if resp:
-            seen.setdefault((resp, phase), []).append(row)
-    for (resp, phase), rows in seen.items():
-        if len(rows) > 1:
+            seen.setdefault((respondent_key(resp), phase), []).append((row, resp))
+    for (key, phase), found in seen.items():
+        if len(found) < 2:
+            continue
+        rows = [r for r, _ in found]
+        written = sorted({w for _, w in found}, key=lambda w: min(r for r, x in found if x == w))
+        if len(written) == 1:
             listed = "、".join(str(r) for r in rows)
             what = f"が{PHASE_JA[phase]}に2回以上回答しています" if phase in PHASE_JA else "の行が複数あります"
             raise InputError(
-                f"回答者「{resp}」{what}({listed}行目)。",
+                f"回答者「{written[0]}」{what}({listed}行目)。",
                 file=file, row=rows[1], column=column,
                 hint="重複した行を削除するか、回答者IDを直してください")
+        listed = "と".join(f"「{w}」({'、'.join(str(r) for r, x in found if x == w)}行目)" for w in written)
+        where = f"{PHASE_JA[phase]}の" if phase in PHASE_JA else ""
+        raise InputError(
+            f"{where}回答者ID{listed}は、数字だけのIDとして先頭の0を除くと同じ番号「{key}」になります。"
+            "別の人か同じ人の重複か判断できないため、研修前後の対応づけができません。",
+            file=file, row=rows[1], column=column,
+            hint="別の人なら重ならない番号に、同じ人なら重複した行を削除してください。"
+                 "数字だけのIDは「001」と「1」を同じ人として研修前後を対応づけます")
 
 
 def _long_cells(df, rows, file: Path, cols: _Columns, phase_fixed: str | None) -> list[_Cell]:

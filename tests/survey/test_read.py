@@ -120,7 +120,9 @@ def test_mismatched_ids_are_reported(tmp_path):
         r[0] = "X" + r[0]
     res = compare_items(read_answers(write_csv(tmp_path / "mm.csv", header, rows)))
     assert res.info["pairing"] == {"n_paired": 2, "n_only_pre": 5, "n_only_post": 5,
-                                   "text": res.info["pairing_ja"]}
+                                   "text": res.info["pairing_ja"], "n_paired_ignoring_zeros": 0,
+                                   "ids_paired_ignoring_zeros": []}
+    assert "先頭の0" not in res.info["pairing_ja"]  # nothing to say when no pair needed the rule
     assert not res.items["paired"].any()
     assert "2人だけ" in res.items.loc[0, "warning"]
 
