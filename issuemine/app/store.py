@@ -19,6 +19,8 @@ import json
 import os
 import sqlite3
 import tempfile
+import threading
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -104,6 +106,8 @@ class Store:
         self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.originals.mkdir(exist_ok=True, mode=0o700)
         self.db_path = self.data_dir / "issuemine.db"
+        # Serialises writing an original against removing one (see remove_unreferenced_originals).
+        self._originals_lock = threading.Lock()
         self.migrate()
 
     # -- connections -------------------------------------------------------------------------------
@@ -140,31 +144,61 @@ class Store:
 
     # -- originals ---------------------------------------------------------------------------------
     def save_original(self, data: bytes) -> str:
-        """Keep ``data`` byte for byte under originals/<sha256>; return the hash. Atomic and idempotent."""
+        """Keep ``data`` byte for byte under originals/<sha256>; return the hash. Atomic and idempotent.
+
+        The existence check and the rename hold ``_originals_lock`` (see remove_unreferenced_originals);
+        writing and fsyncing the temporary file do not, so large uploads are not serialised.
+        """
         digest = hashlib.sha256(data).hexdigest()
         target = self.originals / digest
-        if target.exists() and target.stat().st_size == len(data):
-            return digest
+        with self._originals_lock:
+            if target.exists() and target.stat().st_size == len(data):
+                return digest
         fd, tmp = tempfile.mkstemp(dir=self.originals, prefix=".incoming-")
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-            os.replace(tmp, target)
+            with self._originals_lock:
+                os.replace(tmp, target)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
             raise
+        self._fsync_originals_dir()
+        return digest
+
+    def _fsync_originals_dir(self) -> None:
         dir_fd = os.open(self.originals, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
-        return digest
 
     def read_original(self, digest: str) -> bytes:
         return (self.originals / digest).read_bytes()
+
+    def remove_unreferenced_originals(self, digests) -> list[str]:
+        """Delete the originals among ``digests`` that no upload row references any more; return those removed.
+
+        Originals are content-addressed, so two workshops uploading the same file share one. The check and
+        the unlink run under the same lock as ``save_original``: an upload writes its original before its
+        row exists and writes it again once the row is committed (routes.upload), so either this sees the
+        row and keeps the file, or the upload puts the file back.
+        """
+        removed = []
+        with self._originals_lock, self.session() as conn:
+            for digest in sorted(set(digests)):
+                if not _is_digest(digest) or conn.execute(
+                        "SELECT 1 FROM uploads WHERE sha256 = ? LIMIT 1", (digest,)).fetchone():
+                    continue
+                with contextlib.suppress(FileNotFoundError):
+                    (self.originals / digest).unlink()
+                    removed.append(digest)
+            if removed:
+                self._fsync_originals_dir()
+        return removed
 
 
 @contextlib.contextmanager
@@ -196,6 +230,67 @@ def workshop_by_name(conn, name: str):
 
 def get_workshop(conn, workshop_id: int):
     return conn.execute("SELECT * FROM workshops WHERE id = ?", (workshop_id,)).fetchone()
+
+
+class JobStillRunning(Exception):
+    """The workshop has a job that is queued or running: it cannot be deleted under it."""
+
+    def __init__(self, job) -> None:
+        super().__init__(job["id"])
+        self.job = job
+
+
+@dataclass
+class DeletedWorkshop:
+    """What a deletion left to remove from disk once committed."""
+
+    name: str
+    digests: list[str]   # originals the workshop's uploads used (possibly shared with another workshop)
+    job_ids: list[int]   # jobs whose folders (snapshots, reports) belong to the workshop alone
+
+
+def delete_workshop(conn, workshop_id: int) -> DeletedWorkshop | None:
+    """Remove a workshop and every row hanging off it in one transaction; None if there is no such workshop.
+
+    Raises JobStillRunning (nothing deleted) if one of its jobs is queued or running: the worker would
+    otherwise write results for a workshop that no longer exists. With foreign keys on, a table added later
+    with a reference to one of these rows and forgotten here makes the whole deletion fail, not leave orphans.
+    """
+    with transaction(conn):
+        ws = get_workshop(conn, workshop_id)
+        if ws is None:
+            return None
+        busy = unfinished_jobs(conn, workshop_id)
+        if busy:
+            raise JobStillRunning(busy[0])
+        digests = [r[0] for r in conn.execute("SELECT DISTINCT sha256 FROM uploads WHERE workshop_id = ?",
+                                              (workshop_id,))]
+        job_ids = [r[0] for r in conn.execute("SELECT id FROM jobs WHERE workshop_id = ? ORDER BY id",
+                                              (workshop_id,))]
+        # children first: results → jobs, notes/answers → uploads, then everything → workshops
+        conn.execute("DELETE FROM results WHERE job_id IN (SELECT id FROM jobs WHERE workshop_id = ?)",
+                     (workshop_id,))
+        for table in ("notes", "answers"):
+            conn.execute(f"DELETE FROM {table} WHERE upload_id IN (SELECT id FROM uploads WHERE workshop_id = ?)",
+                         (workshop_id,))
+        for table in ("uploads", "jobs", "edits"):
+            conn.execute(f"DELETE FROM {table} WHERE workshop_id = ?", (workshop_id,))
+        conn.execute("DELETE FROM workshops WHERE id = ?", (workshop_id,))
+    return DeletedWorkshop(name=ws["name"], digests=digests, job_ids=job_ids)
+
+
+def workshop_counts(conn, workshop_id: int) -> dict[str, int]:
+    """How much a deletion would remove (shown on the confirmation page)."""
+    def one(sql: str) -> int:
+        return conn.execute(sql, (workshop_id,)).fetchone()[0]
+
+    return {
+        "uploads": one("SELECT COUNT(*) FROM uploads WHERE workshop_id = ?"),
+        "notes": one("SELECT COUNT(*) FROM notes n JOIN uploads u ON u.id = n.upload_id WHERE u.workshop_id = ? "
+                     "AND u.status = 'stored'"),
+        "jobs": one("SELECT COUNT(*) FROM jobs WHERE workshop_id = ?"),
+        "edits": one("SELECT COUNT(*) FROM edits WHERE workshop_id = ?"),
+    }
 
 
 def list_workshops(conn) -> list:
@@ -354,8 +449,15 @@ def result(conn, job_id: int, name: str) -> bytes | None:
     return None if row is None else bytes(row[0])
 
 
-def unfinished_jobs(conn) -> list:
-    return conn.execute("SELECT * FROM jobs WHERE status IN ('queued', 'running')").fetchall()
+def unfinished_jobs(conn, workshop_id: int | None = None) -> list:
+    if workshop_id is None:
+        return conn.execute("SELECT * FROM jobs WHERE status IN ('queued', 'running')").fetchall()
+    return conn.execute("SELECT * FROM jobs WHERE workshop_id = ? AND status IN ('queued', 'running') ORDER BY id",
+                        (workshop_id,)).fetchall()
+
+
+def _is_digest(text: str) -> bool:
+    return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
 
 
 def _dump(obj) -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from fastapi import HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
@@ -163,3 +165,49 @@ def ensure_job_can_start(request: Request, conn, workshop_id: int, kind: str, ba
     last = request.app.state.runner.refresh(conn, st.latest_job(conn, workshop_id, kind))
     if last is not None and last["status"] in ("queued", "running"):
         raise PageError(409, JOB_BUSY[kind], "終わるまでお待ちください。進み具合はこのワークショップのページに出ます。", back)
+
+
+JOB_KIND = {"analysis": "分析", "report": "レポート作成"}
+
+
+def running_job(request: Request, conn, workshop_id: int):
+    """The workshop's first job still queued or running (jobs whose worker vanished are closed first), or None."""
+    runner = request.app.state.runner
+    for job in st.unfinished_jobs(conn, workshop_id):
+        job = runner.refresh(conn, job)
+        if job["status"] in ("queued", "running"):
+            return job
+    return None
+
+
+# -- one-shot notices across a redirect (e.g. "deleted") ----------------------------------------------
+NOTICE_COOKIE = "issuemine_notice"
+MAX_NOTICE = 500
+
+
+def set_notice(response: Response, text: str) -> None:
+    """Show ``text`` once on the next page that calls ``take_notice`` (a short-lived cookie, not the URL,
+    so a crafted link cannot make the app display a message of its choosing)."""
+    response.set_cookie(NOTICE_COOKIE, quote(text[:MAX_NOTICE], safe=""), max_age=60, httponly=True,
+                        samesite="strict")
+
+
+def take_notice(request: Request) -> str | None:
+    raw = request.cookies.get(NOTICE_COOKIE)
+    return unquote(raw)[:MAX_NOTICE] if raw else None
+
+
+def clear_notice(response: Response) -> None:
+    response.delete_cookie(NOTICE_COOKIE, httponly=True, samesite="strict")
+
+
+# -- downloads ------------------------------------------------------------------------------------
+ASCII_NAME = re.compile(r"[A-Za-z0-9._-]+")
+
+
+def attachment(filename: str, fallback: str) -> str:
+    """A Content-Disposition header: ``filename*`` (RFC 5987, UTF-8) carries the Japanese name for current
+    browsers, ``filename`` an ASCII ``fallback`` for clients that do not read ``filename*``."""
+    if not ASCII_NAME.fullmatch(fallback):
+        raise ValueError(fallback)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

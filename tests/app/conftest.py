@@ -124,3 +124,36 @@ def col(header, name: str) -> int:
 
     header = list(header)
     return header.index(HEADERS_JA[name]) if HEADERS_JA.get(name) in header else header.index(name)
+
+
+REPORT_FILES = {
+    "index.html": "<!doctype html><title>報告書</title><p>短期入所が足りない</p>\n".encode("utf-8"),
+    "notes.xlsx": bytes(range(256)) * 40,  # binary: compression must not alter a byte
+    "notes.csv": "\ufeff付箋ID,内容\r\nN001,訪問看護が足りない\r\n".encode("utf-8"),
+    "themes.csv": "テーマ,枚数\r\nT01,3\r\n".encode("utf-8"),
+    "report.pdf": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + b"0" * 5000,
+}
+EDITS_JSONL = '{"label": "短期入所", "op": "rename", "theme": "T01"}\n'.encode("utf-8")
+
+
+def fake_report(store, workshop_id: int, files: dict[str, bytes] = REPORT_FILES,
+                edits: bytes = EDITS_JSONL) -> int:
+    """A finished report job laid out on disk exactly as the worker leaves it (pipeline.run_report), without
+    the minute a real report takes: jobs/<id>/report/<files>, jobs/<id>/<workshop>/notes.edits.jsonl."""
+    import json
+
+    from issuemine.app import store as st
+    from issuemine.app.pipeline import folder_name, workshop_folder
+
+    with store.session() as conn:
+        name = st.get_workshop(conn, workshop_id)["name"]
+        job_id = st.add_job(conn, workshop_id, "report", {"seed": 0, "n_themes": "auto"})
+    folder = workshop_folder(store, job_id)
+    (folder / "report").mkdir(parents=True)
+    for file, data in files.items():
+        (folder / "report" / file).write_bytes(data)
+    (folder / folder_name(name)).mkdir()
+    (folder / folder_name(name) / "notes.edits.jsonl").write_bytes(edits)
+    with store.session() as conn:
+        st.finish_job(conn, job_id, {"files": json.dumps(sorted(files)).encode()}, "レポートを作成しました。")
+    return job_id

@@ -256,6 +256,17 @@ def test_report_reflects_edits_and_questionnaire(ws):
     assert "レポートに載る名前" in {r[col(header, "theme_label")] for r in rows[1:]}
     # a file the job did not record is not served
     assert client.get(f"/w/{wid}/download/{job['id']}/issuemine.db").status_code == 404
+    # the zip of the real report: every recorded file byte for byte, plus the edit list it was built with
+    import zipfile
+
+    files = [f for f in re.findall(rf'href="/w/{wid}/download/{job["id"]}/([^"]+)"', page)]
+    r = client.get(f"/w/{wid}/report.zip")
+    assert r.status_code == 200 and r.content == client.get(f"/w/{wid}/report.zip").content
+    zf = zipfile.ZipFile(io.BytesIO(r.content))
+    assert zf.namelist() == sorted([*files, "notes.edits.jsonl"]) and "index.html" in files
+    for name in files:
+        assert zf.read(name) == client.get(f"/w/{wid}/download/{job['id']}/{name}").content, name
+    assert "レポートに載る名前" in zf.read("notes.edits.jsonl").decode("utf-8")
 
 
 def test_edit_list_download_matches_the_edits_module(ws):

@@ -1,15 +1,20 @@
-"""The report: build it in the background (same seed and theme count as the last analysis), then download."""
+"""The report: build it in the background (same seed and theme count as the last analysis), then download
+its files one by one or as one zip."""
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
+from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from issuemine.app import store as st
-from issuemine.app.pipeline import workshop_folder
-from issuemine.app.web import PageError, ensure_job_can_start, get_conn, render, workshop_or_404
+from issuemine.app.pipeline import folder_name, workshop_folder
+from issuemine.app.web import (ASCII_NAME, PageError, attachment, ensure_job_can_start, get_conn, render,
+                               workshop_or_404)
 
 router = APIRouter()
 MEDIA = {".html": "text/html; charset=utf-8", ".pdf": "application/pdf", ".csv": "text/csv; charset=utf-8",
@@ -73,3 +78,58 @@ def edit_list(workshop_id: int, conn=Depends(get_conn)):
                    for op in st.live_edits(conn, workshop_id))
     return Response(body.encode("utf-8"), media_type="application/x-ndjson; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="notes.edits.jsonl"'})
+
+
+# -- the whole report as one zip -------------------------------------------------------------------------
+EDIT_LIST = "notes.edits.jsonl"
+# Fixed entry metadata, so the same report always gives the same zip bytes: 1980-01-01 is the earliest
+# time a zip entry can hold, 0644 regular files made on "Unix".
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+ZIP_MODE = 0o100644 << 16
+ZIP_UNIX = 3
+
+
+def report_members(store, ws, job, names: list[str]) -> dict[str, Path]:
+    """Entry name → file: the report job's recorded files, plus the edit list the report was built with
+    (the job's snapshot, not today's edits, so the zip matches the report)."""
+    report = workshop_folder(store, job["id"]) / "report"
+    members = {name: report / name for name in names}
+    members.setdefault(EDIT_LIST, workshop_folder(store, job["id"]) / folder_name(ws["name"]) / EDIT_LIST)
+    return members
+
+
+def deterministic_zip(members: dict[str, bytes]) -> bytes:
+    """A zip of ``members`` whose bytes depend only on their names and contents (sorted, fixed metadata)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for name in sorted(members):
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = ZIP_UNIX
+            info.external_attr = ZIP_MODE
+            zf.writestr(info, members[name], compresslevel=9)
+    return buf.getvalue()
+
+
+def zip_names(ws) -> tuple[str, str]:
+    """(file name, ASCII fallback) of a workshop's report zip, e.g. 墨田区_第1回_report.zip / workshop-3_report.zip."""
+    base = "_".join(folder_name(ws["name"]).split())
+    fallback = base if ASCII_NAME.fullmatch(base) else f"workshop-{ws['id']}"
+    return f"{base}_report.zip", f"{fallback}_report.zip"
+
+
+@router.get("/w/{workshop_id}/report.zip")
+def report_zip(request: Request, workshop_id: int, conn=Depends(get_conn)):
+    """Everything the latest finished report produced, as one zip (built in memory: a report is a few MB)."""
+    ws = workshop_or_404(conn, workshop_id)
+    back = f"/w/{workshop_id}/download"
+    job = st.latest_job(conn, workshop_id, "report", status="done")
+    if job is None:
+        raise PageError(404, "レポートがまだありません", "「レポートを作成」を押し、完了してからダウンロードしてください。", back)
+    members = report_members(request.app.state.store, ws, job, report_files(conn, job))
+    if not all(path.is_file() for path in members.values()):
+        raise PageError(404, "ファイルが見つかりません", "レポートを作り直してください。", back)
+    data = deterministic_zip({name: path.read_bytes() for name, path in members.items()})
+    filename, fallback = zip_names(ws)
+    return Response(data, media_type="application/zip",
+                    headers={"Content-Disposition": attachment(filename, fallback)})

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from issuemine.app import parsing
 from issuemine.app import store as st
 from issuemine.app.pipeline import latest_survey_uploads
-from issuemine.app.routes.upload import error_dict, form_file, receive_form
+from issuemine.app.routes.upload import error_dict, form_file, keep_originals, receive_form
 from issuemine.app.web import PageError, get_conn, in_db, render, workshop_or_404
 from issuemine.errors import IssuemineError
 
@@ -37,8 +37,10 @@ async def upload_survey(request: Request, workshop_id: int):
         records, summary, error = None, {"error": error_dict(exc)}, exc
     if error is not None:
         await in_db(store, _record_failed, workshop_id, files, digests, summary)
+        await keep_originals(store, [data for _, data, _ in files])
         raise PageError(400, "アンケートを読み込めませんでした", str(error), f"/w/{workshop_id}/survey")
     await in_db(store, _store, workshop_id, files, digests, records, summary)
+    await keep_originals(store, [data for _, data, _ in files])
     return RedirectResponse(f"/w/{workshop_id}/survey", status_code=303)
 
 

@@ -61,6 +61,16 @@ async def form_file(form, field: str, workshop_id: int, required: bool = True):
     return filename, data, fmt
 
 
+async def keep_originals(store, datas: list[bytes]) -> None:
+    """Write the originals again now that upload rows reference them (a no-op when they are there).
+
+    A workshop deleted while this upload was being parsed may have removed a shared original that no row
+    referenced yet (Store.remove_unreferenced_originals); from now on the rows keep it.
+    """
+    for data in datas:
+        await run_in_threadpool(store.save_original, data)
+
+
 def _parse(data: bytes, filename: str, fmt: str, options: dict, workshop: str):
     """(records, report with preview rows and any error)."""
     try:
@@ -82,6 +92,7 @@ async def upload_notes(request: Request, workshop_id: int):
     _, report = await run_in_threadpool(_parse, data, filename, fmt, options, ws["name"])
     upload_id = await in_db(store, st.add_upload, workshop_id, "notes", filename, fmt, digest, len(data), options,
                             report)
+    await keep_originals(store, [data])
     return RedirectResponse(f"/w/{workshop_id}/uploads/{upload_id}", status_code=303)
 
 

@@ -1,15 +1,19 @@
-"""Workshop list, new workshop, and a workshop's overview page."""
+"""Workshop list, new workshop, a workshop's overview page, and deleting a workshop."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
+import unicodedata
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 
 from issuemine.app import store as st
-from issuemine.app.web import get_conn, render, workshop_or_404
+from issuemine.app.pipeline import workshop_folder
+from issuemine.app.web import (JOB_KIND, PageError, clear_notice, get_conn, render, running_job, set_notice,
+                               take_notice, workshop_or_404)
 
 router = APIRouter()
 MAX_NAME = 100
@@ -17,7 +21,11 @@ MAX_NAME = 100
 
 @router.get("/")
 def index(request: Request, conn=Depends(get_conn)):
-    return render(request, "index.html", workshops=st.list_workshops(conn), error=None, name="")
+    notice = take_notice(request)
+    response = render(request, "index.html", workshops=st.list_workshops(conn), error=None, name="", notice=notice)
+    if notice is not None:
+        clear_notice(response)
+    return response
 
 
 @router.post("/workshops")
@@ -54,3 +62,72 @@ def overview(request: Request, workshop_id: int, conn=Depends(get_conn)):
                   analysis=request.app.state.runner.refresh(conn, st.latest_job(conn, workshop_id, "analysis")),
                   n_edits=len(st.live_edits(conn, workshop_id)),
                   max_upload=request.app.state.max_upload_bytes)
+
+
+# -- deleting a workshop -------------------------------------------------------------------------------
+def _same_name(typed: str, name: str) -> bool:
+    """The typed confirmation matches the name, forgiving full-width/half-width and spacing (IME input)."""
+    def norm(text: str) -> str:
+        return " ".join(unicodedata.normalize("NFKC", text).split())
+
+    return bool(typed.strip()) and norm(typed) == norm(name)
+
+
+def _delete_page(request: Request, conn, ws, status_code: int = 200, error: str | None = None):
+    return render(request, "delete.html", status_code=status_code, ws=ws, error=error,
+                  counts=st.workshop_counts(conn, ws["id"]), busy=running_job(request, conn, ws["id"]))
+
+
+def _busy_error(workshop_id: int, job) -> PageError:
+    return PageError(409, "実行中の処理があるため削除できません",
+                     f"このワークショップの{JOB_KIND[job['kind']]}が実行中です。終わってから、もう一度削除してください。"
+                     "進み具合はワークショップのページに出ます。", f"/w/{workshop_id}")
+
+
+def _remove_files(store: st.Store, deleted: st.DeletedWorkshop) -> bool:
+    """Remove the deleted workshop's job folders and the originals no other workshop uses; False if some
+    could not be removed (the rows are gone either way: the files are then only unreachable leftovers)."""
+    ok = True
+    for job_id in deleted.job_ids:
+        folder = workshop_folder(store, job_id)
+        try:
+            shutil.rmtree(folder)
+        except FileNotFoundError:
+            pass  # a job that failed before writing anything has no folder
+        except OSError:
+            ok = False
+    try:
+        store.remove_unreferenced_originals(deleted.digests)
+    except OSError:
+        ok = False
+    return ok
+
+
+@router.get("/w/{workshop_id}/delete")
+def confirm_delete(request: Request, workshop_id: int, conn=Depends(get_conn)):
+    return _delete_page(request, conn, workshop_or_404(conn, workshop_id))
+
+
+@router.post("/w/{workshop_id}/delete")
+def delete(request: Request, workshop_id: int, confirm_name: str = Form(""), conn=Depends(get_conn)):
+    ws = workshop_or_404(conn, workshop_id)
+    if not _same_name(confirm_name, ws["name"]):
+        return _delete_page(request, conn, ws, status_code=400,
+                            error="確認のためのワークショップ名が一致しません。表示されている名前をそのまま入力してください。")
+    busy = running_job(request, conn, workshop_id)  # also closes jobs whose worker is gone
+    if busy is not None:
+        raise _busy_error(workshop_id, busy)
+    try:
+        # the rows go in one transaction, which checks for running jobs again under the write lock
+        deleted = st.delete_workshop(conn, workshop_id)
+    except st.JobStillRunning as exc:
+        raise _busy_error(workshop_id, exc.job) from None
+    if deleted is None:  # deleted by someone else in the meantime
+        workshop_or_404(conn, workshop_id)
+    notice = f"ワークショップ「{deleted.name}」を削除しました。"
+    # files only after the commit: a failed transaction must leave every file its rows point to
+    if not _remove_files(request.app.state.store, deleted):
+        notice += "ただし、一部のファイルを削除できませんでした(データフォルダーの jobs と originals を確認してください)。"
+    response = RedirectResponse("/", status_code=303)
+    set_notice(response, notice)
+    return response
