@@ -5,8 +5,8 @@ runs steps that do not depend on each other (the UMAP layout, the Excel workbook
 cores the helper imports umap while this process fits the themes, so the layout is ready by the time
 the figures need it.
 
-How: ``python -m issuemine.helper_process``, a fresh interpreter (never ``fork``: forking after numpy's
-thread pools exist can deadlock), talking pickle over its stdin/stdout. Plain ``subprocess`` rather than
+How: a fresh interpreter (``python -c``, with this process's import path), never ``fork`` (forking after
+numpy's thread pools exist can deadlock), talking pickle over its stdin/stdout. Plain ``subprocess`` rather than
 ``multiprocessing``, whose spawn also starts a resource-tracker process and re-imports ``__main__``.
 
 The helper is an optimisation, never a dependency: if it cannot start, dies, or fails a task, the caller
@@ -23,9 +23,16 @@ from __future__ import annotations
 
 import importlib
 import itertools
+import json
 import os
 import pickle
 import sys
+
+
+# The helper starts with exactly this process's import path (a notebook's or a test's additions included),
+# set before anything is imported; PYTHONPATH would instead put site-packages ahead of the standard library.
+_BOOT = ("import sys, json; sys.path[:] = json.loads(sys.argv[1]); "
+         "from issuemine.helper_process import _serve; _serve(sys.argv[2:])")
 
 
 class HelperUnavailable(RuntimeError):
@@ -112,11 +119,10 @@ class HelperProcess:
             return self
         import subprocess
 
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         try:
             self._proc = subprocess.Popen(
-                [sys.executable, "-m", "issuemine.helper_process", *self.preload],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+                [sys.executable, "-c", _BOOT, json.dumps(sys.path), *self.preload],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         except OSError:  # no interpreter to start: every task runs in this process
             self._proc = None
         return self
@@ -166,7 +172,3 @@ class HelperProcess:
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-
-if __name__ == "__main__":
-    _serve(sys.argv[1:])
