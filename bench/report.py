@@ -1,4 +1,4 @@
-"""Cold wall time of the README's main command (`issuemine demo`) on the sample workshop.
+"""Cold wall time of the README's main command (`scripts/dev demo`, set up already) on the sample workshop.
 
 Each run is a fresh process (cold interpreter and imports; on a cold start the report's helper process
 imports umap and lays out the map meanwhile, see docs/report.md), writing to a temporary folder; the median
@@ -40,7 +40,7 @@ def cold_runs(runs: int, pdf: bool, map_cached: bool, first_ever: bool = False) 
             env = dict(os.environ)
             if first_ever:
                 env.update(ISSUEMINE_CACHE=f"{tmp}/cache", NUMBA_CACHE_DIR=f"{tmp}/numba")
-            cmd = [str(ROOT / ".venv" / "bin" / "issuemine"), "demo", "--out", f"{tmp}/out"]
+            cmd = [str(ROOT / "scripts" / "dev"), "demo", "--out", f"{tmp}/out"]  # the README's command
             if pdf:
                 cmd.append("--pdf")
             t0 = time.perf_counter()
@@ -91,7 +91,7 @@ def main() -> None:
     for cached, what in ((False, "map computed (first run of these notes)"),
                          (True, "map read from the cache (re-run, e.g. after edits)")):
         times = cold_runs(args.runs, args.pdf, cached)
-        print(f"issuemine demo{' --pdf' if args.pdf else ''}, fresh process, {what}: median of {args.runs} "
+        print(f"scripts/dev demo{' --pdf' if args.pdf else ''}, fresh process, {what}: median of {args.runs} "
               f"runs = {statistics.median(times):.2f} s (runs: {', '.join(f'{t:.2f}' for t in times)}); "
               "target ≤ 3 s")
     if args.first_ever:
