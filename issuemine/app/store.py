@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Migrations are applied in order; each entry brings the database from version i to i + 1.
 MIGRATIONS: list[str] = [
@@ -87,6 +87,14 @@ MIGRATIONS: list[str] = [
         undone_at   TEXT
     );
     CREATE INDEX edits_workshop ON edits(workshop_id, id);
+    """,
+    # 2: workshop numbers are never given again once a workshop is deleted (see add_workshop)
+    """
+    CREATE TABLE id_high_water (
+        tbl         TEXT PRIMARY KEY,
+        last_id     INTEGER NOT NULL
+    );
+    INSERT INTO id_high_water(tbl, last_id) SELECT 'workshops', COALESCE(MAX(id), 0) FROM workshops;
     """,
 ]
 
@@ -219,9 +227,15 @@ def transaction(conn: sqlite3.Connection):
 
 # -- workshops -------------------------------------------------------------------------------------
 def add_workshop(conn, name: str) -> int:
+    """A new workshop's number: one more than any workshop ever had. SQLite alone would hand a deleted
+    last workshop's number to the next one, and an old bookmark to /w/<id> would open another workshop's
+    notes instead of "not found"."""
     with transaction(conn):
-        cur = conn.execute("INSERT INTO workshops(name, created_at) VALUES (?, ?)", (name, now()))
-        return cur.lastrowid
+        conn.execute("UPDATE id_high_water SET last_id = MAX(last_id, (SELECT COALESCE(MAX(id), 0) "
+                     "FROM workshops)) + 1 WHERE tbl = 'workshops'")
+        (new_id,) = conn.execute("SELECT last_id FROM id_high_water WHERE tbl = 'workshops'").fetchone()
+        conn.execute("INSERT INTO workshops(id, name, created_at) VALUES (?, ?, ?)", (new_id, name, now()))
+        return new_id
 
 
 def workshop_by_name(conn, name: str):

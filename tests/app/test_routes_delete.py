@@ -112,7 +112,9 @@ def test_delete_removes_every_row_and_file_of_that_workshop_only(client, data_di
     assert delete(client, b, B_NAME).status_code == 303
     assert [p.name for p in (data_dir / "originals").iterdir()] == []
     assert not (data_dir / "jobs").exists() or list((data_dir / "jobs").iterdir()) == []
-    assert all(rows == [] for rows in dump(store).values())
+    left = dump(store)
+    assert left.pop("id_high_water") == [("workshops", b)]  # numbering only: B's number is not given again
+    assert all(rows == [] for rows in left.values())
 
 
 def test_notice_after_deletion_is_shown_once(client):
@@ -226,3 +228,14 @@ def test_upload_keeps_an_original_removed_while_it_was_parsed(client, data_dir, 
     assert removed == [sha(data)]
     assert (data_dir / "originals" / sha(data)).read_bytes() == data
     assert confirm(client, wid, uid).status_code == 303
+
+
+def test_a_deleted_workshops_number_is_never_given_again(client):
+    """SQLite alone reuses the largest deleted id: an old bookmark /w/<id> would open another workshop."""
+    a = create_workshop(client, A_NAME)
+    b = create_workshop(client, B_NAME)
+    assert delete(client, b, B_NAME).status_code == 303
+    c = create_workshop(client, "足立区 第3回")
+    assert c == b + 1 and a < b
+    assert client.get(f"/w/{b}").status_code == 404
+    assert "足立区 第3回" in page_text(client.get(f"/w/{c}").text)

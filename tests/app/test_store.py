@@ -119,3 +119,27 @@ def test_new_data_folder_is_private(tmp_path):
     assert (store.originals.stat().st_mode & 0o777) == 0o700
     digest = store.save_original(b"x")
     assert ((store.originals / digest).stat().st_mode & 0o077) == 0
+
+
+def test_migration_2_keeps_numbering_above_every_existing_workshop(tmp_path):
+    """A version-1 database (workshops 1, 2, 5) is migrated; new workshops continue above the largest
+    number, and a deleted workshop's number is not given again."""
+    conn = sqlite3.connect(tmp_path / "issuemine.db")
+    for statement in st.MIGRATIONS[0].split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.executemany("INSERT INTO workshops(id, name, created_at) VALUES (?, ?, '2026-01-01')",
+                     [(1, "a"), (2, "b"), (5, "c")])
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    store = st.Store(tmp_path)
+    with store.session() as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == st.SCHEMA_VERSION
+        new = st.add_workshop(conn, "d")
+        assert new == 6
+        st.delete_workshop(conn, new)
+        assert st.add_workshop(conn, "e") == 7
+        with pytest.raises(sqlite3.IntegrityError):
+            st.add_workshop(conn, "e")  # a taken name: nothing created, no number used up
+        assert st.add_workshop(conn, "f") == 8
