@@ -169,3 +169,23 @@ def test_every_word_of_the_domain_vocabulary_is_in_the_lexicon(lex):
         if not whole or not set(zones) <= set(whole[0].entry.target):
             missing.append((word, zones, [m.label for m in matches]))
     assert missing == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # field words added 2026-11-24: short forms, school, entitlements, fees, the metropolitan government
+    ("子家センには医療の情報が入らない", ["子家セン(地域)"]),
+    ("子ども家庭支援センターと児相", ["子ども家庭支援センター(地域)", "児相(地域)"]),
+    ("校外学習に看護師がつけない", ["校外学習(地域)", "看護師(病院∩地域)"]),
+    ("補装具の判定に時間がかかる", ["補装具(制度・政策)"]),
+    ("移行期医療の受け皿がない", ["移行期医療(病院)"]),
+    ("小児科医院が少ない", ["小児科医院(地域)"]),  # not 小児科医 (病院) + 院
+    ("ナースステーションの前", ["ナースステーション(病院)"]),  # not ステーション (地域)
+    ("小さいステーションでは", ["ステーション(地域)"]),
+    ("都の補助金", ["都(制度・政策)", "補助金(制度・政策)"]),
+    ("都合がつかない", []),  # 都 only as the metropolitan government
+    ("都内の都立病院", ["病院(病院)"]),
+    ("東京都の制度", ["東京都(制度・政策)", "制度(制度・政策)"]),  # not 京都 (neutral)
+    ("在宅の指導管理料の算定", ["在宅(地域)", "管理料(制度・政策)", "算定(制度・政策)"]),
+])
+def test_added_field_words(lex, text, expected):
+    assert labels(lex, text) == expected

@@ -10,7 +10,7 @@ from issuemine.errors import ConfigError
 from issuemine.schema import PLACEMENTS
 
 ACCURACY_FLOOR = 0.9  # exact region, all labelled notes (measured 0.95 with bench/diagram_quality.py)
-MEMBERSHIP_F1_FLOOR = 0.92  # macro-F1 over H, C, S, F, P (measured 0.968)
+MEMBERSHIP_F1_FLOOR = 0.92  # macro-F1 over H, C, S, F, P (measured 0.965)
 
 
 def test_labelled_set_covers_every_region(labelled):
@@ -220,8 +220,10 @@ def _brute_neighbours(unit, queries, pool, k, floor):
 
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 90), d=st.integers(1, 5), k=st.integers(1, 9),
-       floor=st.sampled_from([0.0, 0.3, 0.9]), sparse_x=st.booleans())
+       floor=st.sampled_from([0.0, 0.31, 0.89]), sparse_x=st.booleans())
 def test_neighbours_match_a_brute_force_search(seed, n, d, k, floor, sparse_x):
+    # Floors that no cosine of these small-integer vectors can equal (p/√q with p ≤ 20, q ≤ 400): at 0.9 a
+    # pair at exactly the floor came out one ulp below it in one computation and above in the other.
     from scipy import sparse
 
     rng = np.random.default_rng(seed)
