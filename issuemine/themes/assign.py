@@ -39,7 +39,7 @@ class ThemeEmbedder:
         (without TF-IDF blocks: the vector is not zero)."""
         from issuemine.themes.vectorize import prepare
 
-        corpus = prepare(texts, self.tokenizer)
+        corpus = prepare(texts, self.tokenizer, display_forms=False)  # shown labels come from the fit
         if not len(corpus) or not getattr(self.reducer, "svds_", None):
             return corpus, None, np.zeros(len(corpus), dtype=bool)
         blocks = self.vectorizer.transform(corpus)

@@ -10,12 +10,17 @@ top three terms that do not contain one another, joined by 「・」, skipping t
 ``corpora/label_generic.txt`` (still listed in the key terms), and are made unique across themes. A negated
 term is shown as the reader would write it: 連携+否定 → 連携できない, 知る+否定 → 知らない, 経験+否定 →
 経験がない.
+
+Terms are UniDic lemmas, which unify spellings (good for clustering) but are often not how anybody writes
+the word (兄弟 for きょうだい, 子供 for 子ども, 明き for 空き). ``written_forms`` finds, per term, the spelling
+the notes themselves mostly use; ``display_term(term, forms)`` shows it. This is a display layer only:
+scoring, generic words, features and every ``term`` column keep the lemma.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from functools import lru_cache
 
 import numpy as np
@@ -50,12 +55,15 @@ def negated_form(base: str) -> str:
         return base + "がない"
     f = toks[-1].feature
     pos1, ctype = f.pos1, (f.cType or "")
-    if pos1 == "動詞":
+    # a verb read in its 連用形 (空き, つくり, 任せ) is the noun made from it: 空きがない, not 空きない
+    if pos1 == "動詞" and not (f.cForm or "").startswith("連用形"):
         if ctype.startswith("五段") and base[-1] in _GODAN_NAI:
             return base[:-1] + _GODAN_NAI[base[-1]] + "ない"
         if ctype.startswith(("上一段", "下一段")) and base.endswith("る"):
             return base[:-1] + "ない"
         if ctype.startswith("カ行変格"):
+            if base.endswith("くる"):  # written in kana the stem changes too: くる → こない
+                return base[:-2] + "こない"
             return base[:-1] + "ない" if base.endswith("る") else base + "ない"
         if ctype.startswith("サ行変格"):
             return base[:-2] + "しない" if base.endswith("する") else base + "しない"
@@ -69,11 +77,88 @@ def negated_form(base: str) -> str:
     return base + "がない"
 
 
-def display_term(term: str) -> str:
-    """How a feature term is shown to a reader: 連携+否定 → 連携できない, 知る+否定 → 知らない."""
+@lru_cache(maxsize=4096)
+def negated_written(lemma: str, written: str) -> str:
+    """The negative of a term shown in the notes' spelling: 繋がる as つながる → つながらない.
+
+    The written form alone can be ambiguous to the tagger (空き reads as the verb 空く, かえる as 蛙), so it
+    is trusted only when the tagger reads it as the same lemma (this also conjugates potential forms
+    such as 関われる → 関われない correctly). Otherwise the lemma's own negative is grafted onto the written
+    form when both end alike (明き → 明きがない gives 空きがない).
+    """
+    if written == lemma:
+        return negated_form(lemma)
+    toks = _tagger()(written)
+    if len(toks) == 1 and toks[0].feature.lemma == lemma:
+        return negated_form(written)
+    neg = negated_form(lemma)
+    p = 0
+    while p < min(len(lemma), len(neg)) and lemma[p] == neg[p]:
+        p += 1
+    tail = lemma[p:]
+    if written.endswith(tail) and len(written) > len(tail):
+        return written[: len(written) - len(tail)] + neg[p:]
+    return negated_form(written)
+
+
+def display_term(term: str, forms: dict[str, str] | None = None) -> str:
+    """How a feature term is shown to a reader: 連携+否定 → 連携できない, 知る+否定 → 知らない.
+
+    ``forms`` (``written_forms``) maps a term to the spelling the notes use: 兄弟 → きょうだい,
+    繋がる+否定 → つながらない. Without it the lemma is shown.
+    """
     if term.endswith(NEGATION_SUFFIX):
-        return negated_form(term[: -len(NEGATION_SUFFIX)])
-    return term
+        base = term[: -len(NEGATION_SUFFIX)]
+        written = forms.get(base) if forms else None
+        return negated_written(base, written) if written else negated_form(base)
+    return forms.get(term, term) if forms else term
+
+
+def written_forms(tokens) -> dict[str, str]:
+    """Term (without +否定) → the spelling the notes mostly write it in, where that differs from the term.
+
+    ``tokens``: per note, ``issuemine.text.Token`` lists. Each occurrence of a term (plain or negated)
+    votes for its token's written base form (orthBase: わから → わかる, 子ども; the surface for unknown
+    words). A spelling is used only when it is a strict majority of the term's occurrences (診る 5 /
+    見る 5 keeps 見る). If two different terms would then look the same (休む written 休める beside the
+    term 休める), the remapped ones keep their lemmas, so a reader can still tell them apart. The result
+    is sorted and depends only on the tokens.
+    """
+    suffix = NEGATION_SUFFIX
+    counts: dict[str, Counter] = defaultdict(Counter)
+    seen: set[str] = set()
+    for toks in tokens:
+        for t in toks:
+            if not t.is_term:
+                continue
+            term = t.term
+            seen.add(term)
+            base = term.removesuffix(suffix)
+            written = (t.orth_base or t.lemma) if t.lemma else t.surface
+            counts[base][written] += 1
+    forms: dict[str, str] = {}
+    for base in sorted(counts):
+        c = counts[base]
+        written, n = max(c.items(), key=lambda x: (x[1], x[0]))  # a strict majority is unique anyway
+        if written and written != base and 2 * n > sum(c.values()):
+            forms[base] = written
+    while forms:
+        # what a reader would see, for the bases and for every term as written (negated ones conjugated)
+        shown_base: dict[str, set] = defaultdict(set)
+        for base in counts:
+            shown_base[forms.get(base, base)].add(base)
+        shown_term: dict[str, set] = defaultdict(set)
+        for term in seen:
+            shown_term[display_term(term, forms)].add(base_term(term))
+        clash = set()
+        for group in list(shown_base.values()) + list(shown_term.values()):
+            if len(group) > 1:
+                clash |= group & forms.keys()
+        if not clash:
+            break
+        for base in clash:
+            del forms[base]
+    return forms
 
 
 def base_term(term: str) -> str:
@@ -127,13 +212,15 @@ def _overlaps(term: str, chosen: list[str]) -> bool:
 
 
 def make_labels(weighted: list[list[tuple[str, float]]], n_terms: int = 3, fixed: list[str | None] | None = None,
-                fallback: list[str] | None = None, generic: frozenset[str] = frozenset()) -> list[str]:
+                fallback: list[str] | None = None, generic: frozenset[str] = frozenset(),
+                forms: dict[str, str] | None = None) -> list[str]:
     """Unique labels, in group order (earlier groups — the larger themes — keep the shorter labels).
 
     ``fixed`` labels (codebook names, facilitator renames) are kept as given; ``fallback[i]`` is used
     when a group has no term at all (e.g. notes of numbers only) and to break final ties. ``generic``
     plain terms are used only when a theme has no specific term, or to make its label unique; a theme
-    with one or two specific terms gets a label of one or two terms.
+    with one or two specific terms gets a label of one or two terms. ``forms`` (``written_forms``):
+    terms are shown as the notes write them; ``generic`` is still matched on the terms themselves.
     """
     fixed = fixed or [None] * len(weighted)
     fallback = fallback or [f"テーマ{i + 1}" for i in range(len(weighted))]
@@ -151,7 +238,7 @@ def make_labels(weighted: list[list[tuple[str, float]]], n_terms: int = 3, fixed
             if k == len(specific) and chosen and "・".join(chosen) not in used:
                 label = "・".join(chosen)  # fewer specific words rather than a general filler (会議・支援)
                 break
-            base = display_term(t)
+            base = display_term(t, forms)
             if _overlaps(base, chosen):
                 continue
             chosen.append(base)
@@ -185,8 +272,8 @@ def representatives(X: np.ndarray, idx: np.ndarray, k: int = 3) -> list[int]:
     return [int(idx[j]) for j in order[:k]]
 
 
-def format_key_terms(weighted: list[tuple[str, float]], k: int = 10) -> str:
-    return " / ".join(f"{display_term(t)}:{w:.3f}" for t, w in weighted[:k])
+def format_key_terms(weighted: list[tuple[str, float]], k: int = 10, forms: dict[str, str] | None = None) -> str:
+    return " / ".join(f"{display_term(t, forms)}:{w:.3f}" for t, w in weighted[:k])
 
 
 class ThemeLabeller:
@@ -208,12 +295,13 @@ class ThemeLabeller:
     def weights(self, terms, groups):
         return term_weights(terms, groups, purity_power=self.purity_power)
 
-    def labels(self, weighted, fixed=None, fallback=None, n_terms=None):
+    def labels(self, weighted, fixed=None, fallback=None, n_terms=None, forms=None):
+        """``forms``: the fitted notes' written forms (``written_forms``); None shows the lemmas."""
         return make_labels(weighted, n_terms=n_terms or self.n_terms, fixed=fixed, fallback=fallback,
-                           generic=self.generic_terms())
+                           generic=self.generic_terms(), forms=forms)
 
-    def key_terms(self, weighted_one) -> str:
-        return format_key_terms(weighted_one, k=self.n_key_terms)
+    def key_terms(self, weighted_one, forms=None) -> str:
+        return format_key_terms(weighted_one, k=self.n_key_terms, forms=forms)
 
     def representatives(self, X, idx):
         return representatives(X, idx, k=self.n_representatives)

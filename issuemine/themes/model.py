@@ -31,6 +31,12 @@ def _versions() -> dict:
     return out
 
 
+def _shown(forms) -> dict:
+    """Keyword for the labeller's ``forms``; left out when there are none, so a swapped-in labeller
+    written before written forms existed keeps working (it then shows lemmas)."""
+    return {"forms": forms} if forms else {}
+
+
 def _unit(x: np.ndarray) -> np.ndarray:
     n = np.linalg.norm(x, axis=-1, keepdims=True)
     n[n == 0] = 1.0
@@ -57,6 +63,9 @@ class ThemeResult:
     by_meaning: np.ndarray | None = field(default=None, repr=False)
     # the fitted stages (themes.assign.ThemeEmbedder), so new texts can be coded to these themes
     embedder: object = field(default=None, repr=False)
+    # term → how the notes write it (vectorize.Corpus.display_forms), for labels and key terms only.
+    # None in results pickled before it existed (the web app stores pickles): lemmas are shown then.
+    display_forms: dict | None = field(default=None, repr=False)
 
     def assign(self, texts, min_similarity: float | None = None):
         """Code new texts to these themes: DataFrame[theme_id, theme_label, theme_confidence].
@@ -74,7 +83,7 @@ class ThemeResult:
         return ThemeResult(list(self.note_ids), list(self.texts), self.terms, self.note_vectors,
                            list(self.theme_of), copy.deepcopy(self.meta), copy.deepcopy(self.info),
                            dict(self.stability_by_theme), self.change_rate, self.change_seen, self.labeller,
-                           self.by_meaning, self.embedder)
+                           self.by_meaning, self.embedder, self.display_forms)
 
     def theme_order(self) -> list[str]:
         """Themes by decreasing size, then id (ids are already stable, so the order is too)."""
@@ -96,8 +105,10 @@ class ThemeResult:
         groups = [np.flatnonzero(lab == i) for i in range(len(order))]
         X = self.note_vectors
         lab_stage = self.labeller
+        shown = _shown(self.display_forms)
         weighted = lab_stage.weights(self.terms, groups)
-        labels = lab_stage.labels(weighted, fixed=[self.meta[t].get("label") for t in order], fallback=order)
+        labels = lab_stage.labels(weighted, fixed=[self.meta[t].get("label") for t in order], fallback=order,
+                                  **shown)
         headings = [self.meta[t].get("heading") or "" for t in order]
         n = len(self.theme_of)
         conf = np.ones(n)
@@ -122,7 +133,7 @@ class ThemeResult:
             "label": labels,
             "heading": headings,
             "size": [len(g) for g in groups],
-            "key_terms": [lab_stage.key_terms(w) for w in weighted],
+            "key_terms": [lab_stage.key_terms(w, **shown) for w in weighted],
             "representative_notes": [" / ".join(self.texts[i] for i in lab_stage.representatives(X, g))
                                      for g in groups],
             "stability": [self.stability_by_theme.get(t, math.nan) for t in order],
@@ -256,7 +267,8 @@ class ThemeModel:
             cluster = np.full(n, -1)
             cluster[rest] = sub
             if guided and used_cb and self._absorber() is not None:
-                cb_idx, absorption = self._absorb(X, cb_idx, cluster, codebook, corpus.terms, labeller)
+                cb_idx, absorption = self._absorb(X, cb_idx, cluster, codebook, corpus.terms, labeller,
+                                                  corpus.display_forms)
                 for j in sorted({int(j) for j in cb_idx if j >= 0} - set(used_cb)):
                     meta[codebook[j].id] = {"label": codebook[j].name, "heading": codebook[j].heading,
                                             "source": "codebook"}
@@ -281,11 +293,13 @@ class ThemeModel:
             messages.append(f"付箋が {n} 枚と少ないため、テーマ分けの結果は参考程度に見てください。")
 
         from issuemine.themes.assign import ThemeEmbedder
+        from issuemine.themes.vectorize import TermLists
 
-        result = ThemeResult(note_ids, texts, corpus.terms, X, theme_of, meta, labeller=labeller,
-                             by_meaning=(cb_idx >= 0) & ~seeded,
+        result = ThemeResult(note_ids, texts, TermLists(corpus.terms, corpus.display_forms), X, theme_of, meta,
+                             labeller=labeller, by_meaning=(cb_idx >= 0) & ~seeded,
                              embedder=ThemeEmbedder(vectorizer, reducer, self.tokenizer,
-                                                    list(codebook) if guided else []))
+                                                    list(codebook) if guided else []),
+                             display_forms=corpus.display_forms)
         order = result.theme_order()
         pos = {t: i for i, t in enumerate(order)}
         lab = np.array([pos[t] for t in theme_of], dtype=int)
@@ -298,7 +312,8 @@ class ThemeModel:
                 g = group_centroids(C, np.bincount(lab, minlength=len(order)), seed=self.seed)
                 groups = [np.flatnonzero(np.isin(lab, np.flatnonzero(g == h))) for h in range(int(g.max()) + 1)]
                 names = labeller.labels(labeller.weights(corpus.terms, groups), n_terms=2,
-                                        fallback=[f"見出し{h + 1}" for h in range(len(groups))])
+                                        fallback=[f"見出し{h + 1}" for h in range(len(groups))],
+                                        **_shown(corpus.display_forms))
                 hs = [names[g[i]] for i in range(len(order))]
             for t, h in zip(order, hs):
                 meta[t]["heading"] = h
@@ -356,14 +371,14 @@ class ThemeModel:
             return CodebookAbsorber()
         return self.absorb or None
 
-    def _absorb(self, X, cb_idx, cluster, codebook, terms, labeller):
+    def _absorb(self, X, cb_idx, cluster, codebook, terms, labeller, forms=None):
         """Run the absorber; return the new codebook index per note and what happened (for analysis.json)."""
         ab = self._absorber().fit(X, cb_idx, cluster)
         themes, parts = [], []
         if ab.absorbed_:
             groups = [np.flatnonzero(cluster == c) for c, *_ in ab.absorbed_]
             names = labeller.labels(labeller.weights(terms, groups),
-                                    fallback=[f"まとまり{r + 1}" for r in range(len(groups))])
+                                    fallback=[f"まとまり{r + 1}" for r in range(len(groups))], **_shown(forms))
             for (c, j, cos, ratio), g, name in zip(ab.absorbed_, groups, names):
                 cb = codebook[j]
                 themes.append({"into": cb.id, "label_before": name, "size": len(g), "centroid_cosine": cos,

@@ -13,25 +13,51 @@ import numpy as np
 
 @dataclass
 class Corpus:
-    """The notes as the stages see them: normalised text, tokens and content terms, row-aligned."""
+    """The notes as the stages see them: normalised text, tokens and content terms, row-aligned.
+
+    ``display_forms`` (term → the spelling the notes mostly use, ``label.written_forms``) is for showing
+    terms to readers only; features, clustering and codebook matching use ``terms`` as they are.
+    """
 
     texts: list[str]
     tokens: list[list] = field(repr=False)
     terms: list[list[str]] = field(repr=False)
+    display_forms: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.texts)
 
 
-def prepare(texts, tokenizer=None) -> Corpus:
-    """Normalise and tokenize ``texts`` once (the costly step at scale)."""
+class TermLists(list):
+    """Per-note term lists that also carry the notes' written forms (``display_forms``).
+
+    ``ThemeResult.terms`` is one, so a caller handed only the terms (``cooccurrence_figure(notes,
+    terms=result.terms)`` in ``analyze`` and the report) can still label nodes the way the notes write
+    them. It is an ordinary list otherwise (pickles, compares and iterates as one).
+    """
+
+    def __init__(self, iterable=(), display_forms: dict[str, str] | None = None):
+        super().__init__(iterable)
+        self.display_forms = dict(display_forms or {})
+
+
+def prepare(texts, tokenizer=None, display_forms: bool = True) -> Corpus:
+    """Normalise and tokenize ``texts`` once (the costly step at scale).
+
+    ``display_forms=False`` skips the written-form count (new texts coded to a fitted result do not need it).
+    """
     from issuemine.text import JapaneseTokenizer, normalize
 
     tok = tokenizer if tokenizer is not None else JapaneseTokenizer()
     texts = ["" if t is None else str(t) for t in texts]
     tokens = tok.tokens_many(texts)
     terms = [[t.term for t in toks if t.is_term] for toks in tokens]
-    return Corpus([normalize(t) for t in texts], tokens, terms)
+    forms = {}
+    if display_forms:
+        from issuemine.themes.label import written_forms
+
+        forms = written_forms(tokens)
+    return Corpus([normalize(t) for t in texts], tokens, terms, forms)
 
 
 def _identity(x):

@@ -2,7 +2,8 @@
 
 The most frequent terms become nodes; the ``top_edges`` strongest pairs (appearing together in at least
 two notes) become edges; communities come from networkx's Louvain method (seeded) and the layout from
-a seeded spring layout, so the same notes always give the same figure.
+a seeded spring layout, so the same notes always give the same figure. Nodes are the terms (lemmas); their
+text is the spelling the notes mostly use (label.written_forms: 兄弟 → きょうだい).
 """
 
 from __future__ import annotations
@@ -60,8 +61,12 @@ def cooccurrence_graph(terms: list[list[str]], top_terms: int = 80, top_edges: i
 
 
 def cooccurrence_figure(notes, tokenizer=None, top_edges: int = 60, terms=None, top_terms: int = 80,
-                        seed: int = 0, height: int = 640):
-    """plotly Figure of the term network; ``terms`` (per note) skips re-tokenizing."""
+                        seed: int = 0, height: int = 640, display_forms=None):
+    """plotly Figure of the term network; ``terms`` (per note) skips re-tokenizing.
+
+    ``display_forms`` (term → written form) sets the node text; by default it is taken from ``terms``
+    when they carry it (``ThemeResult.terms``) or counted from the notes when they are tokenized here.
+    """
     import networkx as nx
     import plotly.graph_objects as go
 
@@ -70,7 +75,16 @@ def cooccurrence_figure(notes, tokenizer=None, top_edges: int = 60, terms=None, 
             from issuemine.text import JapaneseTokenizer
 
             tokenizer = JapaneseTokenizer()
-        terms = tokenizer.terms_many(list(notes["text"].fillna("").astype(str)))
+        texts = list(notes["text"].fillna("").astype(str))
+        terms = tokenizer.terms_many(texts)
+        if display_forms is None:
+            from issuemine.themes.label import written_forms
+
+            # a second pass for the spellings (terms_many stays the source of the nodes, as before);
+            # callers with a ThemeResult pass its terms and skip both
+            display_forms = written_forms(tokenizer.tokens_many(texts))
+    if display_forms is None:
+        display_forms = getattr(terms, "display_forms", None)
     G = cooccurrence_graph(terms, top_terms=top_terms, top_edges=top_edges, seed=seed)
     fig = go.Figure()
     if G.number_of_nodes():
@@ -89,7 +103,7 @@ def cooccurrence_figure(notes, tokenizer=None, top_edges: int = 60, terms=None, 
         dfs = np.array([G.nodes[t]["df"] for t in nodes], dtype=float)
         fig.add_trace(go.Scatter(
             x=[round(float(layout[t][0]), 4) for t in nodes], y=[round(float(layout[t][1]), 4) for t in nodes],
-            mode="markers+text", text=[html.escape(display_term(t)) for t in nodes], textposition="top center",
+            mode="markers+text", text=[html.escape(display_term(t, display_forms)) for t in nodes], textposition="top center",
             marker={"size": 8 + 22 * np.sqrt(dfs / dfs.max()), "color": [G.nodes[t].get("community", 0) for t in nodes],
                     "colorscale": "Turbo", "line": {"width": 0.5, "color": "#333"}},
             customdata=[[int(G.nodes[t]["df"]), int(G.nodes[t].get("community", 0)) + 1] for t in nodes],
