@@ -55,3 +55,19 @@ def test_batch_commands_collect_garbage_in_large_batches_and_restore_it(monkeypa
     assert main(argv) == 0
     assert (seen[0][0] == BATCH_GC_THRESHOLD) is batch
     assert gc.get_threshold() == before  # in-process callers (tests, notebooks) get their settings back
+
+
+def test_output_cut_short_by_a_pipe_is_not_an_error():
+    """`issuemine … | head`: the reader closes the pipe early; no traceback, no failure."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom issuemine.cli.main import main\n"
+            "import issuemine.cli.commands.terms as t\n"
+            "def run(args):\n    for i in range(100000):\n        print('語', i)\n    return 0\n"
+            "t.run = run\nsys.exit(main(['terms', 'x.csv']))\n")
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.readline()
+    p.stdout.close()  # like head after its first line
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=60) == 0 and "Traceback" not in err and "BrokenPipe" not in err, err

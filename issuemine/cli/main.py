@@ -70,6 +70,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("中断しました。", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (issuemine terms … | head): not an error; keep Python from complaining
+        # again while flushing stdout at exit
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     finally:
         gc.set_threshold(*thresholds)  # main() called in-process (tests, notebooks) leaves GC as it was
 

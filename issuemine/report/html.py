@@ -206,8 +206,21 @@ def _zone_blocks(data) -> list[dict]:
             + blocks(excl, title="領域ごとの排他的な数"))
 
 
+def readable_terms(df, forms=None):
+    """A term table as a reader sees it: 分かる+否定 → わからない, 子供 → 子ども (the notes' own spelling);
+    the CSV keeps the term identities."""
+    from issuemine.themes.label import display_term
+
+    if df is None or "term" not in df.columns:
+        return df
+    shown = df.copy()
+    shown["term"] = [display_term(str(t), forms) for t in shown["term"]]
+    return shown
+
+
 def workshop_sections(data, report, index: int) -> list[dict]:
     """The sections of one workshop: key, title, blocks, figure html, and a message when the data lack it."""
+    forms = getattr(data.theme_result, "display_forms", None)  # the notes' own spellings of terms
     from markupsafe import Markup
 
     from issuemine.report.summary import summarize
@@ -262,7 +275,7 @@ def workshop_sections(data, report, index: int) -> list[dict]:
                 sblocks += blocks(ft[cols].rename(columns={"respondent": "回答者", "phase": "時期", "text": "自由記述"}),
                                   title="自由記述")
             if data.survey_terms is not None and len(data.survey_terms):
-                sblocks += blocks(data.survey_terms.head(20), title="自由記述でよく使われた語(前後)")
+                sblocks += blocks(readable_terms(data.survey_terms.head(20), forms), title="自由記述でよく使われた語(前後)")
             st = getattr(data, "survey_themes", None)
             if st is not None and len(st):
                 sblocks += blocks(_survey_theme_table(st), title="自由記述で触れられたテーマ(研修前・研修後)")
@@ -271,7 +284,7 @@ def workshop_sections(data, report, index: int) -> list[dict]:
         add("survey", sblocks, figures=["survey_bars", "survey_positive", "survey_slope"])
     else:
         add("survey", missing="このワークショップにはアンケートのファイル(questionnaire.csv など)がありません。")
-    add("terms", [table_block(data.terms, max_rows=30)] if data.terms is not None else [])
+    add("terms", [table_block(readable_terms(data.terms, forms), max_rows=30)] if data.terms is not None else [])
     add("method", _method(data, report))
     return sections
 

@@ -20,7 +20,14 @@ def test_demo_prints_terms_and_writes_outputs(sample_report):
     assert [line.split("\t")[0] for line in table] == [str(i) for i in range(1, 31)]
     with open(out / "terms.csv", encoding="utf-8-sig", newline="") as f:
         top = [r["term"] for r, _ in zip(csv.DictReader(f), range(30))]
-    assert [line.split("\t")[1] for line in table] == top
+    shown = [line.split("\t")[1] for line in table]
+    assert "分かる+否定" in top and "わからない" in shown  # the CSV keeps identities, the reader sees words
+    assert not any("+否定" in t for t in shown)
+    from issuemine.themes.label import display_term
+
+    forms = {"分かる": "わかる"}  # as the notes write it; the others are checked against the notes' own forms
+    assert shown[top.index("分かる+否定")] == display_term("分かる+否定", forms)
+    assert sum(a != b for a, b in zip(shown, top)) >= 3  # negations (and respellings) read as written
     assert str(out / "index.html") in printed
 
 
@@ -77,6 +84,7 @@ def test_report_tables_are_byte_identical_to_what_analyze_and_survey_write(sampl
 def test_html_is_self_contained_and_japanese(sample_report):
     out, _ = sample_report
     page = (out / "index.html").read_text(encoding="utf-8")
+    assert "+否定" not in page  # terms read as words (わからない), never as feature names
     assert page.startswith("<!DOCTYPE html>") and '<html lang="ja">' in page
     head, body = page.split("</head>", 1)
     # plotly.js once, inline; nothing loaded from anywhere

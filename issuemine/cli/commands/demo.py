@@ -27,9 +27,12 @@ def sample_dir():
     return Path(issuemine.__file__).resolve().parent.parent / "workshops" / "sample"
 
 
-def format_terms(terms, top: int) -> str:
+def format_terms(terms, top: int, forms=None) -> str:
+    """The top terms as a reader sees them (分かる+否定 → わからない; ``forms``: the notes' spellings)."""
+    from issuemine.report.html import readable_terms
+
     lines = ["順位\t語\t品詞\t出現数\t付箋数"]
-    for i, r in enumerate(terms.head(top).itertuples(index=False), start=1):
+    for i, r in enumerate(readable_terms(terms.head(top), forms).itertuples(index=False), start=1):
         lines.append(f"{i}\t{r.term}\t{r.pos}\t{int(r.count)}\t{int(r.notes)}")
     return "\n".join(lines)
 
@@ -47,11 +50,12 @@ def run(args) -> int:
     out = Path(args.out) if args.out else sample.parent.parent / "reports" / "sample"
     with report_helper() as helper:  # on a cold start, a second process computes the map meanwhile
         report = ReportBuilder(seed=args.seed, helper=helper).build([sample])
-        data = report.workshops[0]
-        if data.terms is not None:
-            print(f"サンプルワークショップ({len(data.notes)}枚)でよく使われた語(上位{args.top}):")
-            print(format_terms(data.terms, args.top))
         written = write_report(report, out, pdf=args.pdf, helper=helper)
+    # printed once the report is written: output cut short (… | head) must not cost the report
+    data = report.workshops[0]
+    if data.terms is not None:
+        print(f"サンプルワークショップ({len(data.notes)}枚)でよく使われた語(上位{args.top}):")
+        print(format_terms(data.terms, args.top, getattr(data.theme_result, "display_forms", None)))
     print(f"\nレポート: {out / 'index.html'}")
     print("その他の出力: " + "、".join(sorted(p.name for p in written if p.name != "index.html")))
     return 0
