@@ -47,6 +47,19 @@ def build_parser() -> argparse.ArgumentParser:
 BATCH_GC_THRESHOLD = 1_000_000
 
 
+def _show_progress() -> None:
+    """Progress messages of the ``issuemine`` loggers (Japanese, never note text) go to stderr, once."""
+    import logging
+
+    logger = logging.getLogger("issuemine")
+    if not any(getattr(h, "_issuemine_cli", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler._issuemine_cli = True
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -58,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     thresholds = gc.get_threshold()
     if not args._long_running:
         gc.set_threshold(BATCH_GC_THRESHOLD, thresholds[1], thresholds[2])
+    _show_progress()
     try:
         status = int(args._run(args) or 0)
         # The process ends next: spare the interpreter's shutdown a collection over the millions of

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import importlib.util
 import json
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -173,6 +174,7 @@ def load_chive(cache: Path | None = None) -> tuple[WordVectors | None, str]:
     if vocab is None:
         return None, ("ja-ginza パッケージが見つからないため単語ベクトルは使わず、TF-IDF のみで分析しました"
                       "(pip install --no-deps ja-ginza で意味の近さも使えます)。")
+    logging.getLogger(__name__).info("初回のみ: 単語ベクトル(chiVe)を書き出しています(数秒かかります)。")
     wv = WordVectors.export_from_vocab(vocab)
     try:
         wv.save(path)

@@ -122,3 +122,31 @@ def test_map_laid_out_in_a_helper_process_is_byte_identical(tmp_path, monkeypatc
         os.kill(helper._proc.pid, signal.SIGKILL)
         assert dead.result().tobytes() == map_coordinates(X, seed=2, max_landmarks=max_landmarks,
                                                           cache=False).tobytes()
+
+
+@pytest.mark.parametrize("delay,told", [(0.5, True), (0.0, False)])
+def test_a_long_wait_for_the_map_is_explained_not_silent(tmp_path, monkeypatch, caplog, delay, told):
+    """The first map on a machine waits for numba's compile in the helper: past a few seconds the user is
+    told why (a progress message, no note text); a quick map says nothing."""
+    import time
+
+    import issuemine.themes.figures.map as mapmod
+
+    class SlowPending:
+        def result(self):
+            time.sleep(delay)
+            return np.zeros((6, 2))
+
+    class FakeHelper:
+        running = True
+
+        def submit(self, *args):
+            return SlowPending()
+
+    monkeypatch.setenv("ISSUEMINE_CACHE", str(tmp_path))
+    monkeypatch.setattr(mapmod, "WAIT_NOTICE_AFTER", 0.1)
+    caplog.set_level("INFO", logger="issuemine")
+    X = np.eye(6, dtype=np.float32)
+    assert mapmod.request_map(X, helper=FakeHelper()).result().shape == (6, 2)
+    time.sleep(0.2)  # a cancelled notice must stay silent even after its time
+    assert (mapmod.WAIT_NOTICE_JA in caplog.messages) is told

@@ -47,11 +47,15 @@ def test_hash_matches_shipped_key2row_for_many_words():
 
 
 @needs_ginza
-def test_export_cache_round_trip(tmp_path):
+def test_export_cache_round_trip(tmp_path, caplog):
+    caplog.set_level("INFO", logger="issuemine")
     wv, msg = load_chive(cache=tmp_path)
     assert "書き出して" in msg
+    assert [r.getMessage() for r in caplog.records if "初回のみ" in r.getMessage()]  # the wait is explained
     assert len(wv.index) > 400_000 and wv.matrix.shape == (20000, 300)
+    caplog.clear()
     again, msg2 = load_chive(cache=tmp_path)
+    assert not caplog.records  # read from the cache: nothing to explain
     assert "キャッシュ" in msg2
     for w in ("連携", "病院", "学校"):
         assert again.row(w) == wv.row(w)

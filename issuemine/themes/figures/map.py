@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import html
+import logging
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +24,10 @@ from issuemine.themes.figures.umap_cached import import_umap
 N_EPOCHS = 200
 MAP_VERSION = 1  # bump when the layout code changes: cached maps of older code are then not read
 MAPS_KEPT = 64  # cached maps kept (newest first); one is ~12 KB at 700 notes, 1.6 MB at 100k
+WAIT_NOTICE_AFTER = 3.0  # seconds waited for the layout before the user is told why
+WAIT_NOTICE_JA = ("テーママップを計算しています。初めて使うパソコンでは数値計算の部品の準備に 15 秒ほどかかります"
+                  "(次回からは不要です)。")
+log = logging.getLogger(__name__)  # progress only, never note text
 
 def _knn_place(X: np.ndarray, L: np.ndarray, Y: np.ndarray, k: int = 10, chunk: int = 8192) -> np.ndarray:
     """Coordinates of rows of X from their k most similar landmark rows L (embedded at Y)."""
@@ -168,10 +174,17 @@ class MapRequest:
         if self._pending is not None:
             from issuemine.helper_process import HelperUnavailable
 
+            # The very first map on a machine waits ~15 s for numba to compile umap (cached on disk after):
+            # say so rather than sit silent.
+            notice = threading.Timer(WAIT_NOTICE_AFTER, log.info, args=(WAIT_NOTICE_JA,))
+            notice.daemon = True
+            notice.start()
             try:
                 Y = self._pending.result()
             except HelperUnavailable:
                 Y = None  # computed here instead: same numbers, more time
+            finally:
+                notice.cancel()
         if Y is None:
             Y = umap_layout(self._XL, self.seed, self.n_neighbors)
         if len(self.landmarks) == len(self.X):
