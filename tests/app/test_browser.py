@@ -148,6 +148,17 @@ def test_facilitator_flow(server, page, tmp_path):
     pdf_path = tmp_path / "report.pdf"
     info.value.save_as(pdf_path)
     assert pdf_path.read_bytes().startswith(b"%PDF")
+    # the whole report as one zip: the same files, byte for byte, plus the edit list it was built with
+    import zipfile
+
+    with page.expect_download() as info:
+        page.click("#report-zip")
+    assert info.value.suggested_filename == "墨田区_第1回_report.zip"
+    zip_path = tmp_path / "report.zip"
+    info.value.save_as(zip_path)
+    with zipfile.ZipFile(zip_path) as zf:
+        assert {"index.html", "notes.xlsx", "report.pdf", "notes.edits.jsonl"} <= set(zf.namelist())
+        assert zf.read("report.pdf") == pdf_path.read_bytes() and zf.read("notes.xlsx") == xlsx_path.read_bytes()
     if shutil.which("pdftotext"):  # poppler-utils, installed by .ci/run
         out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf_path), "-"], capture_output=True, check=True)
         assert "短期入所・レスパイトの不足" in out.stdout.decode("utf-8").replace("\n", "")
@@ -172,6 +183,20 @@ def test_facilitator_flow(server, page, tmp_path):
     shot(page, "08_report")
     page.outside = [u for u in page.outside if not u.startswith("file://")]
     assert page.outside == []
+
+    # delete the workshop: the name must be typed; afterwards its pages are gone
+    page.goto(server.url + "/")
+    page.click("text=墨田区 第1回")
+    workshop_url = page.url
+    page.click("#delete-link")
+    page.fill("input[name=confirm_name]", "墨田区")  # not the name: refused, nothing deleted
+    page.click("#delete-workshop")
+    expect(page.locator("[role=alert]")).to_contain_text("一致しません")
+    page.fill("input[name=confirm_name]", "墨田区 第１回")  # typed with the IME's full-width digit
+    page.click("#delete-workshop")
+    expect(page.locator("body")).to_contain_text("ワークショップ「墨田区 第1回」を削除しました。")
+    shot(page, "09_deleted")
+    assert page.request.get(workshop_url).status == 404
 
 
 def test_too_large_upload_shows_the_japanese_page_in_the_browser(tmp_path):
