@@ -123,7 +123,7 @@ class HelperProcess:
             self._proc = subprocess.Popen(
                 [sys.executable, "-c", _BOOT, json.dumps(sys.path), *self.preload],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        except OSError:  # no interpreter to start: every task runs in this process
+        except (OSError, ValueError, TypeError):  # no interpreter to start (embedded Python): all runs here
             self._proc = None
         return self
 

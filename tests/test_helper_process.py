@@ -72,3 +72,14 @@ def test_worthwhile_only_in_a_cold_process():
 
     assert not HelperProcess.worthwhile()
     assert not HelperProcess(enabled=None).start().running
+
+
+def test_no_interpreter_to_start_means_no_helper(monkeypatch):
+    """Embedded Pythons may have no sys.executable: the helper is simply not there, nothing fails."""
+    import sys
+
+    monkeypatch.setattr(sys, "executable", "")
+    with HelperProcess(enabled=True) as h:
+        assert not h.running
+        with pytest.raises(HelperUnavailable):
+            h.submit(f"{__name__}:echo_sum", 1, 1).result()
