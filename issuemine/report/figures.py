@@ -74,7 +74,8 @@ def workshop_figures(data, seed: int = 0):
         r = data.theme_result
         figs["theme_sizes"] = theme_sizes_figure(data.themes)
         figs["theme_map"] = None  # drawn last: its layout may still be computing in the helper process
-        figs["cooccurrence"] = cooccurrence_figure(data.notes, terms=getattr(r, "terms", None), seed=seed)
+        figs["cooccurrence"] = cooccurrence_figure(data.notes, terms=getattr(r, "terms", None), seed=seed,
+                                                   display_forms=getattr(r, "display_forms", None))
         prof_table = profession_theme_table(data.notes, r, seed=seed)
     if data.placements is not None:
         figs["diagram"] = diagram_figure(data.notes, data.placements, data.assignments)

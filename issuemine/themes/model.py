@@ -293,9 +293,8 @@ class ThemeModel:
             messages.append(f"付箋が {n} 枚と少ないため、テーマ分けの結果は参考程度に見てください。")
 
         from issuemine.themes.assign import ThemeEmbedder
-        from issuemine.themes.vectorize import TermLists
 
-        result = ThemeResult(note_ids, texts, TermLists(corpus.terms, corpus.display_forms), X, theme_of, meta,
+        result = ThemeResult(note_ids, texts, corpus.terms, X, theme_of, meta,
                              labeller=labeller, by_meaning=(cb_idx >= 0) & ~seeded,
                              embedder=ThemeEmbedder(vectorizer, reducer, self.tokenizer,
                                                     list(codebook) if guided else []),

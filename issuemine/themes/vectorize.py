@@ -28,19 +28,6 @@ class Corpus:
         return len(self.texts)
 
 
-class TermLists(list):
-    """Per-note term lists that also carry the notes' written forms (``display_forms``).
-
-    ``ThemeResult.terms`` is one, so a caller handed only the terms (``cooccurrence_figure(notes,
-    terms=result.terms)`` in ``analyze`` and the report) can still label nodes the way the notes write
-    them. It is an ordinary list otherwise (pickles, compares and iterates as one).
-    """
-
-    def __init__(self, iterable=(), display_forms: dict[str, str] | None = None):
-        super().__init__(iterable)
-        self.display_forms = dict(display_forms or {})
-
-
 def prepare(texts, tokenizer=None, display_forms: bool = True) -> Corpus:
     """Normalise and tokenize ``texts`` once (the costly step at scale).
 

@@ -16,7 +16,7 @@ from issuemine.themes.label import (
     negated_written,
     written_forms,
 )
-from issuemine.themes.vectorize import TermLists, prepare
+from issuemine.themes.vectorize import prepare
 
 from .conftest import make_notes
 
@@ -158,7 +158,7 @@ def test_merge_and_split_labels_use_written_forms(planted):
 def test_pickled_results_keep_the_map_and_old_ones_fall_back_to_lemmas(planted):
     _, r = planted
     back = pickle.loads(pickle.dumps(r))
-    assert back.display_forms == r.display_forms and back.terms.display_forms == r.display_forms
+    assert back.display_forms == r.display_forms and back.display_forms
     assert back.terms == r.terms
     old = r.copy()
     del old.__dict__["display_forms"]  # a result pickled before the field existed
@@ -177,8 +177,8 @@ def test_network_nodes_show_written_forms(planted, tokenizer):
     from issuemine.themes.figures import cooccurrence_figure
 
     notes, r = planted
-    assert "きょうだい" in _node_text(cooccurrence_figure(notes, terms=r.terms))          # carried by the terms
-    assert "兄弟" in _node_text(cooccurrence_figure(notes, terms=[list(t) for t in r.terms]))  # plain lists
+    assert "きょうだい" in _node_text(cooccurrence_figure(notes, terms=r.terms, display_forms=r.display_forms))
+    assert "兄弟" in _node_text(cooccurrence_figure(notes, terms=r.terms))  # terms alone: the lemmas
     assert "きょうだい" in _node_text(cooccurrence_figure(notes, tokenizer=tokenizer))     # counted here
 
 
@@ -235,9 +235,3 @@ def test_written_forms_are_deterministic_and_order_free(sample_notes, tokenizer,
     shuffled = list(corpus.tokens)
     random.Random(3).shuffle(shuffled)
     assert written_forms(shuffled) == corpus.display_forms
-
-
-def test_term_lists_are_lists():
-    t = TermLists([["a"], ["b"]], {"a": "A"})
-    assert t == [["a"], ["b"]] and t.display_forms == {"a": "A"}
-    assert pickle.loads(pickle.dumps(t)).display_forms == {"a": "A"}

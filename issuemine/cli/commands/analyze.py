@@ -110,7 +110,7 @@ def build_outputs(notes, result, edits, *, figures: bool = False, seed: int = 0,
 
         fig = theme_map_figure(notes, result, seed=seed)
         out["theme_map.html"] = fig.to_html(include_plotlyjs=True, full_html=True, div_id="theme-map").encode()
-        co = cooccurrence_figure(notes, terms=result.terms)
+        co = cooccurrence_figure(notes, terms=result.terms, display_forms=result.display_forms)
         out["cooccurrence.html"] = co.to_html(include_plotlyjs=True, full_html=True, div_id="cooccurrence").encode()
         counts, test = profession_theme_table(notes, result)
         out["profession_theme.csv"] = to_csv_bytes(counts.reset_index())

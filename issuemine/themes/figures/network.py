@@ -64,8 +64,8 @@ def cooccurrence_figure(notes, tokenizer=None, top_edges: int = 60, terms=None, 
                         seed: int = 0, height: int = 640, display_forms=None):
     """plotly Figure of the term network; ``terms`` (per note) skips re-tokenizing.
 
-    ``display_forms`` (term → written form) sets the node text; by default it is taken from ``terms``
-    when they carry it (``ThemeResult.terms``) or counted from the notes when they are tokenized here.
+    ``display_forms`` (term → written form, e.g. ``ThemeResult.display_forms``) sets the node text; without
+    it the node text is the term, except when the notes are tokenized here and the forms are counted too.
     """
     import networkx as nx
     import plotly.graph_objects as go
@@ -83,8 +83,6 @@ def cooccurrence_figure(notes, tokenizer=None, top_edges: int = 60, terms=None, 
             # a second pass for the spellings (terms_many stays the source of the nodes, as before);
             # callers with a ThemeResult pass its terms and skip both
             display_forms = written_forms(tokenizer.tokens_many(texts))
-    if display_forms is None:
-        display_forms = getattr(terms, "display_forms", None)
     G = cooccurrence_graph(terms, top_terms=top_terms, top_edges=top_edges, seed=seed)
     fig = go.Figure()
     if G.number_of_nodes():
