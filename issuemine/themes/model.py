@@ -31,12 +31,6 @@ def _versions() -> dict:
     return out
 
 
-def _shown(forms) -> dict:
-    """Keyword for the labeller's ``forms``; left out when there are none, so a swapped-in labeller
-    written before written forms existed keeps working (it then shows lemmas)."""
-    return {"forms": forms} if forms else {}
-
-
 def _unit(x: np.ndarray) -> np.ndarray:
     n = np.linalg.norm(x, axis=-1, keepdims=True)
     n[n == 0] = 1.0
@@ -105,10 +99,9 @@ class ThemeResult:
         groups = [np.flatnonzero(lab == i) for i in range(len(order))]
         X = self.note_vectors
         lab_stage = self.labeller
-        shown = _shown(self.display_forms)
         weighted = lab_stage.weights(self.terms, groups)
         labels = lab_stage.labels(weighted, fixed=[self.meta[t].get("label") for t in order], fallback=order,
-                                  **shown)
+                                  forms=self.display_forms)
         headings = [self.meta[t].get("heading") or "" for t in order]
         n = len(self.theme_of)
         conf = np.ones(n)
@@ -133,7 +126,7 @@ class ThemeResult:
             "label": labels,
             "heading": headings,
             "size": [len(g) for g in groups],
-            "key_terms": [lab_stage.key_terms(w, **shown) for w in weighted],
+            "key_terms": [lab_stage.key_terms(w, forms=self.display_forms) for w in weighted],
             "representative_notes": [" / ".join(self.texts[i] for i in lab_stage.representatives(X, g))
                                      for g in groups],
             "stability": [self.stability_by_theme.get(t, math.nan) for t in order],
@@ -312,7 +305,7 @@ class ThemeModel:
                 groups = [np.flatnonzero(np.isin(lab, np.flatnonzero(g == h))) for h in range(int(g.max()) + 1)]
                 names = labeller.labels(labeller.weights(corpus.terms, groups), n_terms=2,
                                         fallback=[f"見出し{h + 1}" for h in range(len(groups))],
-                                        **_shown(corpus.display_forms))
+                                        forms=corpus.display_forms)
                 hs = [names[g[i]] for i in range(len(order))]
             for t, h in zip(order, hs):
                 meta[t]["heading"] = h
@@ -377,7 +370,7 @@ class ThemeModel:
         if ab.absorbed_:
             groups = [np.flatnonzero(cluster == c) for c, *_ in ab.absorbed_]
             names = labeller.labels(labeller.weights(terms, groups),
-                                    fallback=[f"まとまり{r + 1}" for r in range(len(groups))], **_shown(forms))
+                                    fallback=[f"まとまり{r + 1}" for r in range(len(groups))], forms=forms)
             for (c, j, cos, ratio), g, name in zip(ab.absorbed_, groups, names):
                 cb = codebook[j]
                 themes.append({"into": cb.id, "label_before": name, "size": len(g), "centroid_cosine": cos,
