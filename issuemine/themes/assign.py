@@ -18,11 +18,28 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+CONFIDENCE_SCALE = 0.02   # confidence = logistic((margin - threshold) / scale)
+WEAK_MARGIN = 0.02        # clustered notes: below this cosine margin to the next theme, flagged for review
+SEED_WEAK_MARGIN = -0.1   # notes placed by codebook seed terms: only when another theme is clearly nearer
+
 # Below this cosine to the nearest theme centroid a text is "about none of these themes" even when it shares
 # a term with the notes. Sample workshop: the notes' own-centroid cosine has 1st/5th percentiles 0.39/0.45;
 # the 23 free-text answers of its questionnaire that share a term reach 0.36–0.87.
 MIN_SIMILARITY = 0.3
 ASSIGN_COLUMNS = ["theme_id", "theme_label", "theme_confidence"]
+
+
+def unit_rows(x: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero), float32."""
+    n = np.linalg.norm(x, axis=-1, keepdims=True)
+    n[n == 0] = 1.0
+    return (x / n).astype(np.float32)
+
+
+def confidence(margin, threshold):
+    """Theme confidence of a cosine margin: 0.5 exactly at ``threshold`` (weak <=> confidence < 0.5)."""
+    m = np.asarray(margin, dtype=np.float64)
+    return np.round(1.0 / (1.0 + np.exp(-(m - threshold) / CONFIDENCE_SCALE)), 4)
 
 
 @dataclass
@@ -53,26 +70,20 @@ class ThemeEmbedder:
             known = np.any(V != 0, axis=1)
         return corpus, V, known
 
-    def seed_match(self, norm_texts: list[str]) -> list[str | None]:
-        """Codebook theme id clearly matched by seed terms (as in guided fit), else None."""
+    def seed_match(self, norm_texts: list[str], tokens=None) -> list[str | None]:
+        """Codebook theme id clearly matched by seed terms (as in guided fit; whole words when the
+        texts' ``tokens`` are given), else None."""
         if not self.codebook:
             return [None] * len(norm_texts)
         from issuemine.themes.codebook import CodebookMatcher
 
-        idx = CodebookMatcher(self.codebook).match(norm_texts)
+        idx = CodebookMatcher(self.codebook).match(norm_texts, tokens)
         return [self.codebook[j].id if j >= 0 else None for j in idx]
 
 
 def assign_texts(result, texts, min_similarity: float = MIN_SIMILARITY):
     """DataFrame[theme_id, theme_label, theme_confidence], one row per text, in order (see module doc)."""
     import pandas as pd
-
-    from issuemine.themes.model import (
-        CONFIDENCE_SCALE,
-        SEED_WEAK_MARGIN,
-        WEAK_MARGIN,
-        _unit,
-    )
 
     texts = ["" if t is None or (isinstance(t, float) and np.isnan(t)) else str(t) for t in texts]
     n = len(texts)
@@ -89,8 +100,8 @@ def assign_texts(result, texts, min_similarity: float = MIN_SIMILARITY):
         pos = {t: i for i, t in enumerate(order)}
         lab = np.array([pos[t] for t in result.theme_of], dtype=int)
         X = result.note_vectors
-        C = _unit(np.stack([X[lab == i].mean(axis=0) for i in range(len(order))]))
-        seeds = result.embedder.seed_match(corpus.texts)
+        C = unit_rows(np.stack([X[lab == i].mean(axis=0) for i in range(len(order))]))
+        seeds = result.embedder.seed_match(corpus.texts, corpus.tokens)
         for i in range(n):
             if not corpus.terms[i] or V is None or not known[i] or not np.any(V[i]):
                 continue
@@ -103,7 +114,7 @@ def assign_texts(result, texts, min_similarity: float = MIN_SIMILARITY):
             margin = sims[j] - other.max() if len(other) else 1.0
             thresh = SEED_WEAK_MARGIN if seed is not None else WEAK_MARGIN
             out_id[i] = order[j]
-            out_conf[i] = round(float(1.0 / (1.0 + np.exp(-(margin - thresh) / CONFIDENCE_SCALE))), 4)
+            out_conf[i] = float(confidence(margin, thresh))
     labels = {}
     if n and order:
         # a copy() has no tables until rebuilt; rebuild a copy rather than the caller's result

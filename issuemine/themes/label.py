@@ -135,6 +135,9 @@ def written_forms(tokens) -> dict[str, str]:
             seen.add(term)
             base = term.removesuffix(suffix)
             written = (t.orth_base or t.lemma) if t.lemma else t.surface
+            if written.endswith("ずる") and len(written) > 2 and t.pos.startswith("動詞"):
+                # UniDic's literary サ変 lemma (感ずる, 生ずる, 応ずる): notes write 感じる, 生じる, 応じる
+                written = written[:-2] + "じる"
             counts[base][written] += 1
     forms: dict[str, str] = {}
     for base in sorted(counts):
@@ -174,16 +177,22 @@ def _bonus(term: str) -> float:
     return b * (1.1 if negated_form(base).endswith(("できない", "がない", "がいない")) else 0.9)
 
 
-def load_generic_terms(source=None) -> frozenset[str]:
+def load_generic_terms(source=None, default: str = "label_generic.txt",
+                       what: str = "ラベルに使わない一般語のファイル") -> frozenset[str]:
     """General words kept out of labels: a file (one per line), an iterable, or None = the bundled list."""
     from pathlib import Path
 
     if source is None or isinstance(source, (str, Path)):
         from issuemine.corpora import corpus_path, read_words
 
-        path = Path(source) if source is not None else corpus_path("label_generic.txt")
-        return frozenset(w for _, w in read_words(path, what="ラベルに使わない一般語のファイル"))
+        path = Path(source) if source is not None else corpus_path(default)
+        return frozenset(w for _, w in read_words(path, what=what))
     return frozenset(w.strip() for w in source if w and w.strip())
+
+
+def load_label_stopwords(source=None) -> frozenset[str]:
+    """Words never used in a label (``corpora/stopwords_label.txt``): a file, an iterable, or None."""
+    return load_generic_terms(source, "stopwords_label.txt", "ラベルに使わない語(機能語・つなぎの語)のファイル")
 
 
 def term_weights(terms: list[list[str]], groups: list[np.ndarray],
@@ -207,13 +216,20 @@ def term_weights(terms: list[list[str]], groups: list[np.ndarray],
     return out
 
 
+def _is_stop(term: str, stop: frozenset[str], forms: dict[str, str] | None) -> bool:
+    if not stop:
+        return False
+    base = base_term(term)
+    return base in stop or (bool(forms) and forms.get(base, base) in stop)
+
+
 def _overlaps(term: str, chosen: list[str]) -> bool:
     return any(term in c or c in term for c in chosen)
 
 
 def make_labels(weighted: list[list[tuple[str, float]]], n_terms: int = 3, fixed: list[str | None] | None = None,
                 fallback: list[str] | None = None, generic: frozenset[str] = frozenset(),
-                forms: dict[str, str] | None = None) -> list[str]:
+                forms: dict[str, str] | None = None, stop: frozenset[str] = frozenset()) -> list[str]:
     """Unique labels, in group order (earlier groups — the larger themes — keep the shorter labels).
 
     ``fixed`` labels (codebook names, facilitator renames) are kept as given; ``fallback[i]`` is used
@@ -221,6 +237,8 @@ def make_labels(weighted: list[list[tuple[str, float]]], n_terms: int = 3, fixed
     plain terms are used only when a theme has no specific term, or to make its label unique; a theme
     with one or two specific terms gets a label of one or two terms. ``forms`` (``written_forms``):
     terms are shown as the notes write them; ``generic`` is still matched on the terms themselves.
+    ``stop`` terms (function words and fillers, plain or negated, matched on the term and on how it is
+    written) are never used.
     """
     fixed = fixed or [None] * len(weighted)
     fallback = fallback or [f"テーマ{i + 1}" for i in range(len(weighted))]
@@ -231,8 +249,9 @@ def make_labels(weighted: list[list[tuple[str, float]]], n_terms: int = 3, fixed
             labels.append(fixed[i])
             continue
         chosen: list[str] = []
-        specific = [t for t, _ in terms if t not in generic]
-        candidates = specific + [t for t, _ in terms if t in generic]
+        usable = [t for t, _ in terms if not _is_stop(t, stop, forms)]
+        specific = [t for t in usable if t not in generic]
+        candidates = specific + [t for t in usable if t in generic]
         label = None
         for k, t in enumerate(candidates):
             if k == len(specific) and chosen and "・".join(chosen) not in used:
@@ -280,17 +299,24 @@ class ThemeLabeller:
     """The labelling stage: distinctive terms, unique labels, key terms and representative notes."""
 
     def __init__(self, n_terms: int = 3, n_key_terms: int = 10, n_representatives: int = 3,
-                 generic=None, purity_power: float = PURITY_POWER):
+                 generic=None, purity_power: float = PURITY_POWER, stop=None):
         self.n_terms = n_terms
         self.n_key_terms = n_key_terms
         self.n_representatives = n_representatives
         self.generic = generic          # None: corpora/label_generic.txt; False: none; a path or an iterable
         self.purity_power = purity_power
+        self.stop = stop                # None: corpora/stopwords_label.txt; False: none; a path or an iterable
 
     def generic_terms(self) -> frozenset[str]:
         if not hasattr(self, "generic_terms_"):
             self.generic_terms_ = frozenset() if self.generic is False else load_generic_terms(self.generic)
         return self.generic_terms_
+
+    def stop_terms(self) -> frozenset[str]:
+        if not hasattr(self, "stop_terms_"):
+            stop = getattr(self, "stop", None)   # labellers pickled before the stop list existed
+            self.stop_terms_ = frozenset() if stop is False else load_label_stopwords(stop)
+        return self.stop_terms_
 
     def weights(self, terms, groups):
         return term_weights(terms, groups, purity_power=self.purity_power)
@@ -298,7 +324,7 @@ class ThemeLabeller:
     def labels(self, weighted, fixed=None, fallback=None, n_terms=None, forms=None):
         """``forms``: the fitted notes' written forms (``written_forms``); None shows the lemmas."""
         return make_labels(weighted, n_terms=n_terms or self.n_terms, fixed=fixed, fallback=fallback,
-                           generic=self.generic_terms(), forms=forms)
+                           generic=self.generic_terms(), forms=forms, stop=self.stop_terms())
 
     def key_terms(self, weighted_one, forms=None) -> str:
         return format_key_terms(weighted_one, k=self.n_key_terms, forms=forms)

@@ -12,11 +12,17 @@ from pathlib import Path
 
 import numpy as np
 
+from issuemine.themes.assign import (
+    CONFIDENCE_SCALE,
+    MIN_SIMILARITY,
+    SEED_WEAK_MARGIN,
+    WEAK_MARGIN,
+    ThemeEmbedder,
+    assign_texts,
+    confidence,
+    unit_rows,
+)
 from issuemine.themes.label import ThemeLabeller
-
-CONFIDENCE_SCALE = 0.02   # confidence = logistic((margin - threshold) / scale)
-WEAK_MARGIN = 0.02        # clustered notes: below this cosine margin to the next theme, flagged for review
-SEED_WEAK_MARGIN = -0.1   # notes placed by codebook seed terms: only when another theme is clearly nearer
 
 
 def _versions() -> dict:
@@ -29,12 +35,6 @@ def _versions() -> dict:
         except metadata.PackageNotFoundError:
             out[dist] = None
     return out
-
-
-def _unit(x: np.ndarray) -> np.ndarray:
-    n = np.linalg.norm(x, axis=-1, keepdims=True)
-    n[n == 0] = 1.0
-    return (x / n).astype(np.float32)
 
 
 @dataclass
@@ -67,8 +67,6 @@ class ThemeResult:
         Nearest theme centroid by cosine in the fitted space; codebook seed terms win in guided mode;
         "" (no theme) for texts with no usable terms or a cosine below ``assign.MIN_SIMILARITY``.
         """
-        from issuemine.themes.assign import MIN_SIMILARITY, assign_texts
-
         return assign_texts(self, texts, MIN_SIMILARITY if min_similarity is None else min_similarity)
 
     def copy(self) -> ThemeResult:
@@ -107,7 +105,7 @@ class ThemeResult:
         conf = np.ones(n)
         weak = np.zeros(n, dtype=bool)
         if len(order) > 1 and n:
-            C = _unit(np.stack([X[g].mean(axis=0) for g in groups]))
+            C = unit_rows(np.stack([X[g].mean(axis=0) for g in groups]))
             sims = X @ C.T
             own = sims[np.arange(n), lab]
             sims[np.arange(n), lab] = -np.inf
@@ -119,7 +117,7 @@ class ThemeResult:
             if self.by_meaning is not None:
                 by_seed &= ~self.by_meaning
             thresh = np.where(by_seed, SEED_WEAK_MARGIN, WEAK_MARGIN)
-            conf = np.round(1.0 / (1.0 + np.exp(-(margin.astype(np.float64) - thresh) / CONFIDENCE_SCALE)), 4)
+            conf = confidence(margin, thresh)
             weak = conf < 0.5  # from the rounded value, so the CSV's two columns always agree
         self.themes = THEMES.conform(pd.DataFrame({
             "theme_id": order,
@@ -201,8 +199,9 @@ class ThemeModel:
         return load_codebook(path), path
 
     def fit(self, notes) -> ThemeResult:
-        from issuemine.themes.cluster import KMeansClusterer
-        from issuemine.themes.codebook import CodebookMatcher
+        from issuemine.themes.cluster import KMeansClusterer, guided_k_range
+        from issuemine.themes.codebook import MIN_COVERAGE, CodebookMatcher
+        from issuemine.themes.guided import coverage_fallback, keep_names, plan_total, resolve_ties, why_ja
         from issuemine.themes.headings import group_centroids, guided_headings
         from issuemine.themes.reduce import BlockReducer
         from issuemine.themes.stability import ThemeStability
@@ -227,11 +226,25 @@ class ThemeModel:
         guided = codebook is not None
         cb_idx = np.full(n, -1)
         n_clear = n_tied = n_seed = 0
+        hits = None
+        fallback_ja = plan_ja = ""
         if guided:
             matcher = CodebookMatcher(codebook)
-            cb_idx = matcher.match(corpus.texts)
+            cb_idx = matcher.match(corpus.texts, corpus.tokens)
+            hits = matcher.hits_
             n_clear = int((cb_idx >= 0).sum())
-            cb_idx, n_tied = self._resolve_ties(X, matcher.hits_, cb_idx)
+            fallback_ja = coverage_fallback(n_clear, n, MIN_COVERAGE)
+            if fallback_ja:   # the workshop is about something else: unsupervised, and say so
+                guided = False
+                cb_idx = np.full(n, -1)
+                messages.append(fallback_ja)
+            else:
+                cb_idx, n_tied = resolve_ties(X, hits, cb_idx)
+        k = self.n_themes
+        if guided and k != "auto":
+            cb_idx, k, plan_ja = plan_total(int(k), cb_idx)
+            if plan_ja:
+                messages.append(plan_ja)
         seeded = cb_idx >= 0                # placed by seed terms (clear or tie-resolved), before absorption
         n_seed = int(seeded.sum())
         used_cb = sorted({int(j) for j in cb_idx if j >= 0})
@@ -240,10 +253,10 @@ class ThemeModel:
         if self.clusterer is not None:
             clusterer = self.clusterer
         else:
-            k = self.n_themes
-            if k != "auto" and guided:
-                k = max(1, int(k) - len(used_cb))
-            clusterer = KMeansClusterer(n_clusters=k, seed=self.seed)
+            k_range = None
+            if guided and k == "auto":
+                k_range = guided_k_range(n, len(rest), len(used_cb))
+            clusterer = KMeansClusterer(n_clusters=k, seed=self.seed, k_range=k_range)
         theme_of = [""] * n
         meta: dict = {}
         for j in used_cb:
@@ -280,12 +293,15 @@ class ThemeModel:
                     theme_of[i] = tid
         if absorption["message_ja"]:
             messages.append(absorption["message_ja"])
+        # a codebook name only where most of the theme's notes contain one of its seed terms
+        named = keep_names(cb_idx, hits)
+        renamed = [codebook[j].id for j in used_cb if j not in named]
+        for tid in renamed:
+            meta[tid]["label"] = None
         if n == 0:
             messages.append("付箋が 0 枚のため、テーマはありません。")
         elif n < 6:
             messages.append(f"付箋が {n} 枚と少ないため、テーマ分けの結果は参考程度に見てください。")
-
-        from issuemine.themes.assign import ThemeEmbedder
 
         result = ThemeResult(note_ids, texts, corpus.terms, X, theme_of, meta,
                              labeller=labeller, by_meaning=(cb_idx >= 0) & ~seeded,
@@ -316,7 +332,8 @@ class ThemeModel:
             result.stability_by_theme = {t: round(float(st.theme_stability_[i]), 4) for i, t in enumerate(order)}
             result.change_rate, result.change_seen = st.change_rate_, st.seen_
         mode_ja = ("ガイド付き(コードブックのシード語にはっきり当てはまる付箋をそのテーマへ、残りを新しいテーマへ)"
-                   if guided else "教師なし(コードブックを使わずに全付箋を分類)")
+                   if guided else "教師なし(コードブックに当てはまる付箋が少ないため、コードブックを使わずに全付箋を分類)"
+                   if fallback_ja else "教師なし(コードブックを使わずに全付箋を分類)")
         result.info = {
             "mode": "guided" if guided else "unsupervised",
             "mode_ja": mode_ja,
@@ -340,7 +357,10 @@ class ThemeModel:
                          "notes_matched": n_seed, "notes_clear": n_clear,
                          "notes_tie_resolved": n_tied, "notes_clustered": len(rest),
                          "absorbed": absorption["themes"], "notes_moved": absorption["notes_moved"],
-                         "absorption_ja": absorption["message_ja"]},
+                         "absorption_ja": absorption["message_ja"],
+                         "coverage": round(n_clear / n, 4) if n and codebook is not None else None,
+                         "min_coverage": MIN_COVERAGE, "fallback_ja": fallback_ja, "plan_ja": plan_ja,
+                         "labelled_from_notes": renamed},
             "n_discovered": sum(1 for m in meta.values() if m["source"] == "discovered"),
             "k_reason": k_reason,
             "k_scores": {str(k): v for k, v in k_scores.items()},
@@ -351,7 +371,7 @@ class ThemeModel:
             "messages": messages,
         }
         result.rebuild()
-        result.info["why_ja"] = self._why(result, guided, len(used_cb), k_reason)
+        result.info["why_ja"] = why_ja(result.info, guided, len(used_cb), k_reason)
         return result
 
     def _absorber(self):
@@ -365,72 +385,17 @@ class ThemeModel:
 
     def _absorb(self, X, cb_idx, cluster, codebook, terms, labeller, forms=None):
         """Run the absorber; return the new codebook index per note and what happened (for analysis.json)."""
+        from issuemine.themes.guided import absorption_message
+
         ab = self._absorber().fit(X, cb_idx, cluster)
-        themes, parts = [], []
+        themes, sizes, names = [], [], []
         if ab.absorbed_:
             groups = [np.flatnonzero(cluster == c) for c, *_ in ab.absorbed_]
             names = labeller.labels(labeller.weights(terms, groups),
                                     fallback=[f"まとまり{r + 1}" for r in range(len(groups))], forms=forms)
+            sizes = [len(g) for g in groups]
             for (c, j, cos, ratio), g, name in zip(ab.absorbed_, groups, names):
-                cb = codebook[j]
-                themes.append({"into": cb.id, "label_before": name, "size": len(g), "centroid_cosine": cos,
-                               "member_ratio": ratio})
-                parts.append(f"「{name}」({len(g)} 枚)→ {cb.id}「{cb.name}」(重心のコサイン {cos:.2f}、"
-                             f"付箋の近さはそのテーマ自身の付箋の {ratio:.0%})")
-        msg = ""
-        if parts:
-            msg = ("新しく見つかったまとまりのうち、コードブックのテーマと意味が近いものをそのテーマに合流させました"
-                   f"(重心のコサインがコードブックのテーマ同士の最大 {ab.spacing_ or 0:.2f} を超え、"
-                   f"次に近いテーマより {ab.margin:.2f} 以上近く、付箋がそのテーマ自身の付箋の {ab.member_ratio:.0%} "
-                   "以上に近いもの): " + "、".join(parts) + "。")
-        if ab.moved_:
-            by = {}
-            for _, j, *_ in ab.moved_:
-                by[codebook[j].id] = by.get(codebook[j].id, 0) + 1
-            msg += (f"ほかに {len(ab.moved_)} 枚を、コードブックのテーマの典型的な付箋と同じくらい近いため、"
-                    "そのテーマへ移しました(" + "、".join(f"{k} に {v} 枚" for k, v in sorted(by.items())) + ")。")
+                themes.append({"into": codebook[j].id, "label_before": name, "size": len(g),
+                               "centroid_cosine": cos, "member_ratio": ratio})
+        msg = absorption_message(ab, codebook, sizes, names)
         return ab.labels_, {"themes": themes, "notes_moved": len(ab.moved_), "message_ja": msg}
-
-    @staticmethod
-    def _resolve_ties(X: np.ndarray, hits: np.ndarray, cb_idx: np.ndarray) -> tuple[np.ndarray, int]:
-        """A note with seed terms of two themes equally (訪問看護 + 連携) goes to the one nearer in meaning.
-
-        Left to clustering, such notes formed new themes that duplicated codebook ones (measured on the
-        sample workshop: a discovered 「短期入所・利用・情報」 beside the codebook's short-stay theme).
-        Nearness is cosine to the centroid of the theme's clearly matched notes.
-        """
-        out = cb_idx.copy()
-        if hits.size == 0:
-            return out, 0
-        top = hits.max(axis=1)
-        tied = np.flatnonzero((cb_idx < 0) & (top >= 1))
-        cents = {}
-        for j in {int(j) for j in cb_idx if j >= 0}:
-            c = X[cb_idx == j].mean(axis=0)
-            nrm = np.linalg.norm(c)
-            cents[j] = c / nrm if nrm else c
-        done = 0
-        for i in tied:
-            cands = [j for j in np.flatnonzero(hits[i] == top[i]) if j in cents]
-            if cands:
-                out[i] = max(cands, key=lambda j: (float(X[i] @ cents[j]), -j))
-                done += 1
-        return out, done
-
-    @staticmethod
-    def _why(result: ThemeResult, guided: bool, n_cb: int, k_reason: str) -> str:
-        n_t = result.info["n_themes"]
-        if guided:
-            cbi = result.info["codebook"]
-            head = (f"テーマは {n_t} 個です。コードブックの {n_cb} テーマに {cbi['notes_matched']} 枚を割り当て"
-                    f"(シード語ではっきり一致 {cbi['notes_clear']} 枚、複数テーマのシード語を同数含み意味の近さで"
-                    f"決めた {cbi['notes_tie_resolved']} 枚)、残り "
-                    f"{result.info['codebook']['notes_clustered']} 枚から {result.info['n_discovered']} "
-                    f"個の新しいテーマを見つけました。")
-            n_abs = sum(a["size"] for a in cbi.get("absorbed", []))
-            if n_abs or cbi.get("notes_moved"):
-                head += (f"残りの付箋のうち {n_abs + cbi.get('notes_moved', 0)} 枚は、意味が近いためコードブックの"
-                         f"テーマに合流させました({n_abs} 枚はまとまりごと、{cbi.get('notes_moved', 0)} 枚は1枚ずつ)。")
-        else:
-            head = f"テーマは {n_t} 個です。"
-        return head + (k_reason or "")

@@ -184,21 +184,51 @@ def load_chive(cache: Path | None = None) -> tuple[WordVectors | None, str]:
 
 
 class NoteVectorizer:
-    """Mean word vector of each note, looked up by lemma, then orthBase, then surface.
+    """Weighted mean word vector of each note, looked up by lemma, then orthBase, then surface.
 
-    Input: a list of per-note token lists (``Token`` objects of issuemine.text). Content tokens
-    (``is_term``) are used when a note has any, else all tokens, so a note of stop words still gets a
-    direction. Notes with no known token get a zero row (the reducer leaves it zero).
+    Input: a list of per-note token lists (``Token`` objects of issuemine.text). The words averaged are
+    the note's content nouns (``pos_prefix``, default 名詞) when it has any, else its content terms, else
+    all its tokens, so a note of stop words still gets a direction. Each word is weighted by its inverse
+    document frequency over the notes (``weighting="idf"``: log((1 + n) / (1 + notes with the term)) + 1,
+    counted by notes, not tokens, learnt in ``fit`` and kept for new texts), so the words every note
+    shares (子ども, 在宅, 医療的ケア児) do not pull all notes to one direction. Measured with KMeans at the
+    true number of labels (mean of seeds): homecare_dev 0.22 → 0.28, sib200 0.46 → 0.50; medweb kept.
+    Verbs and adjectives (困る, 足りない) say how, not what: averaging them in made the themes follow mood.
+    Notes with no known token get a zero row (the reducer leaves it zero).
     """
 
-    def __init__(self, word_vectors: WordVectors | None = None, content_only: bool = True):
+    def __init__(self, word_vectors: WordVectors | None = None, content_only: bool = True,
+                 weighting: str = "none", pos_prefix: tuple[str, ...] | None = None):
         self.word_vectors = word_vectors
         self.content_only = content_only
+        self.weighting = weighting
+        self.pos_prefix = pos_prefix
+
+    def _use(self, toks) -> list:
+        if not self.content_only:
+            return list(toks)
+        terms = [t for t in toks if t.is_term]
+        if self.pos_prefix:
+            nouns = [t for t in terms if t.pos.startswith(self.pos_prefix)]
+            if nouns:
+                return nouns
+        return terms or list(toks)
 
     def fit(self, docs, y=None):
         if self.word_vectors is None:
             self.word_vectors, self.message_ = load_chive()
         self.coverage_ = None
+        self.idf_ = None
+        if self.weighting == "idf":
+            from collections import Counter
+
+            df: Counter = Counter()
+            n = 0
+            for toks in docs:
+                n += 1
+                df.update({t.term or t.surface for t in self._use(toks)})
+            self.idf_ = {w: float(np.log((1 + n) / (1 + c)) + 1) for w, c in df.items()}
+            self.idf_unseen_ = float(np.log(1 + n) + 1)
         return self
 
     def transform(self, docs) -> np.ndarray:
@@ -208,16 +238,17 @@ class NoteVectorizer:
         wv = self.word_vectors
         if wv is None:
             raise RuntimeError("no word vectors")
+        idf = getattr(self, "idf_", None)   # None: plain mean (also results pickled before idf existed)
+        unseen = getattr(self, "idf_unseen_", 1.0)
         out = np.zeros((len(docs), wv.dim), dtype=np.float32)
         found = total = 0
         index = wv.index
         memo: dict[tuple, list[int]] = {}  # notes repeat words: look each (lemma, base, surface) up once
         for i, toks in enumerate(docs):
-            use = [t for t in toks if t.is_term] if self.content_only else list(toks)
-            if not use:
-                use = list(toks)
-            rows: list[int] = []
-            for t in use:
+            acc = None
+            wsum = 0.0
+            for t in (self._use(toks) if hasattr(self, "pos_prefix") else
+                      ([t for t in toks if t.is_term] or list(toks))):
                 key = (t.lemma, t.orth_base, t.surface)
                 got = memo.get(key)
                 if got is None:
@@ -230,9 +261,14 @@ class NoteVectorizer:
                     memo[key] = got
                 total += 1
                 found += bool(got)
-                rows.extend(got)
-            if rows:
-                out[i] = wv.matrix[rows].mean(axis=0)
+                if not got:
+                    continue
+                w = idf.get(t.term or t.surface, unseen) if idf is not None else 1.0
+                v = wv.matrix[got[0]] if len(got) == 1 else wv.matrix[got].mean(axis=0)
+                acc = w * v if acc is None else acc + w * v
+                wsum += w
+            if wsum:
+                out[i] = acc / wsum
         self.coverage_ = found / total if total else 0.0
         return out
 

@@ -146,7 +146,7 @@ def test_a_seed_inside_a_longer_matched_seed_counts_once(tmp_path):
 
 
 def test_absorbed_notes_are_held_to_the_clustered_notes_weak_margin(absorbed_fit):
-    from issuemine.themes.model import CONFIDENCE_SCALE, SEED_WEAK_MARGIN, WEAK_MARGIN
+    from issuemine.themes.assign import CONFIDENCE_SCALE, SEED_WEAK_MARGIN, WEAK_MARGIN
 
     r = absorbed_fit[0]
     assert r.by_meaning[24:32].all() and not r.by_meaning[:24].any() and not r.by_meaning[32:].any()
