@@ -137,9 +137,11 @@ class KMeansClusterer:
             from sklearn.decomposition import PCA
 
             Xs = PCA(self.select_dims, random_state=self.seed).fit_transform(Xs).astype(np.float32)
-        inside = _grid(lo, hi)
+        # float64: scikit-learn computes float32 distances through a slow chunked up-cast
+        Xs = np.asarray(Xs, dtype=np.float64)
+        inside = _grid(lo, hi, 7)
         floor = 4 if n >= 80 else 2      # a workshop holds 4+ topics; 2–3 clusters are trivially stable
-        below = [] if given else _grid(floor, lo - 1, 8) if lo > floor else []
+        below = [] if given else _grid(floor, lo - 1, 6) if lo > floor else []
         # many tiny fits: BLAS threads only add contention on a shared 2-core machine
         with threadpool_limits(1):
             self.scores_ = {k: round(self.stability(Xs, k), 4) for k in below + inside}
