@@ -48,7 +48,7 @@ def host_name(value: str) -> str | None:
 
 
 def _is_port(text: str) -> bool:
-    return text.isascii() and text.isdigit() and len(text) <= 5
+    return text == "" or (text.isascii() and text.isdigit() and len(text) <= 5)  # RFC 3986: port = *DIGIT
 
 
 def _normal(name: str) -> str:
