@@ -23,7 +23,7 @@ from pathlib import Path
 
 from starlette.requests import Request
 
-from issuemine.app.web import BodyTooLarge, error_page, mb
+from issuemine.app.web import BodyTooLarge, back_from, error_page, mb
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 WILDCARDS = ("0.0.0.0", "::", "")
@@ -107,6 +107,18 @@ def _header(scope, key: bytes) -> str | None:
     return None
 
 
+def _wrong_host_message(scope, host: str | None) -> str:
+    name = host_name(host or "")
+    port = (scope.get("server") or (None, None))[1]
+    where = f"http://127.0.0.1:{port}/" if port else "起動したときに表示されたアドレス"
+    text = (f"このサーバーは「{name[:100]}」という名前では開けません" if name
+            else "このサーバーは、この開き方では使えません")
+    text += f"(ほかのサイトからの操作を防ぐためです)。{where} で開いてください。"
+    if name:
+        text += f"この名前で開く必要があるときは、issuemine serve に --allowed-host {name[:100]} を付けて起動し直してください。"
+    return text
+
+
 def _is_too_large(exc: BaseException) -> bool:
     """BodyTooLarge, possibly inside the exception groups of the middleware in between."""
     if isinstance(exc, BodyTooLarge):
@@ -127,10 +139,9 @@ class Gate:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if not self.hosts.allows(_header(scope, b"host")):
-            await self._page(scope, send, 400, "このアドレスでは使えません",
-                             "このサーバーは、起動したときのアドレス(http://127.0.0.1:ポート番号/ など)で開いてください。"
-                             "別の名前で開く必要があるときは、issuemine serve に --allowed-host その名前 を付けて起動し直してください。",
+        host = _header(scope, b"host")
+        if not self.hosts.allows(host):
+            await self._page(scope, send, 400, "このアドレスでは開けません", _wrong_host_message(scope, host),
                              back=None, close=True)
             return
         limit = self.max_body
@@ -186,7 +197,8 @@ class Gate:
     async def _too_large(self, scope, send) -> None:
         await self._page(scope, send, 413, "ファイルが大きすぎます",
                          f"アップロードできるのは {mb(self.max_body)} までです。ファイルを分けるか、"
-                         "不要な列やシートを削ってからもう一度アップロードしてください。", back="/", close=True)
+                         "不要な列やシートを削ってからもう一度アップロードしてください。",
+                         back=back_from(_header(scope, b"referer")), close=True)
 
     async def _page(self, scope, send, status: int, title: str, message: str, back: str | None,
                     close: bool = False) -> None:

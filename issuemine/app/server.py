@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from issuemine.app import jobs
 from issuemine.app.gate import Gate, HostPolicy
 from issuemine.app.store import Store
-from issuemine.app.web import BodyTooLarge, PageError, error_page, make_env, mb, render
+from issuemine.app.web import BodyTooLarge, PageError, back_from, error_page, local_path, make_env, mb, render
 
 STATIC = Path(__file__).resolve().parent / "static"
 COOKIE = "issuemine_token"
@@ -62,15 +62,15 @@ def create_app(data_dir: str | Path, token: str | None = None, *,
 
     @app.get("/login", include_in_schema=False)
     def login_form(request: Request, next: str = "/"):
-        return render(request, "login.html", next=_local(next), failed=False)
+        return render(request, "login.html", next=local_path(next), failed=False)
 
     @app.post("/login", include_in_schema=False)
     def login(request: Request, token: str = Form(""), next: str = Form("/")):
         if app.state.token and hmac.compare_digest(token.encode(), app.state.token.encode()):
-            resp = RedirectResponse(_local(next), status_code=303)
+            resp = RedirectResponse(local_path(next), status_code=303)
             resp.set_cookie(COOKIE, token, httponly=True, samesite="strict")
             return resp
-        return render(request, "login.html", status_code=401, next=_local(next), failed=True)
+        return render(request, "login.html", status_code=401, next=local_path(next), failed=True)
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
@@ -148,11 +148,6 @@ def _same_origin(request: Request) -> bool:
     return urlsplit(origin).netloc == host
 
 
-def _local(path: str) -> str:
-    """Only same-site paths as redirect targets (no open redirect)."""
-    return path if path.startswith("/") and not path.startswith("//") else "/"
-
-
 def _quote(path: str) -> str:
     from urllib.parse import quote
 
@@ -160,5 +155,4 @@ def _quote(path: str) -> str:
 
 
 def _back(request: Request) -> str:
-    ref = request.headers.get("referer")
-    return _local(urlsplit(ref).path) if ref else "/"
+    return back_from(request.headers.get("referer"))

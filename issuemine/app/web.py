@@ -67,6 +67,18 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
     return HTMLResponse(html, status_code=status_code)
 
 
+def local_path(path: str) -> str:
+    """Only same-site paths as redirect or "back" targets (no open redirect)."""
+    return path if path.startswith("/") and not path.startswith("//") else "/"
+
+
+def back_from(referer: str | None) -> str:
+    """Where an error page's "back" link goes: the page the user came from on this site, else the list."""
+    from urllib.parse import urlsplit
+
+    return local_path(urlsplit(referer).path) if referer else "/"
+
+
 def error_page(request: Request, status_code: int, title: str, message: str, back: str | None = "/"):
     return render(request, "error.html", status_code=status_code, title=title, message=message, back=back)
 

@@ -38,10 +38,10 @@ def test_dns_rebinding_post_is_refused_and_creates_nothing(client, data_dir):
     # its own name as Host and a matching Origin, so the same-origin check alone would let it through.
     r = client.post("/workshops", data={"name": "乗っ取り"},
                     headers={"host": "evil.example:8000", "origin": "http://evil.example:8000"})
-    assert_japanese_page(r, 400, "このアドレスでは使えません", "--allowed-host")
+    assert_japanese_page(r, 400, "このアドレスでは開けません", "--allowed-host")
     assert workshops_in(data_dir) == 0
     r = client.get("/", headers={"host": "evil.example"})  # reading is refused too
-    assert_japanese_page(r, 400, "このアドレスでは使えません")
+    assert_japanese_page(r, 400, "このアドレスでは開けません")
     assert "墨田" not in r.text
 
 
@@ -63,7 +63,7 @@ def test_known_names_are_served(client, host):
                                   "127.0.0.1:80:80", "127.0.0.1:abc", "[::1", "::1", "192.168.1.5", "0.0.0.0",
                                   "", " "])
 def test_other_names_are_refused(client, host):
-    assert_japanese_page(client.get("/", headers={"host": host}), 400, "このアドレスでは使えません")
+    assert_japanese_page(client.get("/", headers={"host": host}), 400, "このアドレスでは開けません")
 
 
 def test_allowed_host_option_adds_names(make_client):

@@ -97,7 +97,7 @@ def test_dns_rebinding_is_refused(server):
     with server.client() as c:
         r = c.post("/workshops", data={"name": "乗っ取り"},
                    headers={"host": f"evil.example:{port}", "origin": f"http://evil.example:{port}"})
-        assert r.status_code == 400 and "このアドレスでは使えません" in r.text
+        assert r.status_code == 400 and "このアドレスでは開けません" in r.text
         assert c.get("/", headers={"host": f"evil.example:{port}"}).status_code == 400
         assert "乗っ取り" not in c.get("/").text
         # a name given with --allowed-host, and localhost, are served
