@@ -70,7 +70,9 @@ def test_gate_holds_progress_until_the_time_and_prefixes_elapsed():
     assert gate.filter(other) is True  # other messages are never held back
     now[0] = 107.25
     assert gate.filter(rec) is True
-    assert rec.getMessage() == "[   7.2 秒] テーマ分け"
+    assert gate.format(rec) == "[   7.2 秒] テーマ分け"
+    assert rec.getMessage() == "テーマ分け"  # the record itself is left as logged
+    assert gate.format(other) == "ほかの知らせ"
 
 
 def test_analyze_shows_stages_on_stderr_without_note_text(tmp_path):

@@ -52,8 +52,9 @@ PROGRESS_AFTER_S = 3.0
 
 
 class _ProgressGate:
-    """Logging filter for the CLI's stderr: ``issuemine.progress`` records pass (with the time elapsed
-    prefixed) only once the command has run ``after`` seconds; other messages always pass."""
+    """Filter and formatter of the CLI's stderr handler: ``issuemine.progress`` records pass only once the
+    command has run ``after`` seconds and are shown with the time elapsed; other messages always pass, as
+    they are. Records are not changed (other handlers see them as logged)."""
 
     def __init__(self, after: float) -> None:
         import time
@@ -62,15 +63,17 @@ class _ProgressGate:
         self.start = time.monotonic()
         self._clock = time.monotonic
 
+    @staticmethod
+    def _is_progress(record) -> bool:
+        return record.name.startswith("issuemine.progress")
+
     def filter(self, record) -> bool:
-        if not record.name.startswith("issuemine.progress"):
-            return True
-        elapsed = self._clock() - self.start
-        if elapsed < self.after:
-            return False
-        record.msg = f"[{elapsed:6.1f} 秒] {record.getMessage()}"
-        record.args = ()
-        return True
+        return not self._is_progress(record) or self._clock() - self.start >= self.after
+
+    def format(self, record) -> str:
+        if self._is_progress(record):
+            return f"[{self._clock() - self.start:6.1f} 秒] {record.getMessage()}"
+        return record.getMessage()
 
 
 def _show_progress() -> None:
@@ -87,8 +90,9 @@ def _show_progress() -> None:
     except ValueError:
         after = PROGRESS_AFTER_S
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    handler.addFilter(_ProgressGate(after))
+    gate = _ProgressGate(after)
+    handler.setFormatter(gate)
+    handler.addFilter(gate)
     handler._issuemine_cli = True
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
