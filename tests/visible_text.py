@@ -128,7 +128,7 @@ class _Visible(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag in ("td", "th") and self._cell is not None and self.tables:
-            text = " ".join("".join(self._cell).split())
+            text = " ".join(" ".join(self._cell).split())
             t = self.tables[-1]
             if self._cell_is_th and re.search(r"(?:ID|番号)$", text):
                 t["id_cols"].add(t["col"])

@@ -23,6 +23,16 @@ class View:
     edits: list
     messages: list = field(default_factory=list)
     info: dict = field(default_factory=dict)  # the theme model's info: mode, why this many themes, …
+    base_labels: dict = field(default_factory=dict)  # theme id → name before the edits (for the history)
+
+    @property
+    def theme_names(self) -> dict:
+        """Every theme id a facilitator's edit may mention → its name (current names win)."""
+        return {**self.base_labels, **dict(zip(self.themes["theme_id"], self.themes["label"]))}
+
+    @property
+    def note_texts(self) -> dict:
+        return dict(zip(self.notes["note_id"], self.notes["text"]))
 
     @property
     def note_ids(self) -> set:
@@ -57,6 +67,7 @@ def current_view(conn, workshop_id: int) -> View | None:
     for frame in (notes, placements):
         frame["note_id"] = frame["note_id"].astype(str)
     edits = st.live_edits(conn, workshop_id)
+    base_labels = dict(zip(result.themes["theme_id"], result.themes["label"]))
     applied = apply_theme_edits(result, edits)
     if isinstance(applied, tuple):
         result, messages = applied[0], [str(m) for m in applied[1]]
@@ -64,7 +75,8 @@ def current_view(conn, workshop_id: int) -> View | None:
         result, messages = applied, [str(m) for m in getattr(applied, "edit_messages", []) or []]
     messages += [str(m) for m in apply_zone_edits(placements, edits)]
     return View(job=job, notes=notes, themes=result.themes, assignments=result.assignments,
-                placements=placements, edits=edits, messages=messages, info=dict(getattr(result, "info", {}) or {}))
+                placements=placements, edits=edits, messages=messages, info=dict(getattr(result, "info", {}) or {}),
+                base_labels=base_labels)
 
 
 def _io(payload: bytes):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from issuemine.present import dates, names, numbers, words
+from issuemine.present import dates, edits, names, numbers, words
 
 
 FILTERS = {
@@ -23,4 +23,5 @@ def register(env) -> None:
     env.filters.update(FILTERS)
     env.globals.update(median_change=words.median_change, percents=numbers.percents,
                        ZONE_CHOICES=names.zone_choices(), EFFECT_NOTE=numbers.EFFECT_NOTE,
-                       STABILITY_NOTE=numbers.STABILITY_NOTE, UPLOAD_STATES=names.UPLOAD_STATES)
+                       STABILITY_NOTE=numbers.STABILITY_NOTE, UPLOAD_STATES=names.UPLOAD_STATES,
+                       describe_edit=edits.describe_edit, edit_op_name=edits.op_name)

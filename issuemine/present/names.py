@@ -40,8 +40,8 @@ METHODS = {
 JOB_STATES = {"done": "完了", "running": "実行中", "queued": "待機中", "failed": "失敗", "interrupted": "中断"}
 UPLOAD_STATES = {"preview": "確認待ち", "stored": "保存済み", "discarded": "取り消し"}
 
-ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8(BOM付き)", "cp932": "Shift_JIS(CP932)",
-             "shift_jis": "Shift_JIS", "euc-jp": "EUC-JP", "utf-16": "UTF-16", "utf-16-le": "UTF-16",
+ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8(BOM付き)", "cp932": "シフトJIS(CP932)",
+             "shift_jis": "シフトJIS", "euc-jp": "EUC-JP", "utf-16": "UTF-16", "utf-16-le": "UTF-16",
              "utf-16-be": "UTF-16", "xlsx": "Excel", "ascii": "ASCII"}
 
 

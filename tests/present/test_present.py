@@ -76,7 +76,7 @@ def test_phases_and_methods():
     assert pr.phase_name("pre") == "研修前" and pr.phase_name("post") == "研修後"
     assert pr.method_name("asymptotic") == "正規近似" and pr.method_name("exact-conditional").startswith("正確検定")
     assert pr.method_name("") == "" and pr.method_name(float("nan")) == ""
-    assert names.encoding_name("cp932") == "Shift_JIS(CP932)"
+    assert names.encoding_name("cp932") == "シフトJIS(CP932)"
 
 
 def test_dates_in_japan_time():
