@@ -14,7 +14,6 @@ PLANTED = [
     ("C09 + C08", "internal_id"),
     ("T01 家族の負担", "internal_id"),
     ("病院∩地域", "zone_code"),
-    ("H", "zone_code"),
     ("HCS 12枚", "zone_code"),
     ("研修 pre", "english"),
     ("post", "english"),
@@ -68,6 +67,11 @@ PLAIN = [
 @pytest.mark.parametrize("text", PLAIN)
 def test_plain_text_passes(text):
     assert scan_text(text, "plain") == []
+
+
+def test_zone_letter_as_header_is_found_but_a_group_called_c_is_not():
+    html = "<table><tr><th>テーマ</th><th>H</th><th>グループ</th></tr><tr><td>退院</td><td>3</td><td>C</td></tr></table>"
+    assert [(f.problem, f.match) for f in scan_html(html, "t")] == [("zone_code", "H")]
 
 
 def test_html_visible_text_only_and_id_column():

@@ -6,7 +6,8 @@ Problem classes (``Finding.problem``):
   identifier   snake_case, camelCase, kebab-case (exact-ties, utf-8-sig) or word+digits (understanding4)
                program names; file names such as survey_items.csv are allowed
   internal_id  note ids (N + hex) and theme ids (C01, T01) outside an id column (a column headed …ID)
-  zone_code    zone letters (H, C, S, F, P, X, HC, HS, CS, HCS) or ∩ instead of the zones' names
+  zone_code    zone codes (HC, HS, CS, HCS; a lone H, C, S, F, P or X as a table header) or ∩ instead of
+               the zones' names
   long_float   a number with more than three decimals (or three, when it is 10 or more: 91.667)
   minus_zero   「-0」
   utc          UTC, or a raw ISO timestamp (2026-12-06 05:53) instead of 「2026年12月6日 14:53」
@@ -31,7 +32,9 @@ from pathlib import Path
 _A = r"(?<![A-Za-z0-9_])"
 _Z = r"(?![A-Za-z0-9_])"
 FILE_NAME = re.compile(r"[\w.\-]+\.(?:csv|json|jsonl|xlsx|pdf|html|zip|tsv|txt|png|md|py)\b")
-ALLOWED_WORDS = {"McNemar", "JavaScript", "PowerPoint", "iPhone", "iPad"}
+# Proper names a person may read as they are (software the report credits, methods named after people).
+ALLOWED_WORDS = {"McNemar", "JavaScript", "PowerPoint", "iPhone", "iPad", "chiVe", "scikit-learn", "umap-learn",
+                 "unidic-lite", "ja-ginza", "jinja2", "plotly.js", "python-multipart", "charset-normalizer"}
 
 RULES = [
     ("identifier", re.compile(_A + r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+" + _Z)),   # snake_case
@@ -41,7 +44,7 @@ RULES = [
     ("internal_id", re.compile(_A + r"N[0-9a-f]{6,}" + _Z)),
     ("internal_id", re.compile(_A + r"[CT]\d{2,3}" + _Z)),
     ("zone_code", re.compile(r"∩")),
-    ("zone_code", re.compile(r"(?<![A-Za-z0-9_.\-/])(?:HCS|HC|HS|CS|[HCSFPX])(?![A-Za-z0-9_./\-+(]|\s*=)")),
+    ("zone_code", re.compile(r"(?<![A-Za-z0-9_.\-/])(?:HCS|HC|HS|CS)(?![A-Za-z0-9_./\-+(]|\s*=)")),
     ("long_float", re.compile(r"(?<![\d.])\d+\.\d{4,}(?![\d.])")),
     ("long_float", re.compile(r"(?<![\d.])\d{2,}\.\d{3}(?![\d.])")),  # 91.667: a share or mean, too precise
     ("minus_zero", re.compile(r"(?<![\w.])[-−]0(?:\.0+)?(?![\d.])")),
@@ -66,13 +69,20 @@ class Finding:
         return f"{self.where}: {self.problem} 「{self.match}」 in 「{self.text[:120]}」"
 
 
-def scan_text(text: str, where: str = "", *, id_ok: bool = False) -> list[Finding]:
-    """Findings in one piece of visible text (``id_ok``: the text sits in an id column)."""
+# A single zone letter is a finding only as a column or row header (a group may well be called 「C」).
+ZONE_LETTER = re.compile(r"^\s*[HCSFPX]\s*$")
+
+
+def scan_text(text: str, where: str = "", *, id_ok: bool = False, header: bool = False) -> list[Finding]:
+    """Findings in one piece of visible text (``id_ok``: the text sits in an id column; ``header``: it is a
+    table header, where a lone zone letter counts too)."""
     if text is None:
         return []
     text = str(text)
     cleaned = FILE_NAME.sub(" ", text)
     out = []
+    if header and ZONE_LETTER.match(text):
+        out.append(Finding(where, "zone_code", text.strip(), text))
     for problem, rx in RULES:
         if id_ok and problem in ("internal_id", "zone_code"):
             continue
@@ -93,7 +103,7 @@ class _Visible(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.stack: list[tuple[str, bool]] = []   # (tag, exempt)
         self.skip = 0
-        self.pieces: list[tuple[str, bool]] = []   # (text, id_ok)
+        self.pieces: list[tuple[str, bool, bool]] = []   # (text, id_ok, header)
         self.tables: list[dict] = []              # per open table: id columns, current column, in header
         self._cell: list[str] | None = None
         self._cell_id_ok = False
@@ -113,9 +123,9 @@ class _Visible(HTMLParser):
             return
         for name in self.READ_ATTRS:
             if a.get(name):
-                self.pieces.append((a[name], False))
+                self.pieces.append((a[name], False, False))
         if tag == "input" and a.get("type") in ("submit", "button") and a.get("value"):
-            self.pieces.append((a["value"], False))
+            self.pieces.append((a["value"], False, False))
         if tag == "table":
             self.tables.append({"id_cols": set(), "col": -1})
         elif tag == "tr" and self.tables:
@@ -132,7 +142,8 @@ class _Visible(HTMLParser):
             t = self.tables[-1]
             if self._cell_is_th and re.search(r"(?:ID|番号)$", text):
                 t["id_cols"].add(t["col"])
-            self.pieces.append((text, self._cell_id_ok or (self._cell_is_th and text.endswith("ID"))))
+            self.pieces.append((text, self._cell_id_ok or (self._cell_is_th and text.endswith("ID")),
+                                self._cell_is_th))
             self._cell = None
         if tag == "table" and self.tables:
             self.tables.pop()
@@ -149,25 +160,25 @@ class _Visible(HTMLParser):
         if self._cell is not None:
             self._cell.append(data)
         else:
-            self.pieces.append((data, False))
+            self.pieces.append((data, False, False))
 
 
-def visible_pieces(html: str) -> list[tuple[str, bool]]:
-    """(text, in an id column) for every visible piece of ``html``."""
+def visible_pieces(html: str) -> list[tuple[str, bool, bool]]:
+    """(text, in an id column, a table header) for every visible piece of ``html``."""
     p = _Visible()
     p.feed(html)
     p.close()
-    return [(" ".join(t.split()), ok) for t, ok in p.pieces if t.strip()]
+    return [(" ".join(t.split()), ok, th) for t, ok, th in p.pieces if t.strip()]
 
 
 def visible_text(html: str) -> str:
-    return " ".join(t for t, _ in visible_pieces(html))
+    return " ".join(t for t, _, _ in visible_pieces(html))
 
 
 def scan_html(html: str, where: str = "page") -> list[Finding]:
     out = []
-    for text, id_ok in visible_pieces(html):
-        out += scan_text(text, where, id_ok=id_ok)
+    for text, id_ok, header in visible_pieces(html):
+        out += scan_text(text, where, id_ok=id_ok, header=header)
     return out
 
 
@@ -182,7 +193,7 @@ def scan_xlsx(path, where: str | None = None, skip=TECHNICAL_SHEETS) -> list[Fin
     wb = load_workbook(path, read_only=True)
     out = []
     for ws in wb.worksheets:
-        if ws.title in skip:
+        if ws.title.startswith(tuple(skip)):
             continue
         out += scan_text(ws.title, f"{where}[{ws.title}]")
         id_cols: set[int] = set()
@@ -201,7 +212,7 @@ def scan_xlsx(path, where: str | None = None, skip=TECHNICAL_SHEETS) -> list[Fin
                     elif v == 0 and str(v).startswith("-"):
                         out.append(Finding(cell, "minus_zero", repr(v), repr(v)))
                 else:
-                    out += scan_text(str(v), cell, id_ok=c in id_cols and r > 0)
+                    out += scan_text(str(v), cell, id_ok=c in id_cols and r > 0, header=r == 0)
     wb.close()
     return out
 

@@ -11,8 +11,8 @@ FILTERS = {
     "stability": numbers.stability, "stability_word": numbers.stability_word,
     "confidence": numbers.confidence_word, "yesno": numbers.yes_no, "size_mb": numbers.size_mb,
     "jst": dates.datetime_ja, "date_ja": dates.date_ja,
-    "zone": names.zone_name, "phase": names.phase_name, "method": names.method_name,
-    "encoding": names.encoding_name, "job_state": names.job_state,
+    "zone": names.zone_name, "plain_zones": names.plain_zones, "phase": names.phase_name, "method": names.method_name,
+    "encoding": names.encoding_name, "file_format": names.format_name, "job_state": names.job_state,
     "median": words.median, "keywords": words.keywords, "pos": words.pos_plain, "short": words.short_text,
 }
 

@@ -45,6 +45,13 @@ ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8(BOM付き)", "cp932": "シフ
              "utf-16-be": "UTF-16", "xlsx": "Excel", "ascii": "ASCII"}
 
 
+FORMATS = {"csv": "CSV", "tsv": "TSV", "xlsx": "Excel", "txt": "テキスト"}
+
+
+def format_name(fmt) -> str:
+    return FORMATS.get(str(fmt).lower(), str(fmt)) if fmt else ""
+
+
 def zone_name(code) -> str:
     """Plain name of a placement: "HC" → 「病院と地域の重なり」, 「病院∩地域」 → the same, "F" → 「家族・本人」.
     Anything else is returned as given (already a name)."""
@@ -54,6 +61,17 @@ def zone_name(code) -> str:
     if text in REGION_NAMES:
         return REGION_NAMES[text]
     return _BY_STORED.get(text, text)
+
+
+def plain_zones(text) -> str:
+    """Text that names regions the stored way (「退院調整(病院∩地域)」) with the plain names instead."""
+    if text is None:
+        return ""
+    out = str(text)
+    for stored in sorted(_BY_STORED, key=len, reverse=True):
+        if "∩" in stored:
+            out = out.replace(stored, _BY_STORED[stored])
+    return out
 
 
 def zone_choices() -> list[tuple[str, str]]:

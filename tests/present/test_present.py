@@ -65,6 +65,8 @@ def test_zone_names_from_zone_model():
 
     assert pr.zone_name("H") == "病院" and pr.zone_name("HC") == "病院と地域の重なり"
     assert pr.zone_name("病院∩地域") == "病院と地域の重なり"
+    assert names.plain_zones("退院調整(病院∩地域)・往診(病院∩地域∩相談支援)") == \
+        "退院調整(病院と地域の重なり)・往診(病院・地域・相談支援の重なり)"
     assert pr.zone_name("HCS") == "病院・地域・相談支援の重なり" and pr.zone_name("X") == "未分類"
     assert [c for c, _ in pr.zone_choices()] == list(REGION_CODES)
     for code, name in pr.zone_choices():
