@@ -118,7 +118,7 @@ class ReportBuilder:
     def _read(self, ws: Workshop):
         from issuemine.ingest import read_notes
 
-        notes = read_notes(ws.notes, workshop=ws.name)  # the workshop's name, not the file's ("notes")
+        notes = read_notes(ws.notes)  # as `issuemine analyze` reads it (notes.csv byte-identical)
         read_report = notes.attrs.get("report")
         notes = notes.reset_index(drop=True)
         notes.attrs["read_summary"] = read_report.summary() if hasattr(read_report, "summary") else ""
