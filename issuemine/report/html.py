@@ -158,11 +158,28 @@ def _method(data, report) -> list[dict]:
         if lines:
             out.append({"kind": "h", "text": "アンケートの検定"})
             out += [{"kind": "p", "text": line} for line in lines]
+    out += _file_list(data)
     if report.versions:
         out.append({"kind": "h", "text": "使用したソフトウェア"})
         out.append({"kind": "p", "text": "、".join(f"{k} {v}" for k, v in report.versions.items())
                     + "(設定の詳細は analysis.json と survey.json にあります)。"})
     return out
+
+
+def _file_list(data) -> list[dict]:
+    """The files written with the report and what each is for (issuemine.present.files)."""
+    from issuemine.present.files import PURPOSES
+
+    names = ["index.html", "report.pdf", "notes.xlsx"]
+    names += ["notes.csv", "themes.csv", "analysis.json"] if data.theme_result is not None else ["notes.csv"]
+    if data.terms is not None:
+        names.append("terms.csv")
+    if data.survey is not None:
+        names += ["survey_items.csv", "survey.json"]
+        if getattr(data, "survey_themes", None) is not None:
+            names.append("survey_freetext_themes.csv")
+    items = [(n, PURPOSES[n] + ("(PDF を作ったときだけ)" if n == "report.pdf" else "")) for n in names]
+    return [{"kind": "h", "text": "レポートと一緒に書き出すファイル"}, {"kind": "dl", "items": items}]
 
 
 def notes_file_name(ws) -> str:

@@ -62,7 +62,9 @@ def run(args) -> int:
     inferred = result.info.get("scale_inferred_from_numbers") or []
     if inferred:
         sid = sorted({result.info["items"][i] for i in inferred})
-        print(f"数字だけで答えた{len(inferred)}項目は尺度を「{'、'.join(sid)}」と判定しました(--scale で指定できます)。")
+        said = "、".join(f"{scales[s].labels[min(scales[s].values)]}〜{scales[s].labels[max(scales[s].values)]}"
+                        f"の{len(scales[s].values)}段階({s})" for s in sid)
+        print(f"数字だけで答えた{len(inferred)}項目は尺度を「{said}」と判定しました(--scale で指定できます)。")
     n_sig = int(result.items["significant"].sum())
     print(f"{len(result.items)}項目のうち、Holm 法で補正した p 値が {number(args.alpha, 3)} 未満の項目: {n_sig}")
     if themes is not None:
