@@ -118,7 +118,7 @@ class ReportBuilder:
     def _read(self, ws: Workshop):
         from issuemine.ingest import read_notes
 
-        notes = read_notes(ws.notes)
+        notes = read_notes(ws.notes)  # as `issuemine analyze` reads it (notes.csv byte-identical)
         read_report = notes.attrs.get("report")
         notes = notes.reset_index(drop=True)
         notes.attrs["read_summary"] = read_report.summary() if hasattr(read_report, "summary") else ""
@@ -202,14 +202,22 @@ class ReportBuilder:
 
     # --- the whole report -----------------------------------------------------------------------------
     def build_workshop(self, workshop) -> WorkshopData:
+        from issuemine import progress
+
         ws = workshop if isinstance(workshop, Workshop) else find_workshop(workshop)
+        progress.report("付箋の読み込み")
         notes = self._read(ws)
         data = WorkshopData(workshop=ws, notes=notes, read_summary=notes.attrs.get("read_summary", ""),
                             edits=self._edits(ws))
+        progress.report("語の集計", len(notes))
         self._terms(data)
+        progress.report("テーマ分け", len(notes))
         self._themes(data)
+        progress.report("概念図への配置", len(notes))
         self._diagram(data)
+        progress.report("アンケートの比較")
         self._survey(data)
+        progress.report("図の作成")
         self._figures(data)
         return data
 
@@ -221,7 +229,7 @@ class ReportBuilder:
             for i, d in enumerate(datas, start=1):
                 d.workshop = Workshop(name=f"{i}. {d.name}", notes=d.workshop.notes,
                                       questionnaires=d.workshop.questionnaires, edits=d.workshop.edits,
-                                      folder=d.workshop.folder)
+                                      folder=d.workshop.folder, extra=d.workshop.extra)
         comparison = None
         if len(datas) > 1:
             from issuemine.report.compare import compare_workshops

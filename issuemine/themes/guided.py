@@ -111,7 +111,7 @@ def absorption_message(absorber, codebook, themes_absorbed, names) -> str:
     parts = []
     for (c, j, cos, ratio), (size, name) in zip(absorber.absorbed_, zip(themes_absorbed, names)):
         cb = codebook[j]
-        parts.append(f"「{name}」({size} 枚)→ {cb.id}「{cb.name}」(重心のコサイン {cos:.2f}、"
+        parts.append(f"「{name}」({size} 枚)→「{cb.name}」(重心のコサイン {cos:.2f}、"
                      f"付箋の近さはそのテーマ自身の付箋の {ratio:.0%})")
     msg = ""
     if parts:
@@ -122,9 +122,9 @@ def absorption_message(absorber, codebook, themes_absorbed, names) -> str:
     if absorber.moved_:
         by: dict[str, int] = {}
         for _, j, *_ in absorber.moved_:
-            by[codebook[j].id] = by.get(codebook[j].id, 0) + 1
+            by[codebook[j].name] = by.get(codebook[j].name, 0) + 1
         msg += (f"ほかに {len(absorber.moved_)} 枚を、コードブックのテーマの典型的な付箋と同じくらい近いため、"
-                "そのテーマへ移しました(" + "、".join(f"{k} に {v} 枚" for k, v in sorted(by.items())) + ")。")
+                "そのテーマへ移しました(" + "、".join(f"「{k}」に {v} 枚" for k, v in sorted(by.items())) + ")。")
     return msg
 
 
