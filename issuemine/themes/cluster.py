@@ -61,8 +61,8 @@ def guided_k_range(n: int, n_rest: int, n_codebook: int) -> tuple[int, int] | No
 
 
 def _grid(lo: int, hi: int, most: int = 10) -> list[int]:
-    """At most ``most`` counts from lo to hi, always both ends (stability is smooth in k)."""
-    if hi - lo + 1 <= most:
+    """Every count from lo to hi when there are at most 12, else ``most`` spread evenly, both ends included."""
+    if hi - lo + 1 <= max(most, 12):
         return list(range(lo, hi + 1))
     return sorted({int(round(x)) for x in np.linspace(lo, hi, most)})
 
@@ -139,7 +139,7 @@ class KMeansClusterer:
             Xs = PCA(self.select_dims, random_state=self.seed).fit_transform(Xs).astype(np.float32)
         # float64: scikit-learn computes float32 distances through a slow chunked up-cast
         Xs = np.asarray(Xs, dtype=np.float64)
-        inside = _grid(lo, hi, 7)
+        inside = _grid(lo, hi, 8)
         floor = 4 if n >= 80 else 2      # a workshop holds 4+ topics; 2–3 clusters are trivially stable
         below = [] if given else _grid(floor, lo - 1, 6) if lo > floor else []
         # many tiny fits: BLAS threads only add contention on a shared 2-core machine
