@@ -50,9 +50,9 @@ def kj_range(n: int) -> tuple[int, int]:
 
 def guided_k_range(n: int, n_rest: int, n_codebook: int) -> tuple[int, int] | None:
     """Range of discovered themes in guided mode: the KJ range of all notes minus the codebook themes used,
-    within what the clustered notes can carry (12 notes a theme); None (one theme) for few notes."""
+    within what the clustered notes can carry (12 notes a theme; 8 for the first four); None (one theme) for few notes."""
     lo, hi = kj_range(n)
-    cap = n_rest // 12
+    cap = max(n_rest // 12, min(n_rest // 8, 4))
     if cap < 2:
         return (1, 1)
     hi_rest = int(min(cap, max(2, hi - n_codebook)))
