@@ -6,7 +6,9 @@
     {"op": "merge", "themes": ["T03", "T07"], "label": "…"}      # label optional
     {"op": "split", "theme": "T02", "notes": ["N…", …], "label": "…"}  # label optional
     {"op": "move", "note": "N…", "theme": "T05"}
+    {"op": "move", "notes": ["N…", …], "theme": "T05"}           # several notes as one edit (one undo)
     {"op": "zone", "note": "N…", "zones": "HC"}                  # applied by issuemine.diagram
+    {"op": "zone", "notes": ["N…", …], "zones": "HC"}
 
 Theme ids are stable across re-runs of the same input (themes.model), so edits keep applying; an edit
 that no longer applies (its theme or note is gone) is skipped and reported, never an error.
@@ -28,6 +30,8 @@ OPS = {
     "move": ("note", "theme"),
     "zone": ("note", "zones"),
 }
+# move and zone name one note ("note") or several ("notes", a non-empty list): one edit, undone at once.
+NOTE_OR_NOTES = {"move", "zone"}
 ZONE_VALUES = {"H", "C", "S", "HC", "HS", "CS", "HCS", "F", "P", "X"}
 
 
@@ -46,6 +50,12 @@ def validate_edit(edit, *, file=None, row=None) -> dict:
         raise InputError(f"不明な編集の種類です: {op!r}(使えるもの: {', '.join(OPS)})。", file=file, row=row,
                          column="op")
     for key in OPS[op]:
+        if key == "note" and op in NOTE_OR_NOTES and "notes" in edit:
+            if (not isinstance(edit["notes"], list) or not edit["notes"]
+                    or not all(isinstance(n, str) for n in edit["notes"])):
+                raise InputError(f"「{op}」の notes は付箋 ID のリストにしてください。", file=file, row=row,
+                                 column="notes")
+            continue
         if key not in edit:
             raise InputError(f"「{op}」には項目「{key}」が必要です。", file=file, row=row, column=key)
     if op == "merge" and (not isinstance(edit["themes"], list) or len(edit["themes"]) < 2
@@ -102,6 +112,11 @@ def append_edit(path: str | Path, edit: dict) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def edit_notes(edit: dict) -> list[str]:
+    """The notes a move or zone edit is about: ``notes`` (a list) or the single ``note``."""
+    return list(edit["notes"]) if "notes" in edit else [edit["note"]]
 
 
 def _next_theme_id(existing) -> str:
@@ -171,14 +186,15 @@ def apply_theme_edits(result, edits: list[dict]):
                 res.theme_of[i] = new
             res.stability_by_theme.pop(t, None)
         elif op == "move":
-            nid, t = edit["note"], edit["theme"]
-            if nid not in note_pos:
-                report.append(f"{where}: 付箋 {nid} が今回の入力にないため適用できませんでした。")
-                continue
+            t = edit["theme"]
             if t not in themes:
                 report.append(f"{where}: テーマ {t} が今回の分析にないため適用できませんでした。")
                 continue
-            res.theme_of[note_pos[nid]] = t
+            for nid in edit_notes(edit):
+                if nid not in note_pos:
+                    report.append(f"{where}: 付箋 {nid} が今回の入力にないため適用できませんでした。")
+                    continue
+                res.theme_of[note_pos[nid]] = t
         elif op == "zone":
             continue
         else:
