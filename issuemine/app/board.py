@@ -143,8 +143,15 @@ class Board:
         notes_by_key: dict[str, list[dict]] = {}
         for rec in table.to_dict("records"):
             notes_by_key.setdefault(str(rec["theme_id"]), []).append(_note(rec))
-        for notes in notes_by_key.values():  # most typical first; the weak ones gather at the end
-            notes.sort(key=lambda n: -(n["confidence"] if n["confidence"] is not None else 0.0))
+        # Notes the facilitator moved come first (latest first), so a move is seen at once on a collapsed
+        # card; then the most typical; the weak ones gather at the end.
+        moved = _moved(view.edits, ("move", "split"))
+        for notes in notes_by_key.values():
+            for n in notes:
+                n["moved"] = n["note_id"] in moved
+                n["weak"] = n["weak"] and not n["moved"]  # the facilitator has looked at it
+            notes.sort(key=lambda n: (0, -moved[n["note_id"]]) if n["note_id"] in moved
+                       else (1, -(n["confidence"] if n["confidence"] is not None else 0.0)))
         columns = []
         for t in view.themes.to_dict("records"):
             key = str(t["theme_id"])
@@ -163,8 +170,13 @@ class Board:
         notes_by_key: dict[str, list[dict]] = {}
         for rec in table.to_dict("records"):
             notes_by_key.setdefault(str(rec["zones"]), []).append(_note(rec))
-        for notes in notes_by_key.values():  # inferred placements first: they are the ones to review
-            notes.sort(key=lambda n: (not n["inferred"], n["zone_confidence"] or 0.0))
+        # placed by the facilitator first (latest first), then inferred placements: the ones to review
+        moved = _moved(view.edits, ("zone",))
+        for notes in notes_by_key.values():
+            for n in notes:
+                n["moved"] = n["note_id"] in moved
+            notes.sort(key=lambda n: (0, -moved[n["note_id"]], 0.0) if n["note_id"] in moved
+                       else (1 + (not n["inferred"]), 0, n["zone_confidence"] or 0.0))
         columns = [{"key": code, "title": name, "group": "", "size": len(notes_by_key.get(code, [])),
                     "inferred": sum(1 for n in notes_by_key.get(code, []) if n["inferred"])}
                    for code, name in REGIONS.items()]
@@ -261,6 +273,16 @@ def changed_cards(before: Board, after: Board, query: Query):
     added = [c for k, c in new.items() if k not in old]
     regroup = old_groups != new_groups or any(c.group != old[c.key].group for c in changed)
     return changed, removed, added, regroup
+
+
+def _moved(edits, ops) -> dict[str, int]:
+    """note id → position of the last live edit of kind ``ops`` that names it."""
+    out: dict[str, int] = {}
+    for i, e in enumerate(edits or []):
+        if e.get("op") in ops:
+            for nid in (e["notes"] if "notes" in e else [e.get("note")]):
+                out[str(nid)] = i
+    return out
 
 
 def _text(value) -> str:
