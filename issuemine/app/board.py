@@ -72,7 +72,11 @@ class Matcher:
             except Exception:  # noqa: BLE001 - a query the normaliser cannot take still searches as typed
                 pass
             self.words.append(sorted((f for f in forms if f), key=len, reverse=True))
-        alternatives = sorted({f for forms in self.words for f in forms}, key=len, reverse=True)
+        alternatives = {f for forms in self.words for f in forms}
+        # highlight the short forms the notes may use for a searched word too (訪看 for 訪問看護)
+        alternatives |= {short.lower() for short, full in _abbreviations().items()
+                         if any(f in full.lower() for forms in self.words for f in forms)}
+        alternatives = sorted(alternatives, key=len, reverse=True)
         self.pattern = re.compile("|".join(re.escape(f) for f in alternatives), re.IGNORECASE) if alternatives \
             else None
 
@@ -95,6 +99,13 @@ class Matcher:
             pos = m.end()
         out.append(escape(text[pos:]))
         return Markup("").join(out)
+
+
+def _abbreviations() -> dict[str, str]:
+    """Spelling → normalised form from the notes' normaliser (corpora/abbreviations.tsv)."""
+    from issuemine.text.normalize import default_normalizer
+
+    return default_normalizer().mapping
 
 
 @dataclass
@@ -239,7 +250,9 @@ class Board:
         if query.everything:
             limit = len(notes)
         shown = notes[offset:offset + limit]
-        hidden = bool(query.filtering and not notes and not (title_hit and query.q and not query.weak))
+        # A theme with nothing to show under the filters is hidden; a region never is (a drop target).
+        hidden = bool(self.kind == "themes" and query.filtering and not notes
+                      and not (title_hit and query.q and not query.weak))
         return Card(key=key, title=col["title"], group=col["group"], size=col["size"],
                     notes=[dict(n, html=matcher.mark(n["text"]) if matcher else escape(n["text"]))
                            for n in shown],

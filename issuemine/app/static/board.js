@@ -234,6 +234,25 @@
       });
     });
   }
+  // -- the diagram's figure: fetched (with plotly) when the facilitator opens it, redrawn after edits ----
+  var figureBox = document.getElementById("figure-box");
+  function drawFigure() {
+    var div = document.getElementById("diagram");
+    if (!figureBox || !figureBox.open || !div) return;
+    var draw = function () {
+      fetch(div.dataset.src).then(function (r) { return r.json(); }).then(function (data) {
+        div.style.height = data.height + "px";
+        Plotly.react(div, data.figure.data, data.figure.layout,
+                     {responsive: true, displaylogo: false, displayModeBar: false});
+      });
+    };
+    if (typeof Plotly !== "undefined") { draw(); return; }
+    var s = document.createElement("script");
+    s.src = "/static-plotly/plotly.min.js"; s.onload = draw;
+    document.head.appendChild(s);
+  }
+  if (figureBox) figureBox.addEventListener("toggle", drawFigure);
+
   function init() { wire(document); paint(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
 
@@ -244,6 +263,7 @@
   document.body.addEventListener("htmx:afterRequest", function (e) {
     var elt = e.detail.elt;
     if (e.detail.successful && elt && elt.id === "edit-form") clearSelection();
+    if (e.detail.successful && elt && elt.matches && elt.matches("#edit-form, .undo-bar form")) drawFigure();
     if (e.detail.successful && elt && elt.matches && elt.matches("form.rename")) {
       var input = elt.querySelector("input.title");
       if (input) input.defaultValue = input.value;
