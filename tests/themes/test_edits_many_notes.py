@@ -24,7 +24,7 @@ def test_move_of_several_notes_reports_the_missing_and_moves_the_rest(two_topic_
     r = two_topic_result
     t_short = r.assignments["theme_id"][0]
     moved, report = apply_theme_edits(r, [{"op": "move", "notes": ["N0019", "N-gone"], "theme": t_short}])
-    assert len(report) == 1 and "N-gone" in report[0]
+    assert len(report) == 1 and "1 枚がいまの付箋にない" in report[0]
     assert moved.assignments.set_index("note_id").loc["N0019", "theme_id"] == t_short
 
 

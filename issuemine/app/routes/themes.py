@@ -15,6 +15,7 @@ from issuemine.app.board import PAGE, Board, Query, changed_cards
 from issuemine.app.boardcache import board_for, undo_state
 from issuemine.app.describe import names_for
 from issuemine.app.web import PageError, ensure_job_can_start, get_conn, in_db, render, workshop_or_404
+from issuemine.edits import record_members
 
 router = APIRouter()
 MAX_LABEL = 60
@@ -219,6 +220,8 @@ def _respond(conn, request: Request, workshop_id: int, page: str, form, action: 
             raise PageError(400, "この手直しはできません", str(exc), back) from None
         if op["op"] == "merge" and not op.get("label"):  # dragged onto a theme: it keeps its name
             op["label"] = dict(zip(view.themes["theme_id"].astype(str), view.themes["label"]))[op["themes"][0]]
+        # the notes the themes hold now go with the edit, so it follows them after a re-analysis
+        op = record_members(op, view.assignments)
         st.add_edit(conn, workshop_id, op)
         message = describe_edit(op, names_for(view)) + "しました。"
     else:
