@@ -121,7 +121,9 @@ def test_move_several_notes_by_htmx_answers_with_the_two_cards(ws):
     # the moved notes lead the target card even while it is collapsed
     assert cards(r.text)[target][:3] == list(reversed(moving)) or set(cards(r.text)[target][:3]) == set(moving)
     with store.session() as conn:
-        assert st.live_edits(conn, wid) == [{"op": "move", "notes": moving, "theme": target}]
+        (edit,) = st.live_edits(conn, wid)  # one edit, with the target's notes recorded to follow them
+        assert {k: edit[k] for k in ("op", "notes", "theme")} == {"op": "move", "notes": moving, "theme": target}
+        assert set(edit["members"]) == set(full[target])
     # one undo takes the three back
     r = client.post(f"/w/{wid}/undo", data={"page": "themes"}, headers=HX)
     assert r.status_code == 200 and "元に戻しました: 付箋 3 枚を" in r.text

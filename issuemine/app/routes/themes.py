@@ -212,6 +212,9 @@ def _respond(conn, request: Request, workshop_id: int, page: str, form, action: 
 
     ws = workshop_or_404(conn, workshop_id)
     back = f"/w/{workshop_id}/{page}"
+    if action != "edit" and not undo_state(conn, workshop_id, {})[action]:
+        title = "元に戻す手直しがありません" if action == "undo" else "やり直す手直しがありません"
+        raise PageError(409, title, "手直しの記録を確かめてください。", back)
     view, before = board_or_409(request, conn, workshop_id, page)
     if action == "edit":
         try:
