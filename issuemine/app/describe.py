@@ -9,7 +9,9 @@ from __future__ import annotations
 
 
 def _theme(names: dict, theme_id: str) -> str:
-    return f"「{names.get('themes', {}).get(theme_id, theme_id)}」"
+    """「name」, or 「テーマ」 for a theme that no longer exists under that id (merged away, re-analysed)."""
+    name = names.get("themes", {}).get(theme_id)
+    return f"「{name}」" if name else "テーマ"
 
 
 def _count(op: dict) -> int:
@@ -21,14 +23,20 @@ def describe_edit(op: dict, names: dict | None = None) -> str:
     kind = op.get("op")
     if kind == "rename":
         shown = _theme(names, op["theme"])
-        if shown == f"「{op['label']}」":  # the name is already the new one: say which name it got
+        if shown in (f"「{op['label']}」", "テーマ"):  # the name is already the new one: say which name it got
             return f"テーマ名を「{op['label']}」に変更"
         return f"{shown}の名前を「{op['label']}」に変更"
     if kind == "merge":
-        return "と".join(_theme(names, t) for t in op["themes"]) + "を統合"
+        known = [_theme(names, t) for t in op["themes"] if names.get("themes", {}).get(t)]
+        others = len(op["themes"]) - len(known)
+        if not known:
+            return f"{others} つのテーマを統合"
+        if others:
+            return "と".join(known) + f"にほかの {others} テーマを統合"
+        return "と".join(known) + "を統合"
     if kind == "split":
         new = f"「{op['label']}」" if op.get("label") else ""
-        return f"{_theme(names, op['theme'])}から {len(op['notes'])} 枚を新しいテーマ{new}に分割"
+        return f"{_theme(names, op['theme'])}から付箋 {len(op['notes'])} 枚を新しいテーマ{new}に分割"
     if kind == "move":
         return f"付箋 {_count(op)} 枚を{_theme(names, op['theme'])}に移動"
     if kind == "zone":

@@ -18,6 +18,7 @@ from .conftest import NOTES, confirm, create_workshop, notes_csv, upload_notes
 from .test_routes_analysis import card_of, latest, note_ids, themes_of, wait_job
 
 XSS = "<b>訪看</b>が夜に来られない"
+PHONE_NOTE = "緊急時は03-1234-5678に電話してほしいと言われた"
 SAMPLE = Path(__file__).resolve().parents[2] / "workshops" / "sample" / "notes.csv"
 N_SAMPLE = 160  # enough for themes longer than a collapsed card
 
@@ -28,7 +29,7 @@ def rows() -> list[tuple[str, str, str]]:
 
     with open(SAMPLE, encoding="utf-8-sig", newline="") as fh:
         sample = [(r["内容"], r["グループ"], r["職種"]) for r in csv.DictReader(fh)][:N_SAMPLE]
-    return sample + NOTES + [(XSS, "A", "看護師")]
+    return sample + NOTES + [(XSS, "A", "看護師"), (PHONE_NOTE, "B", "保健師")]
 
 
 ROWS = rows()
@@ -194,3 +195,25 @@ def test_query_round_trips_through_its_parameters():
     q = Query.from_params({"q": "  訪問  看護 ", "hits": "mark", "weak": "1", "heading": "連携", "open": "T01,T02"})
     assert (q.q, q.only_hits, q.weak, q.heading, q.opened) == ("訪問 看護", False, True, "連携", {"T01", "T02"})
     assert Query.from_params(q.params()) == Query(q="訪問 看護", only_hits=False, weak=True, heading="連携")
+
+
+@pytest.mark.slow
+def test_report_with_masking(ws):
+    from .test_routes_analysis import wait_job
+
+    client, wid, store = ws
+    page = client.get(f"/w/{wid}/download").text
+    assert 'name="mask_pii"' in page and "個人情報を伏せる" in page
+    assert client.post(f"/w/{wid}/report", data={"mask_pii": "1"}).status_code == 303
+    job = wait_job(store, latest(store, wid, "report"))
+    assert job["status"] == "done", job["message"]
+    import json
+
+    assert json.loads(job["params"])["mask_pii"] is True
+    page = client.get(f"/w/{wid}/download").text
+    assert "個人情報(氏名・電話番号・メールアドレス)を伏せて作りました" in page
+    assert "レポート本体。ブラウザで開きます" in page and "テーマの一覧" in page
+    html = client.get(f"/w/{wid}/download/{job['id']}/index.html").content.decode("utf-8")
+    assert "03-1234-5678" not in html
+    notes_csv_bytes = client.get(f"/w/{wid}/download/{job['id']}/notes.csv").content.decode("utf-8-sig")
+    assert "03-1234-5678" not in notes_csv_bytes and "[電話番号]" in notes_csv_bytes

@@ -8,7 +8,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from issuemine.app import store as st
@@ -20,8 +20,18 @@ router = APIRouter()
 MEDIA = {".html": "text/html; charset=utf-8", ".pdf": "application/pdf", ".csv": "text/csv; charset=utf-8",
          ".json": "application/json",
          ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-DESCRIBE = {"index.html": "レポート(HTML、オフラインで開けます)", "report.pdf": "レポート(PDF、A4)",
-            "notes.xlsx": "付箋の一覧(Excel)"}
+# What each file of a report is for, in the order the page lists them (files not named here come after).
+DESCRIBE = {
+    "index.html": "レポート本体。ブラウザで開きます(インターネットなしで見られます)",
+    "report.pdf": "印刷・配布用のレポート(A4)",
+    "notes.xlsx": "付箋の一覧。テーマと概念図の配置つきで、Excel で並べ替え・絞り込みができます",
+    "themes.csv": "テーマの一覧(名前・枚数・特徴語など)",
+    "notes.csv": "付箋ごとのテーマと配置(ほかの集計ソフトで読むとき)",
+    "terms.csv": "語の出現回数の表",
+    "survey_items.csv": "アンケートの項目ごとの研修前後の比較",
+    "analysis.json": "分析の設定と結果の記録(プログラムで読むため)",
+    "survey.json": "アンケート比較の記録(プログラムで読むため)",
+}
 
 
 def report_files(conn, job) -> list[str]:
@@ -37,18 +47,20 @@ def download_page(request: Request, workshop_id: int, conn=Depends(get_conn)):
     order = {name: i for i, name in enumerate(DESCRIBE)}
     files = sorted(files, key=lambda f: (order.get(f, len(order)), f))
     job = request.app.state.runner.refresh(conn, st.latest_job(conn, workshop_id, "report"))
+    masked = bool(json.loads(done["params"] or "{}").get("mask_pii")) if done is not None else False
     return render(request, "download.html", ws=ws, job=job, done=done, files=files, describe=DESCRIBE,
-                  n_notes=len(st.records(conn, workshop_id, "notes")))
+                  n_notes=len(st.records(conn, workshop_id, "notes")), masked=masked)
 
 
 @router.post("/w/{workshop_id}/report")
-def start_report(request: Request, workshop_id: int, conn=Depends(get_conn)):
+def start_report(request: Request, workshop_id: int, mask_pii: str = Form(""), conn=Depends(get_conn)):
     workshop_or_404(conn, workshop_id)
     back = f"/w/{workshop_id}/download"
     ensure_job_can_start(request, conn, workshop_id, "report", back)
     analysis = st.latest_job(conn, workshop_id, "analysis", status="done")
     params = json.loads(analysis["params"]) if analysis is not None else {"seed": 0, "n_themes": "auto"}
-    request.app.state.runner.start(workshop_id, "report", {**params, "pdf": request.app.state.report_pdf})
+    request.app.state.runner.start(workshop_id, "report", {**params, "pdf": request.app.state.report_pdf,
+                                                           "mask_pii": mask_pii in ("1", "on", "true")})
     return RedirectResponse(back, status_code=303)
 
 

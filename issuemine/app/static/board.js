@@ -253,7 +253,10 @@
   }
   if (figureBox) figureBox.addEventListener("toggle", drawFigure);
 
-  function init() { wire(document); paint(); }
+  function init() {
+    wire(document); paint();
+    document.body.dataset.boardReady = String(Math.round(performance.now()));  // read by bench/board.py
+  }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
 
   document.body.addEventListener("htmx:afterSettle", function () { wire(document); pruneSelection(); });
