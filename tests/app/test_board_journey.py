@@ -201,6 +201,7 @@ def test_workbench_journey(server, page, tmp_path):
     # -- the diagram board: two placements overridden, by drag and by the menu -----------------------------
     page.click("nav >> text=③ 概念図")
     page.check("#inferred-only")
+    expect(page.locator("#board li.note:not(.inferred)")).to_have_count(0)  # the filtered board is in
     expect(page.locator("#board li.note.inferred").first).to_be_visible()
     first = page.locator("#board li.note.inferred").first
     first_id, first_zone = first.get_attribute("data-note"), first.locator("xpath=ancestor::article").get_attribute("data-key")
@@ -209,9 +210,11 @@ def test_workbench_journey(server, page, tmp_path):
     expect(first.locator(".reason")).to_be_visible()
     expect(first.locator(".reason")).to_contain_text("根拠:")
     shot(page, "06_diagram_reason")
+    zone_name = page.locator(f"#card-{target_zone} h3.title").inner_text()
     drag(page, first, page.locator(f"#card-{target_zone} ul.notes"), dy=0.2)
-    expect(page.locator("#toast")).to_contain_text("の配置を")
+    expect(page.locator("#toast")).to_contain_text(f"付箋 1 枚の配置を「{zone_name}」に変更しました")
     page.uncheck("#inferred-only")
+    expect(page.locator("#board li.note:not(.inferred)").first).to_be_visible()
     expect(page.locator(f"#card-{target_zone} #note-{first_id}")).to_have_attribute("title", "根拠: ファシリテーターが指定")
     second = page.locator("#card-X li.note").first if page.locator("#card-X li.note").count() else \
         page.locator("#card-P li.note").first
