@@ -175,7 +175,7 @@ class Board:
 
     @classmethod
     def diagram(cls, view) -> "Board":
-        from issuemine.diagram import REGIONS
+        from issuemine.present.names import REGION_NAMES as REGIONS
 
         table = view.table()
         notes_by_key: dict[str, list[dict]] = {}

@@ -53,9 +53,17 @@ def board_for(app, conn, workshop_id: int, kind: str):
     return view, board
 
 
-def undo_state(conn, workshop_id: int, names: dict) -> dict:
-    """What the undo and redo buttons would do, in words ("" when there is nothing to undo / redo)."""
-    from issuemine.app.describe import describe_edit
+def undo_state(conn, workshop_id: int, view) -> dict:
+    """What the undo and redo buttons would do, in words ("" when there is nothing to undo / redo).
+
+    ``view``: the current view, whose theme names and note texts the words use (None: no words, just
+    whether there is anything)."""
+    from issuemine.present.edits import describe_edit
+
+    def words(row) -> str:
+        if view is None:
+            return "yes"
+        return describe_edit(json.loads(row["op"]), view.theme_names, view.note_texts)
 
     history = st.edit_history(conn, workshop_id)  # newest first
     live = [h for h in history if h["undone_at"] is None]
@@ -63,6 +71,6 @@ def undo_state(conn, workshop_id: int, names: dict) -> dict:
     top = last_live["id"] if last_live else 0
     redoable = sorted((h for h in history if h["undone_at"] is not None and h["id"] > top),
                       key=lambda h: (h["undone_at"], -h["id"]), reverse=True)
-    return {"undo": describe_edit(json.loads(last_live["op"]), names) if last_live else "",
-            "redo": describe_edit(json.loads(redoable[0]["op"]), names) if redoable else "",
+    return {"undo": words(last_live) if last_live else "",
+            "redo": words(redoable[0]) if redoable else "",
             "count": len(live), "total": len(history)}

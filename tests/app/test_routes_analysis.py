@@ -43,7 +43,7 @@ def env(tmp_path_factory):
 
     data_dir = tmp_path_factory.mktemp("analysis") / "data"
     # report.pdf is checked by the browser test; here the report is built without it, for speed
-    client = TestClient(create_app(data_dir, report_pdf=False), follow_redirects=False)
+    client = TestClient(create_app(data_dir, report_pdf=False, allowed_hosts=["testserver"]), follow_redirects=False)
     wid = create_workshop(client)
     assert confirm(client, wid, upload_notes(client, wid, notes_csv(ROWS))).status_code == 303
     assert client.post(f"/w/{wid}/analyze", data={"seed": "0", "themes": "auto"}).status_code == 303
@@ -123,8 +123,8 @@ def test_rename_and_undo(ws):
     assert r.status_code == 303 and r.headers["location"] == f"/w/{wid}/themes"
     assert themes_of(client, wid)[theme] == "短期入所が&lt;足りない&gt;"
     text = page_text(client.get(f"/w/{wid}/edit-history").text)
-    assert "テーマ名を「短期入所が&lt;足りない&gt;」に変更" in text and "有効" in text
-    assert "最後の手直し: テーマ名を「短期入所が&lt;足りない&gt;」に変更" in page_text(client.get(f"/w/{wid}/themes").text)
+    assert "テーマの名前を「短期入所が&lt;足りない&gt;」に変更" in text and "有効" in text
+    assert "最後の手直し: テーマの名前を「短期入所が&lt;足りない&gt;」に変更" in page_text(client.get(f"/w/{wid}/themes").text)
     assert client.post(f"/w/{wid}/undo", data={}).status_code == 303
     assert themes_of(client, wid)[theme] == old
     assert "取り消し" in client.get(f"/w/{wid}/edit-history").text  # the audit trail stays
@@ -158,7 +158,7 @@ def test_bad_zone_value(ws):
     client, wid, _ = ws
     nid = next(iter(note_ids(client, wid).values()))
     r = client.post(f"/w/{wid}/edits", data={"op": "zone", "note": nid, "zones": "HZ"})
-    assert r.status_code == 400 and "H, C, S, HC" in r.text
+    assert r.status_code == 400 and "概念図の領域を一覧から選んでください" in r.text
 
 
 def test_move_a_note(ws):
@@ -209,6 +209,7 @@ def test_zone_override_on_the_diagram(ws):
     assert r.status_code == 303 and r.headers["location"] == f"/w/{wid}/diagram#note-{nid}"
     key, item = card_of(client.get(f"/w/{wid}/diagram?all=1").text, nid)
     assert key == "HC" and "ファシリテーターが指定" in item
+    assert '<h3 class="title">病院と地域の重なり</h3>' in client.get(f"/w/{wid}/diagram").text
     r = client.post(f"/w/{wid}/undo", data={"page": "diagram"})
     assert r.status_code == 303 and r.headers["location"] == f"/w/{wid}/diagram"
 
@@ -218,7 +219,7 @@ def test_zone_override_of_several_notes_is_one_edit(ws):
     ids = list(note_ids(client, wid).values())[:3]
     r = client.post(f"/w/{wid}/edits", data={"op": "zone", "notes": ids, "zones": "S"},
                     headers={"HX-Request": "true"})
-    assert r.status_code == 200 and "付箋 3 枚の配置を「相談支援」に変更しました。" in r.text
+    assert r.status_code == 200 and "付箋3枚を概念図の「相談支援」へ移しました。" in r.text
     assert 'id="card-S" data-key="S" hx-swap-oob="outerHTML"' in r.text and 'id="undo-bar"' in r.text
     html = client.get(f"/w/{wid}/diagram?all=1").text
     assert {card_of(html, n)[0] for n in ids} == {"S"}
@@ -278,11 +279,14 @@ def test_report_reflects_edits_and_questionnaire(ws):
 
     r = client.get(f"/w/{wid}/download/{job['id']}/notes.xlsx")
     wb = load_workbook(io.BytesIO(r.content))
-    rows = list(wb.worksheets[0].iter_rows(values_only=True))
+    rows = list(wb["技術情報"].iter_rows(values_only=True))  # the machine table, codes as in notes.csv
     header = list(rows[0])
     row = next(r for r in rows[1:] if r[col(header, "note_id")] == nid)
     assert row[col(header, "zones")] == "S"
     assert "レポートに載る名前" in {r[col(header, "theme_label")] for r in rows[1:]}
+    people = list(wb["付箋"].iter_rows(values_only=True))  # what a facilitator reads: names, not codes
+    row = next(r for r in people[1:] if r[people[0].index("付箋ID")] == nid)
+    assert row[people[0].index("概念図の領域")] == "相談支援"
     # a file the job did not record is not served
     assert client.get(f"/w/{wid}/download/{job['id']}/issuemine.db").status_code == 404
     # the zip of the real report: every recorded file byte for byte, plus the edit list it was built with

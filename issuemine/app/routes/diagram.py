@@ -9,9 +9,8 @@ from fastapi.responses import Response
 from issuemine.app import store as st
 from issuemine.app.board import Query
 from issuemine.app.boardcache import undo_state
-from issuemine.app.describe import names_for
 from issuemine.app.routes.themes import board_or_409
-from issuemine.app.web import ZONE_CHOICES, get_conn, render, workshop_or_404
+from issuemine.app.web import Id, ZONE_CHOICES, get_conn, render, workshop_or_404
 
 router = APIRouter()
 
@@ -28,29 +27,30 @@ def figure_json(view) -> tuple[str, int]:
 
 def counts(view) -> tuple[list[dict], list[dict]]:
     """Membership per zone (an H∩C note counts for H and for C) and exclusive count per region."""
-    from issuemine.diagram import REGIONS, ZONE_NAMES
+    from issuemine.diagram import ZONE_NAMES
     from issuemine.diagram.zones import members
+    from issuemine.present.names import REGION_NAMES
 
     zones = [str(z) for z in view.placements["zones"]]
     membership = [{"code": z, "name": ZONE_NAMES[z], "count": sum(z in members(p) for p in zones)}
                   for z in ZONE_NAMES]
-    exclusive = [{"code": c, "name": name, "count": sum(p == c for p in zones)} for c, name in REGIONS.items()]
+    exclusive = [{"code": c, "name": name, "count": sum(p == c for p in zones)} for c, name in REGION_NAMES.items()]
     return membership, exclusive
 
 
 @router.get("/w/{workshop_id}/diagram")
-def diagram_page(request: Request, workshop_id: int, conn=Depends(get_conn)):
+def diagram_page(request: Request, workshop_id: Id, conn=Depends(get_conn)):
     ws = workshop_or_404(conn, workshop_id)
     view, board = board_or_409(request, conn, workshop_id, "diagram")
     query = Query.from_params(request.query_params)
     n_inferred = sum(1 for notes in board.notes_by_key.values() for n in notes if n["inferred"])
     return render(request, "diagram.html", ws=ws, view=view, board=board, query=query, groups=board.groups(query),
                   counts=counts(view), total=len(view.placements), n_inferred=n_inferred,
-                  zone_choices=ZONE_CHOICES, undo=undo_state(conn, workshop_id, names_for(view)))
+                  zone_choices=ZONE_CHOICES, undo=undo_state(conn, workshop_id, view))
 
 
 @router.get("/w/{workshop_id}/diagram/figure.json")
-def diagram_figure(request: Request, workshop_id: int, conn=Depends(get_conn)):
+def diagram_figure(request: Request, workshop_id: Id, conn=Depends(get_conn)):
     """The figure's plotly JSON (fetched when the facilitator opens the figure)."""
     workshop_or_404(conn, workshop_id)
     view, _ = board_or_409(request, conn, workshop_id, "diagram")

@@ -13,25 +13,15 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from issuemine.app import store as st
 from issuemine.app.pipeline import folder_name, workshop_folder
-from issuemine.app.web import (ASCII_NAME, PageError, attachment, ensure_job_can_start, get_conn, render,
+from issuemine.present.files import PURPOSES
+from issuemine.app.web import (Id, ASCII_NAME, PageError, attachment, ensure_job_can_start, get_conn, render,
                                workshop_or_404)
 
 router = APIRouter()
 MEDIA = {".html": "text/html; charset=utf-8", ".pdf": "application/pdf", ".csv": "text/csv; charset=utf-8",
          ".json": "application/json",
          ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-# What each file of a report is for, in the order the page lists them (files not named here come after).
-DESCRIBE = {
-    "index.html": "レポート本体。ブラウザで開きます(インターネットなしで見られます)",
-    "report.pdf": "印刷・配布用のレポート(A4)",
-    "notes.xlsx": "付箋の一覧。テーマと概念図の配置つきで、Excel で並べ替え・絞り込みができます",
-    "themes.csv": "テーマの一覧(名前・枚数・特徴語など)",
-    "notes.csv": "付箋ごとのテーマと配置(ほかの集計ソフトで読むとき)",
-    "terms.csv": "語の出現回数の表",
-    "survey_items.csv": "アンケートの項目ごとの研修前後の比較",
-    "analysis.json": "分析の設定と結果の記録(プログラムで読むため)",
-    "survey.json": "アンケート比較の記録(プログラムで読むため)",
-}
+DESCRIBE = PURPOSES  # what each file is for, in Japanese (issuemine.present.files)
 
 
 def report_files(conn, job) -> list[str]:
@@ -40,7 +30,7 @@ def report_files(conn, job) -> list[str]:
 
 
 @router.get("/w/{workshop_id}/download")
-def download_page(request: Request, workshop_id: int, conn=Depends(get_conn)):
+def download_page(request: Request, workshop_id: Id, conn=Depends(get_conn)):
     ws = workshop_or_404(conn, workshop_id)
     done = st.latest_job(conn, workshop_id, "report", status="done")
     files = report_files(conn, done)
@@ -53,7 +43,7 @@ def download_page(request: Request, workshop_id: int, conn=Depends(get_conn)):
 
 
 @router.post("/w/{workshop_id}/report")
-def start_report(request: Request, workshop_id: int, mask_pii: str = Form(""), conn=Depends(get_conn)):
+def start_report(request: Request, workshop_id: Id, mask_pii: str = Form(""), conn=Depends(get_conn)):
     workshop_or_404(conn, workshop_id)
     back = f"/w/{workshop_id}/download"
     ensure_job_can_start(request, conn, workshop_id, "report", back)
@@ -65,7 +55,7 @@ def start_report(request: Request, workshop_id: int, mask_pii: str = Form(""), c
 
 
 @router.get("/w/{workshop_id}/download/{job_id}/{name}")
-def download(request: Request, workshop_id: int, job_id: int, name: str, conn=Depends(get_conn)):
+def download(request: Request, workshop_id: Id, job_id: Id, name: str, conn=Depends(get_conn)):
     workshop_or_404(conn, workshop_id)
     job = st.get_job(conn, job_id)
     # Only names the job recorded are served: no path from the URL reaches the file system.
@@ -81,7 +71,7 @@ def download(request: Request, workshop_id: int, job_id: int, name: str, conn=De
 
 
 @router.get("/w/{workshop_id}/notes.edits.jsonl")
-def edit_list(workshop_id: int, conn=Depends(get_conn)):
+def edit_list(workshop_id: Id, conn=Depends(get_conn)):
     """The live edit list in the format ``issuemine report`` reads beside a notes file."""
     from issuemine.edits import validate_edit
 
@@ -131,7 +121,7 @@ def zip_names(ws) -> tuple[str, str]:
 
 
 @router.get("/w/{workshop_id}/report.zip")
-def report_zip(request: Request, workshop_id: int, conn=Depends(get_conn)):
+def report_zip(request: Request, workshop_id: Id, conn=Depends(get_conn)):
     """Everything the latest finished report produced, as one zip (built in memory: a report is a few MB)."""
     ws = workshop_or_404(conn, workshop_id)
     back = f"/w/{workshop_id}/download"

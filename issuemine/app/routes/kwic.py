@@ -12,7 +12,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 
 from issuemine.app.boardcache import board_for
-from issuemine.app.web import PageError, get_conn, render, workshop_or_404
+from issuemine.app.web import Id, PageError, get_conn, render, workshop_or_404
 
 router = APIRouter()
 MAX_TERM = 40
@@ -47,7 +47,7 @@ def _tokenizer(app):
 
 
 @router.get("/w/{workshop_id}/kwic")
-def kwic_page(request: Request, workshop_id: int, term: str = "", conn=Depends(get_conn)):
+def kwic_page(request: Request, workshop_id: Id, term: str = "", conn=Depends(get_conn)):
     ws = workshop_or_404(conn, workshop_id)
     view, board = board_for(request.app, conn, workshop_id, "themes")
     if view is None:

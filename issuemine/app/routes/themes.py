@@ -13,8 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from issuemine.app import store as st
 from issuemine.app.board import PAGE, Board, Query, changed_cards
 from issuemine.app.boardcache import board_for, undo_state
-from issuemine.app.describe import names_for
-from issuemine.app.web import PageError, ensure_job_can_start, get_conn, in_db, render, workshop_or_404
+from issuemine.app.web import Id, PageError, ensure_job_can_start, get_conn, in_db, render, workshop_or_404
 from issuemine.edits import record_members
 
 router = APIRouter()
@@ -22,7 +21,7 @@ MAX_LABEL = 60
 
 
 @router.post("/w/{workshop_id}/analyze")
-def analyze(request: Request, workshop_id: int, seed: str = Form("0"), themes: str = Form("auto"),
+def analyze(request: Request, workshop_id: Id, seed: str = Form("0"), themes: str = Form("auto"),
             conn=Depends(get_conn)):
     workshop_or_404(conn, workshop_id)
     back = f"/w/{workshop_id}"
@@ -37,7 +36,7 @@ def analyze(request: Request, workshop_id: int, seed: str = Form("0"), themes: s
 
 
 @router.get("/w/{workshop_id}/jobs/{job_id}")
-def job_status(request: Request, workshop_id: int, job_id: int, conn=Depends(get_conn)):
+def job_status(request: Request, workshop_id: Id, job_id: Id, conn=Depends(get_conn)):
     """The progress block (polled by htmx every second while the job runs)."""
     ws = workshop_or_404(conn, workshop_id)
     job = request.app.state.runner.refresh(conn, st.get_job(conn, job_id))
@@ -46,7 +45,7 @@ def job_status(request: Request, workshop_id: int, job_id: int, conn=Depends(get
     return render(request, "_job.html", ws=ws, job=job, kind=job["kind"])
 
 
-def view_or_409(conn, workshop_id: int):
+def view_or_409(conn, workshop_id: Id):
     from issuemine.app.view import current_view
 
     view = current_view(conn, workshop_id)
@@ -55,7 +54,7 @@ def view_or_409(conn, workshop_id: int):
     return view
 
 
-def board_or_409(request: Request, conn, workshop_id: int, kind: str):
+def board_or_409(request: Request, conn, workshop_id: Id, kind: str):
     view, board = board_for(request.app, conn, workshop_id, kind)
     if view is None:
         raise PageError(409, "まだ分析していません", "付箋を保存して「分析を実行」を押してください。", f"/w/{workshop_id}")
@@ -67,18 +66,18 @@ def is_htmx(request: Request) -> bool:
 
 
 @router.get("/w/{workshop_id}/themes")
-def themes_page(request: Request, workshop_id: int, conn=Depends(get_conn)):
+def themes_page(request: Request, workshop_id: Id, conn=Depends(get_conn)):
     ws = workshop_or_404(conn, workshop_id)
     view, board = board_or_409(request, conn, workshop_id, "themes")
     query = Query.from_params(request.query_params)
     return render(request, "themes.html", ws=ws, view=view, board=board, query=query,
-                  groups=board.groups(query), undo=undo_state(conn, workshop_id, names_for(view)),
+                  groups=board.groups(query), undo=undo_state(conn, workshop_id, view),
                   running=st.latest_job(conn, workshop_id, "analysis"))
 
 
 @router.get("/w/{workshop_id}/themes/board")
 @router.get("/w/{workshop_id}/diagram/board")
-def board_fragment(request: Request, workshop_id: int, conn=Depends(get_conn)):
+def board_fragment(request: Request, workshop_id: Id, conn=Depends(get_conn)):
     """The board alone, for the search box and the filters (htmx swaps it into #board)."""
     ws = workshop_or_404(conn, workshop_id)
     kind = _kind(request)
@@ -94,7 +93,7 @@ def board_fragment(request: Request, workshop_id: int, conn=Depends(get_conn)):
 
 @router.get("/w/{workshop_id}/themes/cards/{key}/notes")
 @router.get("/w/{workshop_id}/diagram/cards/{key}/notes")
-def more_notes(request: Request, workshop_id: int, key: str, offset: int = 0, conn=Depends(get_conn)):
+def more_notes(request: Request, workshop_id: Id, key: str, offset: int = 0, conn=Depends(get_conn)):
     """The next notes of one card (もっと見る), as list items that replace the button."""
     ws = workshop_or_404(conn, workshop_id)
     kind = _kind(request)
@@ -180,39 +179,39 @@ def build_edit(form, view) -> dict:
         try:
             zones = canonical_zones(str(form.get("zones", "")))
         except ValueError:
-            raise ValueError("概念図の領域は H, C, S, HC, HS, CS, HCS, F, P, X から選んでください。") from None
+            raise ValueError("概念図の領域を一覧から選んでください。") from None
         return {"op": "zone", **one_or_many(chosen_notes()), "zones": zones}
     raise ValueError("不明な操作です。")
 
 
 @router.post("/w/{workshop_id}/edits")
-async def add_edit(request: Request, workshop_id: int):
+async def add_edit(request: Request, workshop_id: Id):
     form = await request.form()
     page = "diagram" if form.get("op") == "zone" else "themes"
     return await in_db(request.app.state.store, _respond, request, workshop_id, page, form, "edit")
 
 
 @router.post("/w/{workshop_id}/undo")
-async def undo(request: Request, workshop_id: int):
+async def undo(request: Request, workshop_id: Id):
     form = await request.form()
     page = "diagram" if form.get("page") == "diagram" else "themes"
     return await in_db(request.app.state.store, _respond, request, workshop_id, page, form, "undo")
 
 
 @router.post("/w/{workshop_id}/redo")
-async def redo(request: Request, workshop_id: int):
+async def redo(request: Request, workshop_id: Id):
     form = await request.form()
     page = "diagram" if form.get("page") == "diagram" else "themes"
     return await in_db(request.app.state.store, _respond, request, workshop_id, page, form, "redo")
 
 
-def _respond(conn, request: Request, workshop_id: int, page: str, form, action: str):
+def _respond(conn, request: Request, workshop_id: Id, page: str, form, action: str):
     """Apply the edit, undo or redo; answer with a redirect (plain form) or the changed cards (htmx)."""
-    from issuemine.app.describe import describe_edit
+    from issuemine.present.edits import describe_edit, done_sentence
 
     ws = workshop_or_404(conn, workshop_id)
     back = f"/w/{workshop_id}/{page}"
-    if action != "edit" and not undo_state(conn, workshop_id, {})[action]:
+    if action != "edit" and not undo_state(conn, workshop_id, None)[action]:
         title = "元に戻す手直しがありません" if action == "undo" else "やり直す手直しがありません"
         raise PageError(409, title, "手直しの記録を確かめてください。", back)
     view, before = board_or_409(request, conn, workshop_id, page)
@@ -226,7 +225,7 @@ def _respond(conn, request: Request, workshop_id: int, page: str, form, action: 
         # the notes the themes hold now go with the edit, so it follows them after a re-analysis
         op = record_members(op, view.assignments)
         st.add_edit(conn, workshop_id, op)
-        message = describe_edit(op, names_for(view)) + "しました。"
+        message = done_sentence(describe_edit(op, view.theme_names, view.note_texts))
     else:
         op = (st.undo_edit if action == "undo" else st.redo_edit)(conn, workshop_id)
         if op is None:
@@ -238,26 +237,25 @@ def _respond(conn, request: Request, workshop_id: int, page: str, form, action: 
     view_after, after = board_or_409(request, conn, workshop_id, page)
     if action != "edit":  # the names the facilitator sees once the edit is gone (undo) or not yet back (redo)
         prefix = "元に戻しました: " if action == "undo" else "やり直しました: "
-        message = prefix + describe_edit(op, names_for(view_after if action == "undo" else view))
+        shown = view_after if action == "undo" else view
+        message = prefix + describe_edit(op, shown.theme_names, shown.note_texts)
     query = Query.from_params(form)
     changed, removed, added, regroup = changed_cards(before, after, query)
     html = request.app.state.templates.get_template("_board_update.html").render(
         request=request, ws=ws, board=after, query=query, changed=changed, removed=removed, added=added,
         regroup=regroup, groups=after.groups(query) if regroup else None, message=message, action=action,
-        undo=undo_state(conn, workshop_id, names_for(view_after)), page=page,
+        undo=undo_state(conn, workshop_id, view_after), page=page,
         themes_now=view_after.themes)
     return HTMLResponse(html)
 
 
 @router.get("/w/{workshop_id}/edit-history")
-def edit_history(request: Request, workshop_id: int, page: str = "themes", conn=Depends(get_conn)):
+def edit_history(request: Request, workshop_id: Id, page: str = "themes", conn=Depends(get_conn)):
     """The audit trail of edits (loaded when the facilitator opens it)."""
     ws = workshop_or_404(conn, workshop_id)
     view = view_or_409(conn, workshop_id)
-    from issuemine.app.describe import describe_edit
-
     return render(request, "_edits.html", ws=ws, view=view, history=st.edit_history(conn, workshop_id),
-                  page="diagram" if page == "diagram" else "themes", describe=describe_edit, names=names_for(view))
+                  page="diagram" if page == "diagram" else "themes", in_board=True)
 
 
 __all__ = ["router", "view_or_409", "board_or_409", "build_edit", "PAGE"]
