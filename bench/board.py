@@ -39,7 +39,7 @@ def build(data: Path, notes_csv: Path, name: str):
     from issuemine.app import store as st
     from issuemine.app.server import create_app
 
-    client = TestClient(create_app(data, report_pdf=False), follow_redirects=False)
+    client = TestClient(create_app(data, report_pdf=False, allowed_hosts=["testserver"]), follow_redirects=False)
     store = st.Store(data)
     with store.session() as conn:
         row = st.workshop_by_name(conn, name)

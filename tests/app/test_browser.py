@@ -107,7 +107,7 @@ def test_facilitator_flow(server, page, tmp_path):
     note.click()
     page.select_option("#move-to", target)
     page.click("#move-btn")
-    expect(page.locator("#toast")).to_contain_text("に移動しました")
+    expect(page.locator("#toast")).to_contain_text("へ移動しました")
     expect(page.locator(f"#card-{target} #note-{note_id}")).to_have_count(1)
     shot(page, "04_themes")
 

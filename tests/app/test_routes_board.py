@@ -43,7 +43,7 @@ def env(tmp_path_factory):
     from issuemine.app.server import create_app
 
     data_dir = tmp_path_factory.mktemp("board") / "data"
-    client = TestClient(create_app(data_dir, report_pdf=False), follow_redirects=False)
+    client = TestClient(create_app(data_dir, report_pdf=False, allowed_hosts=["testserver"]), follow_redirects=False)
     wid = create_workshop(client)
     assert confirm(client, wid, upload_notes(client, wid, notes_csv(ROWS))).status_code == 303
     assert client.post(f"/w/{wid}/analyze", data={"seed": "0", "themes": "auto"}).status_code == 303
@@ -118,7 +118,7 @@ def test_move_several_notes_by_htmx_answers_with_the_two_cards(ws):
     swapped = re.findall(r'<article class="card[^"]*" id="card-([^"]+)" data-key="[^"]+" hx-swap-oob="outerHTML"', r.text)
     # the two cards, and only cards whose content changed (a re-measured 要確認 count may change a third)
     assert {source, target} <= set(swapped) and len(swapped) <= 4 < len(full)
-    assert "付箋3枚を「" in r.text and "に移動しました。" in r.text and 'id="undo-bar"' in r.text
+    assert "付箋3枚を「" in r.text and "へ移動しました。" in r.text and 'id="undo-bar"' in r.text
     # the moved notes lead the target card even while it is collapsed
     assert cards(r.text)[target][:3] == list(reversed(moving)) or set(cards(r.text)[target][:3]) == set(moving)
     with store.session() as conn:
