@@ -70,7 +70,7 @@ def test_facilitator_flow(server, page, tmp_path):
     csv_path.write_bytes(data)
     page.set_input_files("input[name=file]", str(csv_path))
     page.click("form[action$='/notes'] button")
-    expect(page.locator("#encoding")).to_have_text("cp932")
+    expect(page.locator("#encoding")).to_have_text("シフトJIS(CP932)")
     expect(page.locator("#columns")).to_have_text("内容、グループ、職種")
     expect(page.locator("#preview-rows")).to_contain_text("①短期入所の受け入れ先が足りない")
     shot(page, "01_preview")
@@ -175,7 +175,7 @@ def test_facilitator_flow(server, page, tmp_path):
     assert "短期入所・レスパイトの不足" in html and "在宅医療の制度" in html
     from openpyxl import load_workbook
 
-    rows = list(load_workbook(xlsx_path).worksheets[0].iter_rows(values_only=True))
+    rows = list(load_workbook(xlsx_path)["技術情報"].iter_rows(values_only=True))  # codes as in notes.csv
     header = list(rows[0])
     note = next(r for r in rows[1:] if r[col(header, "note_id")] == note_id)
     assert note[col(header, "text")] == "①短期入所の受け入れ先が足りない"
