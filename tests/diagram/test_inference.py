@@ -98,7 +98,7 @@ def split_neighbourhood(**placer_kw):
     """The planted note's 7 neighbours are one seed each of 7 regions, equally similar; 5 more seeds of
     each region elsewhere, so that no region is a majority."""
     texts = {"H": "大学病院の外来", "C": "訪問看護の不足", "S": "相談支援専門員がいない", "F": "母親が休めない",
-             "P": "診療報酬の加算", "HC": "退院調整が遅れる", "CS": "サービス等利用計画の作成"}
+             "P": "診療報酬の加算", "HC": "退院調整が遅れる", "CS": "受給者証の支給決定"}
     near, far = np.array([1.0, 0.2, 0.0]), np.array([0.0, 0.0, 1.0])
     seeds = [(t, near) for t in texts.values()] + [(t, far) for t in texts.values() for _ in range(5)]
     notes = pd.DataFrame({"note_id": [f"N{i:03d}" for i in range(len(seeds) + 1)],
