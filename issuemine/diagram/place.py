@@ -82,7 +82,7 @@ class ZonePlacer:
                  decisive: float = 0.8, side_dominance: float = 3.0, saturation: float = 0.5,
                  min_evidence: float = 0.5, seed_confidence: float = 0.5, n_neighbors: int = 7,
                  min_similarity: float = 0.3, alpha: float = 0.6, class_balance: float = 0.5,
-                 min_share: float = 0.3, min_seeds: int = 5,
+                 min_share: float = 0.5, min_seeds: int = 5,
                  inferred_cap: float = 0.6, max_iter: int = 50, max_candidates: int | None = 20000,
                  random_state: int = 0, tokenizer=None, weak_first: bool = True, distinct: bool = True,
                  ignore_roles: tuple[str, ...] = ()):
