@@ -1,18 +1,22 @@
 """The coded notes as an Excel workbook (openpyxl), safe to open and byte-identical for the same input.
 
 Formula injection: a string cell starting with = + - @ (or a tab / carriage return) is stored as an inline
-string with Excel's quote prefix, never as a formula. Determinism: openpyxl stamps the save time into
-``docProps/core.xml`` and into every zip entry, so the archive is rewritten with fixed times.
+string with Excel's quote prefix, never as a formula. Characters XML cannot carry (control characters,
+U+FFFE …) are replaced by a visible U+FFFD and counted: both rules are ``issuemine.ingest.cellsafe``.
+Determinism: openpyxl stamps the save time into ``docProps/core.xml`` and into every zip entry, so the
+archive is rewritten with fixed times.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import re
 import zipfile
 from pathlib import Path
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+from issuemine.ingest.cellsafe import FORMULA_STARTS, UNSAFE_CHARS, unsafe_note, xlsx_text
+
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 FIXED_DOC_TIME = "2000-01-01T00:00:00Z"
 
@@ -73,15 +77,31 @@ def write_workbook(sheets: dict, path: str | Path) -> Path:
 
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
+    replaced = 0
+
+    def safe(v):
+        nonlocal replaced
+        if not isinstance(v, str):
+            return v
+        v, n = xlsx_text(v)
+        replaced += n
+        return v
+
+    def safe_column(values: list) -> list:
+        # one search over the whole column: nearly every column has nothing to replace
+        if not UNSAFE_CHARS.search("".join(v for v in values if isinstance(v, str))):
+            return values
+        return [safe(v) for v in values]
+
     for title, df in sheets.items():
-        ws = wb.create_sheet(title=str(title)[:31])
+        ws = wb.create_sheet(title=safe(str(title))[:31])
         ws.freeze_panes = "A2"
         for j, c in enumerate(df.columns, start=1):  # column widths must precede the rows
             width = 60 if str(c) in ("text", "representative_notes", "key_terms", "zone_reason") else 14
             ws.column_dimensions[get_column_letter(j)].width = width
         header = []
         for c in df.columns:
-            cell = WriteOnlyCell(ws, value=HEADERS_JA.get(str(c), str(c)))
+            cell = WriteOnlyCell(ws, value=safe(HEADERS_JA.get(str(c), str(c))))
             cell.font = bold
             header.append(cell)
         ws.append(header)
@@ -93,9 +113,11 @@ def write_workbook(sheets: dict, path: str | Path) -> Path:
             cell.quotePrefix = True
             return cell
 
-        columns = [_column_values(df.iloc[:, j]) for j in range(df.shape[1])]
+        columns = [safe_column(_column_values(df.iloc[:, j])) for j in range(df.shape[1])]
         for row in zip(*columns):
             ws.append([text_cell(v) if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v for v in row])
+    if replaced:  # a count, never the text; ingest already named the notes' rows
+        logging.getLogger(__name__).warning(unsafe_note(replaced, Path(path).name))
     buf = io.BytesIO()
     wb.save(buf)
     path = Path(path)

@@ -13,7 +13,7 @@ from issuemine.ingest import guard_cell, read_notes, read_table, to_csv_bytes, u
 
 from .samples import NOTES as SAMPLE, csv_text
 
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")  # full-width: Japanese Excel runs them too
 
 
 def test_guard_known_answers():
@@ -59,7 +59,7 @@ def test_notes_written_and_read_back(tmp_path):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(st.text(max_size=20), st.text(alphabet="'=+-@\t\r a連", max_size=6)),
+@given(st.lists(st.one_of(st.text(max_size=20), st.text(alphabet="'=+-@\t\r a連＝＋－＠", max_size=6)),
                 min_size=1, max_size=10))
 @example(["'=SUM(A1)", "''-1", "'", "=", "\r\n"])
 def test_guard_round_trip(values):
