@@ -26,7 +26,8 @@ HEADERS_JA = {
     "round": "回", "participant": "参加者", "theme_id": "テーマID", "theme_label": "テーマ", "heading": "見出し",
     "theme_confidence": "テーマ確信度", "theme_weak": "テーマ要確認", "zones": "ゾーン", "region": "領域",
     "zone_confidence": "ゾーン確信度", "zone_reason": "ゾーン根拠", "zone_inferred": "ゾーン推定",
-    "source_file": "元ファイル", "source_row": "元の行", "duplicate_of": "重複元", "near_duplicate_of": "類似元",
+    "source_file": "元ファイル", "source_sheet": "元シート", "source_row": "元の行", "duplicate_of": "重複元",
+    "near_duplicate_of": "類似元",
     "label": "ラベル", "size": "件数", "key_terms": "キーワード", "representative_notes": "代表的な付箋",
     "stability": "安定性", "source": "由来",
 }

@@ -307,9 +307,11 @@ def _assign_scales(cells: list[_Cell], items: list[str], scales: Scales, scale: 
     return chosen, numeric_only
 
 
-def read_survey(path, path2=None, *, scale: str | None = None, scales: Scales | str | Path | None = None
-                ) -> SurveyData:
-    """Read one or two questionnaire files into answers, free text and a description of the reading."""
+def read_survey(path, path2=None, *, scale: str | None = None, scales: Scales | str | Path | None = None,
+                max_bytes: int | None = None) -> SurveyData:
+    """Read one or two questionnaire files into answers, free text and a description of the reading.
+
+    ``info["read_warnings"]`` holds what reading the files found (Japanese, never an answer's text)."""
     import pandas as pd
 
     from issuemine.schema import ANSWERS
@@ -319,13 +321,15 @@ def read_survey(path, path2=None, *, scale: str | None = None, scales: Scales | 
         raise ConfigError(f"尺度「{scale}」は定義されていません。定義済み: {'、'.join(scales.ids())}",
                           file=scales.source)
     path = Path(path)
-    df, rows, enc = read_table(path)
+    read_warnings: list[str] = []
+    df, rows, enc = read_table(path, max_bytes, read_warnings)
     cols = _classify(df)
     info: dict = {"files": [path.name], "encodings": [enc], "respondent_column": cols.respondent or "",
-                  "freetext_columns": list(cols.freetext), "ignored_columns": list(cols.ignored)}
+                  "freetext_columns": list(cols.freetext), "ignored_columns": list(cols.ignored),
+                  "read_warnings": read_warnings}
     if path2 is not None:
         path2 = Path(path2)
-        df2, rows2, enc2 = read_table(path2)
+        df2, rows2, enc2 = read_table(path2, max_bytes, read_warnings)
         cols2 = _classify(df2)
         df2 = df2.rename(columns=_match_items(cols, cols2, path, path2))
         cols2.items = list(cols.items)
@@ -399,10 +403,10 @@ def _match_items(cols, cols2, path: Path, path2: Path) -> dict[str, str]:
     return {post[k]: pre[k] for k in pre}
 
 
-def read_answers(path, path2=None, *, scale: str | None = None, scales=None):
+def read_answers(path, path2=None, *, scale: str | None = None, scales=None, max_bytes: int | None = None):
     """Answers of one or two questionnaire files as a DataFrame conforming to schema.ANSWERS.
 
     The free text and the reading notes ride along in ``answers.attrs["survey"]`` so that
     ``compare_items(read_answers(...))`` reports them; ``read_survey`` returns them explicitly.
     """
-    return read_survey(path, path2, scale=scale, scales=scales).answers
+    return read_survey(path, path2, scale=scale, scales=scales, max_bytes=max_bytes).answers
