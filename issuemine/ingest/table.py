@@ -7,6 +7,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from operator import methodcaller
 from pathlib import Path
 
 from issuemine.errors import InputError
@@ -22,14 +23,18 @@ _MAX_CONTROL_SHARE = 0.01
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _MANY_LINES = 5  # physical lines in one record before it is worth a warning
 _LINE_END = re.compile(r"\r\n|\r|\n")
-# Whitespace and the invisible characters a copy-paste leaves (zero-width space/joiners, word joiner,
-# BOM, soft hyphen, Mongolian vowel separator): a cell of only these is empty.
-_BLANK = re.compile(r"[\s\u200b-\u200d\u2060\ufeff\u00ad\u180e]*")
+# Whitespace (exactly the characters str.isspace accepts) and the invisible characters a copy-paste
+# leaves (zero-width space/joiners, word joiner, BOM, soft hyphen, Mongolian vowel separator): a cell
+# of only these is empty. Stripped with str.strip(chars), which runs at C speed on 100k-row files.
+BLANK_CHARS = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+               "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+               "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")
+_strip_blank = methodcaller("strip", BLANK_CHARS)
 
 
 def is_blank(value: str) -> bool:
     """Whether a cell shows nothing: empty, whitespace, or only zero-width characters."""
-    return _BLANK.fullmatch(value) is not None
+    return not value.strip(BLANK_CHARS)
 
 
 @dataclass
@@ -129,7 +134,7 @@ def _to_frame(grid: list[tuple[int, list[str]]], file_columns: list[int] | None,
     """The DataFrame of a grid; fills in info's header row, columns and row numbers."""
     import pandas as pd
 
-    has_value = [not all(map(is_blank, cells)) for _, cells in grid]
+    has_value = [any(map(_strip_blank, cells)) for _, cells in grid]
     filled = [i for i, v in enumerate(has_value) if v]
     if not filled:
         raise InputError("ファイルに値がありません(空のファイルです)。", file=path)

@@ -138,7 +138,7 @@ class _Columns:
     items: list[str] = field(default_factory=list)
 
 
-def _classify(df) -> _Columns:
+def _classify(df, file: Path) -> _Columns:
     cols = _Columns()
     for c in df.columns:
         k = _key(c)
@@ -152,6 +152,16 @@ def _classify(df) -> _Columns:
             cols.ignored.append(c)
         else:
             cols.items.append(c)
+    # Items are matched across files (and pre/post columns paired) by their compared form: two columns
+    # of one file with the same form could not be told apart.
+    seen: dict[str, str] = {}
+    for c in cols.items + cols.freetext:
+        k = _key(c)
+        if k in seen:
+            raise InputError(f"列「{seen[k]}」と列「{c}」は同じ見出しとみなされ、区別できません"
+                             "(全角・半角、大文字・小文字、空白の違いは区別しません)。", file=file, column=c,
+                             hint="どちらかの見出しを別の名前に変えてください")
+        seen[k] = c
     return cols
 
 
@@ -323,14 +333,14 @@ def read_survey(path, path2=None, *, scale: str | None = None, scales: Scales | 
     path = Path(path)
     read_warnings: list[str] = []
     df, rows, enc = read_table(path, max_bytes, read_warnings)
-    cols = _classify(df)
+    cols = _classify(df, path)
     info: dict = {"files": [path.name], "encodings": [enc], "respondent_column": cols.respondent or "",
                   "freetext_columns": list(cols.freetext), "ignored_columns": list(cols.ignored),
                   "read_warnings": read_warnings}
     if path2 is not None:
         path2 = Path(path2)
         df2, rows2, enc2 = read_table(path2, max_bytes, read_warnings)
-        cols2 = _classify(df2)
+        cols2 = _classify(df2, path2)
         df2 = df2.rename(columns=_match_items(cols, cols2, path, path2))
         cols2.items = list(cols.items)
         cells = _long_cells(df, rows, path, cols, "pre") + _long_cells(df2, rows2, path2, cols2, "post")
