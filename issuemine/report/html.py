@@ -115,11 +115,20 @@ def _method(data, report) -> list[dict]:
         out += [{"kind": "p", "text": line} for line in data.read_summary.splitlines()]
     if data.theme_result is not None:
         info = getattr(data.theme_result, "info", None) or {}
-        out += blocks({k: v for k, v in info.items()}, title="テーマ分析(テーマ数とその理由、パラメータ)")
+        out += blocks({k: v for k, v in info.items() if k != "edits"},
+                      title="テーマ分析(テーマ数とその理由、パラメータ)")
         out += stability_blocks(data.theme_result)
+    edit_info = (getattr(data.theme_result, "info", None) or {}).get("edits") or {}
     if data.edit_messages:
-        out.append({"kind": "h", "text": "適用できなかった修正"})
+        from issuemine.edits import NOT_APPLIED_TITLE
+
+        out.append({"kind": "h", "text": NOT_APPLIED_TITLE})
         out += [{"kind": "p", "text": m} for m in data.edit_messages]
+    if edit_info.get("applied_by_id"):
+        out.append({"kind": "h", "text": "テーマ ID で適用した手直し(古い形式の記録)"})
+        out += [{"kind": "p", "text": m} for m in edit_info["applied_by_id"]]
+    if edit_info.get("rule"):
+        out += [{"kind": "p", "text": edit_info["rule"]}]
     if data.survey is not None and getattr(data.survey, "info", None):
         out += blocks(data.survey.info, title="アンケートの検定")
     out += blocks(report.versions, title="パッケージのバージョン")

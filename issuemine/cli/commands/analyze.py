@@ -193,9 +193,22 @@ def run(args) -> int:
     for m in info.get("messages", []):
         print(m)
     if edits:
-        print(f"編集リスト {edits_path.name} の {len(edits)} 件を適用しました。")
-    for r in report:
-        print(f"注意: {r}")
+        from issuemine.edits import NOT_APPLIED_TITLE
+
+        summary = info.get("edits", {})
+        n_zone = sum(e["op"] == "zone" for e in edits)
+        print(f"手直しの記録 {edits_path.name}: {len(edits)} 件(テーマの手直し {summary.get('applied', 0)} 件を適用、"
+              f"概念図の配置 {n_zone} 件)。")
+        for r in summary.get("applied_by_id", []):
+            print(f"注意: {r}")
+        import json
+
+        # the diagram's warnings (zone overrides of notes no longer there) are in what was written
+        zone_warnings = json.loads(files["analysis.json"]).get("diagram", {}).get("warnings", [])
+        if report or zone_warnings:
+            print(f"{NOT_APPLIED_TITLE}({len(report) + len(zone_warnings)} 件):")
+            for r in [*report, *zone_warnings]:
+                print(f"  {r}")
     print(f"要確認(弱い割り当て)の付箋: {info['n_weak']} 枚")
     print(f"書き出しました: {Path(args.out) / 'notes.csv'}, themes.csv, analysis.json"
           + (", theme_map.html, cooccurrence.html, profession_theme.csv" if args.figures else ""))
