@@ -230,6 +230,8 @@ def _too_many(what: str, path, row: int) -> InputError:
 def fill_merged(refs: list[str], sparse: dict[int, dict[int, str]], used: set[int]) -> int:
     """Copy each merged range's top-left value into its other empty cells; returns how many were filled.
 
+    Only ranges spanning several rows (a group name merged down its notes): a range within one row is a
+    title or a header spread over columns, and copying it would make a one-cell title look like a header.
     Only rows that already hold a value are filled (a merge hanging below the table adds no rows), and
     the cap on cells still holds: a range is filled at most over the rows and columns in use.
     """
@@ -242,7 +244,7 @@ def fill_merged(refs: list[str], sparse: dict[int, dict[int, str]], used: set[in
         except (TypeError, ValueError):
             continue
         value = sparse.get(min_row, {}).get(min_col - 1)
-        if not value:
+        if not value or max_row == min_row:  # a merge across one row is a title or header, not a group
             continue
         cols = [c for c in range(min_col - 1, max_col) if c in used or c == min_col - 1]
         for r in [r for r in sparse if min_row <= r <= max_row]:

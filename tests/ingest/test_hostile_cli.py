@@ -219,3 +219,35 @@ def test_blank_characters_are_every_whitespace_and_the_zero_width_ones():
     spaces = {chr(i) for i in range(0x110000) if chr(i).isspace()}
     assert spaces <= set(BLANK_CHARS)
     assert set(BLANK_CHARS) - spaces == set("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")
+
+
+def test_a_bug_never_prints_its_message(tmp_path, capsys, monkeypatch):
+    """Whatever a bug raises (its message may quote a note), the command says where, not what."""
+    import issuemine.cli.commands.terms as terms
+
+    def broken(args):
+        raise KeyError(f"{MARK} 連携が難しい")
+
+    monkeypatch.delenv("ISSUEMINE_DEBUG", raising=False)
+    monkeypatch.setattr(terms, "run", broken)
+    assert main(["terms", str(SAMPLE / "notes.csv")]) == 1
+    captured = capsys.readouterr()
+    assert MARK not in captured.err + captured.out
+    assert "内部エラー" in captured.err and "KeyError" in captured.err and "test_hostile_cli.py" in captured.err
+
+
+def test_a_title_merged_across_columns_stays_a_title(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "第1回 全区会議 付箋一覧"
+    ws.merge_cells("A1:C1")
+    ws.append([])
+    ws.append(["グループ", "職種", "内容"])
+    ws.append(["1班", None, "連携不足"])
+    ws.append([None, "医師", "人手不足"])
+    ws.merge_cells("A4:A5")
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    notes = read_notes(path)
+    assert notes["group"].tolist() == ["1班", "1班"] and notes["text"].tolist() == ["連携不足", "人手不足"]
+    assert notes.attrs["report"].header_row == 3
