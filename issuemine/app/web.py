@@ -5,27 +5,36 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import quote, unquote
 
 from fastapi import HTTPException, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from issuemine.app import store as st
+from issuemine.present.jinja import register as register_present
+from issuemine.present.names import zone_choices
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
-ZONE_CHOICES = [("H", "病院"), ("C", "地域"), ("S", "相談支援"), ("HC", "病院∩地域"), ("HS", "病院∩相談支援"),
-                ("CS", "地域∩相談支援"), ("HCS", "病院∩地域∩相談支援"), ("F", "家族・本人"), ("P", "制度・政策"),
-                ("X", "未分類")]
+ZONE_CHOICES = zone_choices()  # (code, plain name) from the presentation layer
+
+
+# A row number in a URL (/w/{workshop_id}, uploads, jobs). SQLite stores integers in 64 bits: a larger
+# number must be refused while the URL is parsed (→ 404 "not found"), before it reaches a query.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 
 
 def make_env() -> Environment:
     # autoescape=True for every template: note text is rendered in many places and must always be escaped.
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True)
+    register_present(env)  # p, pct, jst, zone, phase, method, effect, stability, keywords … (docs/present.md)
     env.globals["ZONE_CHOICES"] = ZONE_CHOICES
     env.filters["fromjson"] = json.loads
     env.filters["safe_json"] = safe_json
@@ -57,6 +66,18 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
     env: Environment = request.app.state.templates
     html = env.get_template(template).render(request=request, **context)
     return HTMLResponse(html, status_code=status_code)
+
+
+def local_path(path: str) -> str:
+    """Only same-site paths as redirect or "back" targets (no open redirect)."""
+    return path if path.startswith("/") and not path.startswith("//") else "/"
+
+
+def back_from(referer: str | None) -> str:
+    """Where an error page's "back" link goes: the page the user came from on this site, else the list."""
+    from urllib.parse import urlsplit
+
+    return local_path(urlsplit(referer).path) if referer else "/"
 
 
 def error_page(request: Request, status_code: int, title: str, message: str, back: str | None = "/"):
@@ -107,32 +128,21 @@ class BodyTooLarge(Exception):
         self.limit = limit
 
 
-async def read_body_limited(request: Request, limit: int, drain_limit: int | None = None) -> bytes:
+async def read_body_limited(request: Request, limit: int) -> bytes:
     """The request body, counted while it streams in; raises BodyTooLarge past ``limit`` bytes.
 
-    A declared Content-Length over the limit is refused before reading. Past the limit the rest is read
-    and thrown away (up to ``drain_limit``) so the browser finishes sending and shows our 413 page rather
-    than a reset connection.
+    The app's gate (``gate.Gate``) already refuses a declared oversize body before reading and cuts a
+    streamed one off at its own limit; this keeps a route's own, possibly smaller, limit the same way.
     """
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        over = True
-    else:
-        over = False
-    # Draining costs bandwidth, not memory; stopping early would make the browser show a reset connection.
-    drain_limit = drain_limit if drain_limit is not None else max(limit * 8, 1024 ** 3)
+        raise BodyTooLarge(limit)
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            over = True
-        if over:
-            if size > drain_limit:
-                break
-            continue
+            raise BodyTooLarge(limit)
         chunks.append(chunk)
-    if over:
-        raise BodyTooLarge(limit)
     return b"".join(chunks)
 
 
@@ -152,7 +162,9 @@ async def form_from_body(request: Request, body: bytes):
 
 
 def mb(nbytes: int) -> str:
-    return f"{nbytes / (1024 * 1024):.0f} MB" if nbytes >= 1024 * 1024 else f"{nbytes // 1024} KB"
+    from issuemine.present.numbers import size_mb
+
+    return size_mb(nbytes)
 
 
 JOB_BUSY = {"analysis": "分析は実行中です", "report": "レポートを作成中です"}

@@ -10,6 +10,10 @@ the same name in several formats → the first of .csv, .tsv, .xlsx; a pre file 
 (``…pre…``/``…post…``, ``…前…``/``…後…``) → that pair; otherwise one file without a phase in its name →
 that file; otherwise two files without a phase → by name, the first as 研修前; anything else is an error
 that lists the files.
+
+An optional ``workshop.json`` in the folder gives the names a person knows: ``{"name": workshop name,
+"notes_file": the notes file as uploaded, "questionnaire_files": [...]}`` (the web app writes it); the
+report then shows these instead of the folder and file names.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ NOTE_EXTS = (".csv", ".tsv", ".xlsx", ".txt")
 SURVEY_EXTS = (".csv", ".tsv", ".xlsx")
 NOTE_STEMS = ("notes", "付箋", "note")
 SURVEY_PREFIXES = ("questionnaire", "survey", "アンケート")
+WORKSHOP_JSON = "workshop.json"
 PRE_MARKS = ("pre", "前")
 POST_MARKS = ("post", "後")
 
@@ -123,5 +128,27 @@ def find_workshop(path: str | Path) -> Workshop:
                          hint="付箋のファイル名を notes.csv にするか、ファイルを直接指定してください")
     questionnaires, said = choose_questionnaires(surveys, path)
     edits = notes.with_name(notes.stem + ".edits.jsonl")
-    return Workshop(name=path.resolve().name, notes=notes, questionnaires=questionnaires,
-                    edits=edits if edits.exists() else None, folder=path, messages=tuple(messages + said))
+    extra = _workshop_json(path / WORKSHOP_JSON)
+    return Workshop(name=str(extra.get("name") or path.resolve().name), notes=notes,
+                    questionnaires=questionnaires, edits=edits if edits.exists() else None, folder=path,
+                    extra=extra, messages=tuple(messages + said))
+
+
+def _workshop_json(path: Path) -> dict:
+    """The folder's workshop.json as a dict of the known keys with string values (else {})."""
+    import json
+
+    if not path.is_file():
+        return {}
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as exc:
+        raise InputError("workshop.json を読めません(JSON の形になっていません)。", file=path,
+                         hint="消すか、{\"name\": \"ワークショップ名\"} の形にしてください") from exc
+    if not isinstance(doc, dict):
+        return {}
+    out = {k: str(doc[k]) for k in ("name", "notes_file") if isinstance(doc.get(k), str) and doc[k].strip()}
+    files = doc.get("questionnaire_files")
+    if isinstance(files, list) and all(isinstance(f, str) for f in files):
+        out["questionnaire_files"] = list(files)
+    return out

@@ -166,7 +166,7 @@ def test_xlsx_named_csv_is_read_as_xlsx(client):
     wid = create_workshop(client)
     uid = upload_notes(client, wid, buf.getvalue(), "付箋.csv")
     r = client.get(f"/w/{wid}/uploads/{uid}")
-    assert "XLSX" in r.text and "①訪看が足りない" in r.text
+    assert "Excel" in r.text and "①訪看が足りない" in r.text
 
 
 def test_missing_or_malformed_file_field(client):
@@ -205,7 +205,8 @@ def test_arbitrary_bytes_never_crash_the_upload(tmp_path_factory):
 
     from issuemine.app.server import create_app
 
-    client = TestClient(create_app(tmp_path_factory.mktemp("prop")), follow_redirects=False)
+    client = TestClient(create_app(tmp_path_factory.mktemp("prop"), allowed_hosts=["testserver"]),
+                        follow_redirects=False)
     wid = create_workshop(client)
     prefixes = hs.sampled_from([b"", "内容,グループ\n".encode("cp932"), b"\xef\xbb\xbf", b"\xff\xfe", b"PK\x03\x04"])
 

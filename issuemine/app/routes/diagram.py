@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 
 from issuemine.app import store as st
 from issuemine.app.routes.themes import view_or_409
-from issuemine.app.web import ZONE_CHOICES, get_conn, options_by_selected, render, workshop_or_404
+from issuemine.app.web import Id, ZONE_CHOICES, get_conn, options_by_selected, render, workshop_or_404
 
 router = APIRouter()
 
@@ -23,18 +23,19 @@ def figure_json(view) -> tuple[str, int]:
 
 def counts(view) -> tuple[list[dict], list[dict]]:
     """Membership per zone (an H∩C note counts for H and for C) and exclusive count per region."""
-    from issuemine.diagram import REGIONS, ZONE_NAMES
+    from issuemine.diagram import ZONE_NAMES
     from issuemine.diagram.zones import members
+    from issuemine.present.names import REGION_NAMES
 
     zones = [str(z) for z in view.placements["zones"]]
     membership = [{"code": z, "name": ZONE_NAMES[z], "count": sum(z in members(p) for p in zones)}
                   for z in ZONE_NAMES]
-    exclusive = [{"code": c, "name": name, "count": sum(p == c for p in zones)} for c, name in REGIONS.items()]
+    exclusive = [{"code": c, "name": name, "count": sum(p == c for p in zones)} for c, name in REGION_NAMES.items()]
     return membership, exclusive
 
 
 @router.get("/w/{workshop_id}/diagram")
-def diagram_page(request: Request, workshop_id: int, conn=Depends(get_conn)):
+def diagram_page(request: Request, workshop_id: Id, conn=Depends(get_conn)):
     ws = workshop_or_404(conn, workshop_id)
     view = view_or_409(conn, workshop_id)
     figure, height = figure_json(view)
