@@ -80,6 +80,7 @@ class ZonePlacer:
 
     def __init__(self, lexicon: ZoneLexicon | str | Path | None = None, *, rel_threshold: float = 0.5,
                  decisive: float = 0.8, side_dominance: float = 3.0, saturation: float = 0.5,
+                 min_member: float = 0.5,
                  min_evidence: float = 0.5, seed_confidence: float = 0.5, n_neighbors: int = 7,
                  min_similarity: float = 0.3, alpha: float = 0.6, class_balance: float = 0.5,
                  min_share: float = 0.5, min_seeds: int = 5,
@@ -91,6 +92,7 @@ class ZonePlacer:
         self.decisive = decisive
         self.side_dominance = side_dominance
         self.saturation = saturation
+        self.min_member = min_member
         self.min_evidence = min_evidence
         self.seed_confidence = seed_confidence
         self.n_neighbors = n_neighbors
@@ -162,7 +164,8 @@ class ZonePlacer:
         side_best = max(scores["F"], scores["P"])
         if core_best >= floor and core_best > 0 and side_best < self.side_dominance * core_best:
             chosen = [z for z in CORE
-                      if scores[z] >= self.rel_threshold * core_best or scores[z] >= self.decisive]
+                      if scores[z] == core_best or scores[z] >= self.decisive
+                      or (scores[z] >= self.rel_threshold * core_best and scores[z] >= self.min_member)]
             others = [scores[z] for z in CORE if z not in chosen]
             zones = "".join(chosen)
             conf = self._confidence(core_best, [scores[z] for z in chosen], others)
