@@ -151,14 +151,19 @@ class ZonePlacer:
         once, and a zone's evidence saturates — its entries' weights in decreasing order, the k-th
         multiplied by ``saturation`` ** k (with 0.5, at most twice the strongest): 家族 twice, or 家族 +
         母親 + 保護者, does not outweigh two service words."""
+        return self._scores(self.evidence(matches))
+
+    def _scores(self, entries: list[Entry]) -> dict[str, float]:
         weights: dict[str, list[float]] = {z: [] for z in SCORED}
-        for e in self.evidence(matches):
+        for e in entries:
             for z in e.target:
                 weights[z].append(e.weight)
         return {z: _saturate(w, self.saturation) for z, w in weights.items()}
 
-    def decide(self, scores: dict[str, float], matches: list[Match], *, min_evidence: float | None = None):
-        """(zones, confidence, reason) from evidence, or None when the evidence is too weak to place."""
+    def decide(self, scores: dict[str, float], matches: list[Match], *, min_evidence: float | None = None,
+               entries: list[Entry] | None = None):
+        """(zones, confidence, reason) from evidence, or None when the evidence is too weak to place.
+        ``entries``: ``self.evidence(matches)`` if already computed."""
         floor = self.min_evidence if min_evidence is None else min_evidence
         core_best = max(scores[z] for z in CORE)
         side_best = max(scores["F"], scores["P"])
@@ -175,7 +180,7 @@ class ZonePlacer:
             zones = "F" if scores["F"] >= scores["P"] else "P"
             other = "P" if zones == "F" else "F"
             conf = self._confidence(side_best, [side_best], [scores[other], core_best])
-        reason = _reason(self.evidence(matches), set(zones))
+        reason = _reason(self.evidence(matches) if entries is None else entries, set(zones))
         return zones, conf, reason
 
     def _confidence(self, best: float, chosen: list[float], others: list[float]) -> float:
@@ -348,18 +353,20 @@ class ZonePlacer:
         score_rows = []
         weak: dict[int, tuple] = {}
         # Scores and decisions depend only on the sequence of matched entries, which notes share a lot
-        # (「訪問看護」 alone, 「病院」+「退院」 …): each sequence is decided once.
+        # (「訪問看護」 alone, 「病院」+「退院」 …): each sequence is decided once. (Whole-word matching needs
+        # each match's surroundings, so every note is matched; only the decision is shared.)
         known: dict[tuple, tuple] = {}
-        normalize, signature = lex.normalize, lex.signature
+        normalize, match = lex.normalize, lex.match
         for i, text in enumerate(texts):
-            text = normalize(text)
-            key = signature(text, normalized=True)
+            matches = match(normalize(text), normalized=True)
+            key = tuple(m.entry.key for m in matches)  # the evidence depends on the matched entries only
             found = known.get(key)
             if found is None:
-                matches = lex.match(text, normalized=True)
-                scores = self.score(matches)
-                decided = self.decide(scores, matches)
-                weakly = self.decide(scores, matches, min_evidence=0.0) if decided is None and matches else None
+                entries = self.evidence(matches)
+                scores = self._scores(entries)
+                decided = self.decide(scores, matches, entries=entries)
+                weakly = (self.decide(scores, matches, min_evidence=0.0, entries=entries)
+                          if decided is None and matches else None)
                 found = known[key] = ([scores[z] for z in SCORED], decided, weakly)
             score_row, decided, weakly = found
             score_rows.append(score_row)
