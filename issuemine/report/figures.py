@@ -2,8 +2,10 @@
 
 Every string a figure shows that may come from a note (text, hover text, custom data, trace names) is
 HTML-escaped here, whatever its maker did: plotly renders a small HTML subset in SVG text, so a note
-``<img src=x onerror=…>`` must reach it as ``&lt;img …``. Escaping is idempotent (unescape, then escape),
-and plotly's own line break ``<br>`` is kept.
+``<img src=x onerror=…>`` must reach it as ``&lt;img …``. The figure's own markup — plotly's line break
+``<br>`` and the attribute-free ``<b> <i> <sup> <sub>`` — and character entities are kept as they are, so a
+maker that escaped its notes and wrapped them in ``<b>`` shows bold text, not a literal ``<b>``; escaping is
+idempotent.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ FIG_WIDTH = 680  # px: fits an A4 page with 15 mm margins at 96 dpi, on screen a
 HEIGHTS = {"theme_sizes": 420, "theme_map": 560, "cooccurrence": 560, "diagram": 620,
            "survey_bars": 460, "survey_slope": 420, "survey_positive": 420,
            "compare_themes": 480, "compare_regions": 420}
-_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+# plotly's markup without attributes, and character entities: kept as they are
+_KEEP = re.compile(r"(<br\s*/?>|</?(?:b|i|em|sup|sub)>|&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6});)",
+                   re.IGNORECASE)
 
 
 def escape_text(s: str) -> str:
-    """HTML-escape ``s`` for plotly, keeping ``<br>`` line breaks; idempotent."""
-    return "<br>".join(html.escape(html.unescape(part), quote=False) for part in _BR.split(s))
+    """HTML-escape ``s`` for plotly, keeping ``<br>``, ``<b>``-style tags and entities; idempotent."""
+    return "".join(part if i % 2 else html.escape(part, quote=False) for i, part in enumerate(_KEEP.split(s)))
 
 
 def _escape_value(v):
