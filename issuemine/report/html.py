@@ -1,5 +1,10 @@
 """The report as one self-contained HTML file: Japanese, offline, A4-printable, byte-identical per input.
 
+A cover (title, workshop, dates in Japan time, counts, tool version, contents), a one-page summary built
+around three small figures (themes, concept diagram, questionnaire), then one section per subject with its
+figures placed where the text refers to them, and a method appendix in prose. Numbers, dates, zones and
+words go through the presentation layer (``present_bridge``); machine details stay in analysis.json.
+
 plotly.js is inlined once in the page head; every figure is embedded without it and with a fixed div id and
 fixed size. Jinja2 autoescaping is on, so note text in tables shows as text; figure strings are escaped by
 ``figures.make_safe`` and plotly's JSON encoder escapes ``<`` / ``>`` inside the page's scripts.
@@ -7,9 +12,9 @@ fixed size. Jinja2 autoescaping is on, so note text in tables shows as text; fig
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from issuemine.report import present_bridge as P
 from issuemine.report.figures import FIG_WIDTH, HEIGHTS
 from issuemine.schema import THEME_SOURCES_JA
 
@@ -18,53 +23,50 @@ FONT_STACK = ('"Noto Sans CJK JP", "Noto Sans JP", "Hiragino Kaku Gothic ProN", 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 SECTION_TITLES = {
-    "summary": "要約", "themes": "テーマ", "theme_map": "テーママップ", "cooccurrence": "語の共起ネットワーク",
-    "diagram": "概念図", "tables": "領域・職種とテーマのクロス表", "survey": "研修前後のアンケート",
-    "terms": "よく使われた語", "method": "方法(再現のための付録)", "comparison": "会の比較",
+    "summary": "要約", "themes": "テーマ", "theme_map": "テーマ地図", "cooccurrence": "語の共起ネットワーク",
+    "diagram": "概念図", "tables": "テーマと領域・職種の関係", "survey": "研修前後のアンケート",
+    "terms": "よく使われた語", "method": "付録: 分析の方法", "comparison": "会の比較",
 }
-COLUMN_JA = {
-    "theme_id": "ID", "label": "テーマ", "heading": "見出し", "size": "付箋数", "key_terms": "キーワード",
-    "representative_notes": "代表的な付箋", "stability": "安定性", "source": "由来", "term": "語", "pos": "品詞",
-    "count": "出現数", "notes": "付箋数", "item": "項目", "paired": "対応あり", "n_pairs": "対の数",
-    "n_pre": "n(前)", "n_post": "n(後)", "median_pre": "中央値(前)", "median_post": "中央値(後)",
-    "pct_positive_pre": "肯定%(前)", "pct_positive_post": "肯定%(後)", "wilcoxon_p": "Wilcoxon p",
-    "r": "効果量 r", "rank_biserial": "順位双列相関", "mcnemar_p": "McNemar p", "mannwhitney_p": "Mann–Whitney p",
-    "fisher_p": "Fisher p", "p_holm": "Holm 補正 p", "warning": "注意", "meeting": "会", "theme": "テーマ",
-}
+
+# On paper these continue on the page of the previous section when they fit; the others start a page.
+FLOW_SECTIONS = ("theme_map", "cooccurrence", "diagram", "tables", "terms")
 
 
 def _cell(v) -> str:
+    """A value as a person reads it (numbers through the presentation layer; no True/False/None/nan)."""
     import pandas as pd
 
     if v is None:
         return ""
-    if isinstance(v, float):
-        if pd.isna(v):
-            return ""
-        return f"{v:.4g}" if abs(v) < 1e-3 and v != 0 else f"{v:.3f}".rstrip("0").rstrip(".")
     if isinstance(v, (bool,)) or type(v).__name__ == "bool_":
         return "はい" if v else ""
+    if isinstance(v, float):
+        return "" if pd.isna(v) else P.number(v, 2)
     if not isinstance(v, str) and pd.api.types.is_scalar(v) and pd.isna(v):
         return ""
-    if isinstance(v, (dict, list, tuple)):
-        return json.dumps(v, ensure_ascii=False, sort_keys=True, default=str)
+    if isinstance(v, (list, tuple)):
+        return "、".join(_cell(x) for x in v)
     return str(v)
 
 
-def table_block(df, index: bool = False, max_rows: int | None = None) -> dict:
-    """A DataFrame as ``{"kind": "table", "columns": [...], "rows": [[...]]}`` of strings for the template."""
+def table_block(df, index: bool = False, max_rows: int | None = None, numeric=None, small: bool = False) -> dict:
+    """A DataFrame as ``{"kind": "table", "columns": [...], "rows": [[...]]}`` of strings for the template.
+
+    The headers are the DataFrame's own (already Japanese); ``numeric``: names of columns aligned right.
+    """
     if index:
         df = df.reset_index()
     if max_rows is not None:
         df = df.head(max_rows)
-    cols = [COLUMN_JA.get(str(c), str(c)) for c in df.columns]
+    cols = [str(c) for c in df.columns]
     rows = [[_cell(v.item() if hasattr(v, "item") and not isinstance(v, str) else v) for v in row]
             for row in df.itertuples(index=False, name=None)]
-    return {"kind": "table", "columns": cols, "rows": rows}
+    num = [c in set(numeric or ()) for c in cols]
+    return {"kind": "table", "columns": cols, "rows": rows, "numeric": num, "small": small}
 
 
 def blocks(obj, title: str | None = None) -> list[dict]:
-    """Any result (DataFrame, dict, object with DataFrame attributes, text) as template blocks."""
+    """A DataFrame (or dict of label → value) as template blocks, with an optional heading."""
     import pandas as pd
 
     out: list[dict] = []
@@ -74,23 +76,10 @@ def blocks(obj, title: str | None = None) -> list[dict]:
         return out
     if isinstance(obj, pd.DataFrame):
         out.append(table_block(obj, index=not isinstance(obj.index, pd.RangeIndex)))
-    elif isinstance(obj, pd.Series):
-        out.append(table_block(obj.to_frame(), index=True))
     elif isinstance(obj, dict):
         out.append({"kind": "dl", "items": [(str(k), _cell(v)) for k, v in obj.items()]})
-    elif isinstance(obj, (str, int, float)):
-        out.append({"kind": "p", "text": _cell(obj)})
     else:
-        scalars = {}
-        for name, value in sorted(vars(obj).items()) if hasattr(obj, "__dict__") else []:
-            if name.startswith("_"):
-                continue
-            if isinstance(value, (pd.DataFrame, pd.Series)):
-                out += blocks(value)
-            elif isinstance(value, (str, int, float, bool, list, dict)) or value is None:
-                scalars[name] = value
-        if scalars:
-            out.append({"kind": "dl", "items": [(k, _cell(v)) for k, v in scalars.items()]})
+        out.append({"kind": "p", "text": _cell(obj)})
     return out
 
 
@@ -98,112 +87,10 @@ def figure_html(fig, div_id: str, name: str) -> str:
     import plotly.io as pio
 
     fig.update_layout(font=dict(family=FONT_STACK))
+    width = fig.layout.width or FIG_WIDTH
     return pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id,
-                       default_width=f"{FIG_WIDTH}px", default_height=f"{fig.layout.height or HEIGHTS.get(name, 480)}px",
+                       default_width=f"{width}px", default_height=f"{fig.layout.height or HEIGHTS.get(name, 480)}px",
                        config={"displaylogo": False, "responsive": False})
-
-
-def _method(data, report) -> list[dict]:
-    out = blocks({"乱数シード": report.seed, "テーマ数の指定": report.parameters.get("n_themes"),
-                  "個人情報のマスク": "あり" if report.mask_pii else "なし",
-                  "付箋のファイル": data.workshop.notes.name,
-                  "アンケートのファイル": "、".join(p.name for p in data.workshop.questionnaires) or "なし",
-                  "ファシリテーターの修正リスト": data.workshop.edits.name if data.workshop.edits else "なし"},
-                 title="実行条件")
-    if data.read_summary:
-        out.append({"kind": "h", "text": "付箋の読み込み"})
-        out += [{"kind": "p", "text": line} for line in data.read_summary.splitlines()]
-    if data.theme_result is not None:
-        info = getattr(data.theme_result, "info", None) or {}
-        out += blocks({k: v for k, v in info.items()}, title="テーマ分析(テーマ数とその理由、パラメータ)")
-        out += stability_blocks(data.theme_result)
-    if data.edit_messages:
-        out.append({"kind": "h", "text": "適用できなかった修正"})
-        out += [{"kind": "p", "text": m} for m in data.edit_messages]
-    if data.survey is not None and getattr(data.survey, "info", None):
-        out += blocks(data.survey.info, title="アンケートの検定")
-    out += blocks(report.versions, title="パッケージのバージョン")
-    return out
-
-
-def survey_table(items):
-    """The survey items in the columns a committee reads; the full table is in survey_items.csv."""
-    import pandas as pd
-
-    def med(prefix):
-        if not {f"median_{prefix}", f"q1_{prefix}", f"q3_{prefix}"} <= set(items.columns):
-            return items.get(f"median_{prefix}")
-        return [f"{_cell(float(m))}({_cell(float(a))}–{_cell(float(b))})" if pd.notna(m) else ""
-                for m, a, b in zip(items[f"median_{prefix}"], items[f"q1_{prefix}"], items[f"q3_{prefix}"])]
-
-    out = pd.DataFrame({"item": items["item"]})
-    out["対の数 / n前・後"] = [f"{int(k)}" if bool(p) else f"{int(a)}・{int(b)}" for p, k, a, b in
-                          zip(items["paired"], items["n_pairs"].fillna(0), items["n_pre"], items["n_post"])]
-    out["中央値(IQR)前"] = med("pre")
-    out["中央値(IQR)後"] = med("post")
-    for c in ("pct_positive_pre", "pct_positive_post", "wilcoxon_p", "r", "mcnemar_p", "mannwhitney_p",
-              "fisher_p", "p_holm", "warning"):
-        if c in items.columns and not items[c].isna().all():
-            out[c] = items[c]
-    return table_block(out)
-
-
-def profession_blocks(table) -> list[dict]:
-    """Profession × theme counts and the test of independence (Fisher or χ² with adjusted residuals)."""
-    import pandas as pd
-
-    counts, test = table if isinstance(table, tuple) else (table, {})
-    # themes down the page, professions across: there are far more themes than professions
-    out = blocks(counts.T, title="テーマ × 職種(付箋数)")
-    out[-1]["small"] = True
-    if test:
-        items = [("検定", test.get("method", "")), ("統計量", _cell(test.get("statistic"))),
-                 ("自由度", _cell(test.get("dof"))), ("p 値", _cell(test.get("p")))]
-        out.append({"kind": "dl", "items": [(k, v) for k, v in items if v not in ("", None)]})
-        if test.get("warning"):
-            out.append({"kind": "p", "text": "注意: " + str(test["warning"])})
-        res = test.get("adjusted_residuals")
-        if isinstance(res, pd.DataFrame):
-            out += blocks(res.T.round(1), title="調整済み残差(テーマ × 職種、|値| > 1.96 で偏りあり)")
-            out[-1]["small"] = True
-    return out
-
-
-def stability_blocks(result) -> list[dict]:
-    """Each theme's stability over resampled re-runs and the notes that change theme most."""
-    out = []
-    stab = getattr(result, "stability", None)
-    if stab is not None:
-        out += blocks(stab, title="テーマの安定性(再標本化による再実行での一致度、0–1)")
-    unstable = getattr(result, "unstable_notes", None)
-    if unstable is not None and len(unstable):
-        texts = dict(zip(result.note_ids, result.texts))
-        top = unstable.head(10).copy()
-        top.insert(1, "text", [texts.get(n, "") for n in top["note_id"]])
-        out += blocks(top.rename(columns={"note_id": "付箋ID", "text": "内容", "theme_id": "テーマID",
-                                          "change_rate": "テーマが変わった割合", "resamples": "再実行数"}),
-                      title="テーマが最も変わりやすい付箋(見直し候補、上位10件)")
-    return out
-
-
-def _zone_blocks(data) -> list[dict]:
-    import pandas as pd
-
-    from issuemine.report.summary import ZONE_NAMES, membership_counts
-
-    if data.placements is None:
-        return []
-    if data.zone_counts is not None:
-        zc = data.zone_counts.copy()
-        for c in zc.columns:
-            if "割合" in str(c) or "share" in str(c):
-                zc[c] = [f"{100 * float(v):.1f}%" if pd.notna(v) else "" for v in zc[c]]
-        return blocks(zc, title="領域ごとの付箋数(所属数: 重なりは両方に数える/排他的な数: 各付箋を1回)")
-    m = membership_counts(data.placements)
-    member = pd.DataFrame({"ゾーン": [ZONE_NAMES[z] for z in m], "所属数": list(m.values())})
-    excl = data.placements["region"].astype(str).value_counts().rename_axis("領域").reset_index(name="排他的な数")
-    return (blocks(member, title="ゾーンごとの所属数(重なりは両方に数える)")
-            + blocks(excl, title="領域ごとの排他的な数"))
 
 
 def readable_terms(df, forms=None):
@@ -218,84 +105,207 @@ def readable_terms(df, forms=None):
     return shown
 
 
+# --- sections ------------------------------------------------------------------------------------------
+def _theme_table(themes) -> dict:
+    import pandas as pd
+
+    t = themes.sort_values(["size", "theme_id"], ascending=[False, True])
+    out = pd.DataFrame({"テーマ": t["label"].astype(str).to_numpy()})
+    if "heading" in t.columns:
+        out["見出し"] = t["heading"].fillna("").astype(str).to_numpy()
+    out["付箋数"] = [P.number(v, 0) for v in t["size"]]
+    if "key_terms" in t.columns:
+        out["キーワード"] = [P.keywords(v, 5) for v in t["key_terms"]]
+    if "stability" in t.columns:
+        out["安定性"] = [P.stability_word(v) for v in t["stability"]]
+    if "source" in t.columns:
+        out["由来"] = [THEME_SOURCES_JA.get(v, v) for v in t["source"]]
+    return table_block(out, numeric=["付箋数"])
+
+
+def _theme_blocks(data, fig) -> list[dict]:
+    out = [{"kind": "p", "text": "付箋を内容の近さでまとめたテーマです。付箋の多い順に並べています。"
+            "安定性は、付箋の一部を抜いて分け直しても同じテーマが現れるかを表します(付録を参照)。"},
+           _theme_table(data.themes)]
+    out += fig("theme_sizes")
+    out.append({"kind": "h", "text": "テーマごとの代表的な付箋"})
+    t = data.themes.sort_values(["size", "theme_id"], ascending=[False, True])
+    for r in t.itertuples():
+        notes = [s for s in str(getattr(r, "representative_notes", "") or "").split(" / ") if s]
+        out.append({"kind": "rep", "label": f"{r.label}({int(r.size)}枚)", "items": notes})
+    return out
+
+
+def _zone_blocks(data) -> list[dict]:
+    import pandas as pd
+
+    from issuemine.report.summary import membership_counts
+
+    if data.placements is None:
+        return []
+    total = len(data.placements)
+    m = membership_counts(data.placements)
+    member = pd.DataFrame({"領域": [P.zone_name(z) for z in m], "付箋数": [str(v) for v in m.values()],
+                           "割合": [P.percent(100.0 * v / total if total else None) for v in m.values()]})
+    regions = data.placements["zones"].fillna("X").astype(str).value_counts()
+    excl = pd.DataFrame({"領域": [P.zone_name(z) for z in regions.index], "付箋数": [str(v) for v in regions],
+                         "割合": [P.percent(100.0 * v / total if total else None) for v in regions]})
+    return [{"kind": "h", "text": "領域ごとの付箋数"},
+            {"kind": "pair", "items": [
+                {"caption": "かかわる領域ごと(重なりにある付箋は両方に数える)", **table_block(member, numeric=["付箋数", "割合"])},
+                {"caption": "付箋の置かれた場所ごと(1枚を1回)", **table_block(excl, numeric=["付箋数", "割合"])}]}]
+
+
+def _crosstab_blocks(data, fig) -> list[dict]:
+    out = []
+    if "zone_heat" in data.figures:
+        out += [{"kind": "p", "text": "各テーマの付箋が概念図のどの領域に置かれたかを色の濃さで示します(数字は付箋数)。"}]
+        out += fig("zone_heat")
+    if "profession_heat" in data.figures:
+        out += fig("profession_heat")
+    if data.profession_theme is not None:
+        _, test = data.profession_theme
+        if "residual_heat" in data.figures:
+            out.append({"kind": "p", "text": "職種によってテーマの出方に偏りがあるかを、調整済み残差で示します。赤は"
+                        "その職種がそのテーマを独立の場合に期待されるより多く挙げたこと、青は少なかったことを表し、"
+                        "▲・▼ は偏りがはっきりしているセル(残差の絶対値が 1.96 を超える、5% 水準)です。"})
+            out += fig("residual_heat")
+        if test and test.get("p") is not None:
+            out.append({"kind": "p", "text": f"職種とテーマの独立性の検定({P.method_name(test.get('method'))}): "
+                        f"{P.p_text(test.get('p'))}。"})
+        if test and test.get("warning"):
+            out.append({"kind": "note", "text": "注意: " + str(test["warning"])})
+    return out
+
+
+def survey_table(items, scales=None) -> dict:
+    """Before → after per item in words: medians with their scale words, % positive, p and the effect."""
+    import pandas as pd
+
+    if scales is None:
+        from issuemine.survey.scales import load_scales
+
+        scales = load_scales()
+
+    def labels(sid):
+        try:
+            return scales[sid].labels
+        except (KeyError, TypeError):
+            return None
+
+    rows = []
+    for r in items.to_dict("records"):
+        paired = bool(r.get("paired"))
+        n = (f"{int(r['n_pairs'])}組" if paired and pd.notna(r.get("n_pairs"))
+             else f"{int(r.get('n_pre') or 0)}人・{int(r.get('n_post') or 0)}人")
+        pre, post = P.percents(r.get("pct_positive_pre"), r.get("pct_positive_post"))
+        p = r.get("p_holm") if pd.notna(r.get("p_holm")) else r.get("p")
+        rows.append({"項目": r["item"], "回答": n,
+                     "中央値 研修前 → 研修後": P.median_change(r.get("median_pre"), r.get("median_post"),
+                                                         labels(r.get("scale"))),
+                     "肯定的な回答": f"{pre} → {post}",
+                     "p 値(多重比較の補正後)": P.p_value(p),
+                     "効果量 r": P.effect(r.get("r"))})
+    return table_block(pd.DataFrame(rows), numeric=["p 値(多重比較の補正後)"])
+
+
+def _survey_blocks(data, fig) -> list[dict]:
+    out = fig("survey_bars")
+    if data.survey is None:
+        return out
+    out.append({"kind": "h", "text": "研修前 → 研修後"})
+    out.append(survey_table(data.survey.items))
+    out.append({"kind": "note", "text": "肯定的な回答は上位2段階(「とてもわかる」「わかる」など)の割合です。p 値は項目の"
+                "数だけ検定を繰り返したことを Holm 法で補正した値で、0.05 未満なら研修前後の差ははっきりしています。"
+                + P.EFFECT_NOTE + " すべての数値は survey_items.csv にあります。"})
+    out += fig("survey_slope")
+    ft = getattr(data.survey, "freetext", None)
+    if ft is not None and len(ft):
+        cols = {"respondent": "回答者", "phase": "時期", "text": "自由記述"}
+        shown = ft[[c for c in cols if c in ft.columns]].rename(columns=cols).copy()
+        if "時期" in shown.columns:
+            shown["時期"] = [P.phase_name(v) for v in shown["時期"]]
+        out += [{"kind": "h", "text": "自由記述"}, table_block(shown)]
+    st = getattr(data, "survey_themes", None)
+    if st is not None and len(st):
+        out += [{"kind": "h", "text": "自由記述で触れられたテーマ"}, _survey_theme_table(st),
+                {"kind": "note", "text": "自由記述の回答を付箋のテーマに分類した件数です(付箋と語や意味が遠い回答は"
+                 "どのテーマにも数えていません)。"}]
+    return out
+
+
+def _survey_theme_table(st) -> dict:
+    """freetext_themes' table for reading: theme names, counts and whole-number shares."""
+    import pandas as pd
+
+    rows = []
+    for r in st.to_dict("records"):
+        pre, post = P.percents(r.get("pct_pre"), r.get("pct_post"))
+        rows.append({"テーマ": r["theme"], "研修前": f"{int(r['n_pre'])}件({pre})",
+                     "研修後": f"{int(r['n_post'])}件({post})"})
+    return table_block(pd.DataFrame(rows), numeric=["研修前", "研修後"])
+
+
+def _terms_blocks(data, forms) -> list[dict]:
+    import pandas as pd
+
+    t = readable_terms(data.terms.head(30), forms)
+    shown = pd.DataFrame({"語": t["term"].astype(str).to_numpy()})
+    if "pos" in t.columns:
+        shown["品詞"] = [P.pos_plain(v) for v in t["pos"]]
+    shown["出現数"] = [str(int(v)) for v in t["count"]]
+    shown["付箋数"] = [str(int(v)) for v in t["notes"]]
+    return [{"kind": "p", "text": "付箋で多く使われた語(上位30語)。同じ語の言い換え(訪看 → 訪問看護 など)はまとめて数えています。"
+             "すべての語は terms.csv にあります。"},
+            table_block(shown, numeric=["出現数", "付箋数"])]
+
+
 def workshop_sections(data, report, index: int) -> list[dict]:
-    """The sections of one workshop: key, title, blocks, figure html, and a message when the data lack it."""
-    forms = getattr(data.theme_result, "display_forms", None)  # the notes' own spellings of terms
+    """The sections of one workshop: key, title, blocks (figures among them) and a message when the data
+    lack a piece."""
     from markupsafe import Markup
 
+    from issuemine.report.method import method_blocks
     from issuemine.report.summary import summarize
 
-    def fig(name):
+    forms = getattr(data.theme_result, "display_forms", None)  # the notes' own spellings of terms
+
+    def fig(name, css: str = "figure") -> list[dict]:
         f = data.figures.get(name)
-        return Markup(figure_html(f, f"fig-{index}-{name}", name)) if f is not None else None
+        if f is None:
+            return []
+        return [{"kind": "figure", "html": Markup(figure_html(f, f"fig-{index}-{name}", name)), "css": css}]
 
     sections = []
 
-    def add(key, content=None, figures=(), missing=None):
-        figs = [h for h in (fig(n) for n in figures) if h is not None]
+    def add(key, content=None, missing=None):
         sections.append({"key": key, "id": f"{key}-{index}", "title": SECTION_TITLES[key],
-                         "blocks": content or [], "figures": figs, "missing": missing})
+                         "blocks": content or [], "figures": [], "missing": missing})
 
-    add("summary", [{"kind": "ul", "items": summarize(data)}])
+    small = [b for n in ("summary_diagram", "summary_survey") for b in fig(n, "figure small")]
+    add("summary", [{"kind": "ul", "items": summarize(data)}] + fig("summary_themes", "figure wide")
+        + ([{"kind": "row", "items": small}] if small else []))
     if data.themes is not None:
-        cols = [c for c in ("theme_id", "label", "heading", "size", "key_terms", "stability", "source")
-                if c in data.themes.columns]
-        shown = data.themes[cols].copy()
-        if "source" in shown.columns:
-            shown["source"] = shown["source"].map(lambda v: THEME_SOURCES_JA.get(v, v))
-        if "stability" in shown.columns:
-            shown["stability"] = [f"{v:.2f}" if v == v else "" for v in shown["stability"].astype(float)]
-        if "key_terms" in shown.columns:
-            # the five strongest terms without weights; all weights are in themes.csv
-            shown["key_terms"] = [" ・ ".join(t.split(":")[0] for t in str(v).split(" / ")[:5]) if v else ""
-                                  for v in shown["key_terms"].fillna("")]
-        theme_blocks = [table_block(shown)]
-        reps = [{"kind": "h", "text": "各テーマの代表的な付箋"}]
-        for r in data.themes.itertuples():
-            notes = [s for s in str(getattr(r, "representative_notes", "") or "").split(" / ") if s]
-            reps.append({"kind": "rep", "label": f"{r.theme_id} {r.label}", "items": notes})
-        add("themes", theme_blocks + reps, figures=["theme_sizes"])
-    add("theme_map", figures=["theme_map"])
-    add("cooccurrence", figures=["cooccurrence"])
-    add("diagram", _zone_blocks(data), figures=["diagram"])
-    cross = []
-    if data.zone_theme is not None:
-        cross += blocks(data.zone_theme, title="領域 × テーマ")
-    if data.profession_theme is not None:
-        cross += profession_blocks(data.profession_theme)
-    add("tables", cross)
+        add("themes", _theme_blocks(data, fig))
+        add("theme_map", [{"kind": "p", "text": "1つの点が1枚の付箋です。内容の近い付箋ほど近くに置かれ、テーマ名はその"
+                           "テーマの付箋の中心に書いています(点にマウスを重ねると付箋が読めます)。"}] + fig("theme_map"))
+        add("cooccurrence", [{"kind": "p", "text": "同じ付箋に一緒に書かれることの多い語を線で結んでいます。円の大きさは"
+                              "その語が出てくる付箋の数、線の太さは結びつきの強さ、色は互いによく結びつく語のまとまりです。"
+                              "「人」「出る」「ない」のような、どの付箋にも出てくる一般的な語は除いています。"}]
+            + fig("cooccurrence"))
+    if data.placements is not None:
+        add("diagram", fig("diagram") + _zone_blocks(data))
+    cross = _crosstab_blocks(data, fig)
+    if cross:
+        add("tables", cross)
     if data.workshop.questionnaires:
-        sblocks = []
-        if data.survey is not None:
-            sblocks.append(survey_table(data.survey.items))
-            sblocks.append({"kind": "p", "text": "肯定%は上位2段階の回答の割合です。すべての列は survey_items.csv にあります。"})
-            ft = getattr(data.survey, "freetext", None)
-            if ft is not None and len(ft):
-                cols = [c for c in ("respondent", "phase", "text") if c in ft.columns]
-                sblocks += blocks(ft[cols].rename(columns={"respondent": "回答者", "phase": "時期", "text": "自由記述"}),
-                                  title="自由記述")
-            if data.survey_terms is not None and len(data.survey_terms):
-                sblocks += blocks(readable_terms(data.survey_terms.head(20), forms), title="自由記述でよく使われた語(前後)")
-            st = getattr(data, "survey_themes", None)
-            if st is not None and len(st):
-                sblocks += blocks(_survey_theme_table(st), title="自由記述で触れられたテーマ(研修前・研修後)")
-                sblocks.append({"kind": "p", "text": "自由記述の回答を付箋のテーマに分類した件数です(回答の語が付箋に"
-                                "ない、または意味が遠い回答はどのテーマにも数えていません)。"})
-        add("survey", sblocks, figures=["survey_bars", "survey_positive", "survey_slope"])
+        add("survey", _survey_blocks(data, fig))
     else:
         add("survey", missing="このワークショップにはアンケートのファイル(questionnaire.csv など)がありません。")
-    add("terms", [table_block(readable_terms(data.terms, forms), max_rows=30)] if data.terms is not None else [])
-    add("method", _method(data, report))
+    if data.terms is not None:
+        add("terms", _terms_blocks(data, forms))
+    add("method", method_blocks(data, report))
     return sections
-
-
-def _survey_theme_table(st):
-    """freetext_themes' table with Japanese headers and shares rounded for reading."""
-    out = st[["theme_id", "theme", "n_pre", "n_post", "pct_pre", "pct_post"]].copy()
-    out["pct_pre"] = out["pct_pre"].round(1)
-    out["pct_post"] = out["pct_post"].round(1)
-    return out.rename(columns={"theme_id": "ID", "theme": "テーマ", "n_pre": "研修前(件)", "n_post": "研修後(件)",
-                               "pct_pre": "研修前(%)", "pct_post": "研修後(%)"})
 
 
 def comparison_section(comp) -> dict | None:
@@ -305,18 +315,66 @@ def comparison_section(comp) -> dict | None:
 
     if comp is None:
         return None
+
+    def shares(df):
+        # meetings across, themes (or regions) down; whole-number percentages
+        t = df.T.copy()
+        for c in t.columns:
+            t[c] = [P.percent(v) for v in t[c]]
+        t.index.name = ""
+        return table_block(t, index=True, numeric=list(map(str, t.columns)))
+
     content = [{"kind": "ul", "items": comparison_sentences(comp)}]
     if comp.theme_shares is not None:
-        # themes down the page, meetings across (far more themes than meetings)
-        content += blocks(comp.theme_shares.T, title="会ごとのテーマの割合(%)")
+        content += [{"kind": "h", "text": "会ごとのテーマの割合"}, shares(comp.theme_shares)]
     if comp.new_themes is not None:
-        content += blocks(comp.new_themes, title="新しく現れたテーマ") if len(comp.new_themes) else \
-            [{"kind": "p", "text": "前の会になかったテーマは現れませんでした。"}]
+        if len(comp.new_themes):
+            nt = comp.new_themes.rename(columns={"meeting": "会", "theme": "テーマ", "notes": "付箋数"})
+            content += blocks(nt, title="新しく現れたテーマ")
+        else:
+            content.append({"kind": "p", "text": "前の会になかったテーマは現れませんでした。"})
     if comp.region_shares is not None:
-        content += blocks(comp.region_shares.T, title="会ごとの概念図の領域の割合(%)")
-    figs = [Markup(figure_html(f, f"fig-compare-{k}", k)) for k, f in comp.figures.items()]
+        rs = comp.region_shares.copy()
+        rs.columns = [P.zone_name(c) for c in rs.columns]
+        content += [{"kind": "h", "text": "会ごとの概念図の領域の割合"}, shares(rs)]
+    content += [{"kind": "figure", "html": Markup(figure_html(f, f"fig-compare-{k}", k)), "css": "figure"}
+                for k, f in comp.figures.items()]
     return {"key": "comparison", "id": "comparison", "title": SECTION_TITLES["comparison"], "blocks": content,
-            "figures": figs, "missing": None}
+            "figures": [], "missing": None}
+
+
+def cover(report) -> dict:
+    """The cover page: title, workshops, dates (Japan time), counts and the tool's version."""
+    import issuemine
+
+    names = [d.name for d in report.workshops]
+    facts = []
+    dates = [d.workshop.extra.get("date") for d in report.workshops if d.workshop.extra.get("date")]
+    if dates:
+        facts.append(("開催日", "、".join(str(x) for x in dates)))
+    created = getattr(report, "created", None)
+    if created is not None:
+        facts.append(("分析日時", P.datetime_ja(created)))
+    n_notes = sum(len(d.notes) for d in report.workshops)
+    facts.append(("付箋", f"{n_notes}枚"))
+    n_themes = [len(d.themes) for d in report.workshops if d.themes is not None]
+    if n_themes:
+        facts.append(("テーマ", "、".join(f"{n}" for n in n_themes) + " テーマ"))
+    profs = set()
+    for d in report.workshops:
+        if "profession" in d.notes.columns:
+            profs |= {p for p in d.notes["profession"].dropna().astype(str) if p.strip()}
+    if profs:
+        facts.append(("職種", f"{len(profs)}職種"))
+    resp = [d.survey.info.get("pairing", {}).get("n_paired") for d in report.workshops
+            if d.survey is not None and isinstance(getattr(d.survey, "info", None), dict)]
+    resp = [r for r in resp if r]
+    if resp:
+        facts.append(("アンケート", f"研修前後の両方に回答 {sum(resp)}人"))
+    if report.mask_pii:
+        facts.append(("個人情報", "電話番号・メールアドレス・人名は伏せ字にしています"))
+    facts.append(("作成", f"issuemine {issuemine.__version__}"))
+    return {"title": "ワークショップ報告書", "subtitle": "・".join(names), "facts": facts}
 
 
 def render_html(report) -> str:
@@ -333,7 +391,8 @@ def render_html(report) -> str:
                  for i, d in enumerate(report.workshops, start=1)]
     return env.get_template("report.html.j2").render(
         workshops=workshops, comparison=comparison_section(report.comparison), font_stack=Markup(FONT_STACK),
-        plotlyjs=Markup(plotlyjs), fig_width=FIG_WIDTH, mask_pii=report.mask_pii,
+        plotlyjs=Markup(plotlyjs), fig_width=FIG_WIDTH, mask_pii=report.mask_pii, cover=cover(report),
+        flow_keys=FLOW_SECTIONS,
         title="ワークショップ報告書: " + "・".join(d.name for d in report.workshops))
 
 

@@ -11,7 +11,9 @@ ZONE_NAMES = {"H": "病院", "C": "地域", "S": "相談支援", "F": "家族・
 
 
 def _pct(n: int, total: int) -> str:
-    return f"{(100.0 * n / total) if total else 0.0:.0f}%"
+    from issuemine.report.present_bridge import percent
+
+    return percent(100.0 * n / total if total else 0.0)
 
 
 def theme_sentences(data) -> list[str]:

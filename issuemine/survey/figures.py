@@ -164,3 +164,34 @@ def figures_html(result, *, scales: Scales | None = None) -> str:
     return ("<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
             "<title>研修前後アンケートの図</title></head>\n"
             f"<body style=\"font-family:{FONT}\">\n<h1>研修前後アンケートの図</h1>\n{body}\n</body></html>\n")
+
+
+def change_figure(result, *, width: int = 340, height: int | None = None, label_chars: int = 9):
+    """Compact before → after of the % positive answers per item (a dot per phase joined by an arrow),
+    for the report's one-page summary."""
+    import plotly.graph_objects as go
+
+    items = result.items
+    names = [html.escape(i if len(i) <= label_chars else i[: label_chars - 1] + "…") for i in items["item"]]
+    pre = items["pct_positive_pre"].astype(float).tolist()
+    post = items["pct_positive_post"].astype(float).tolist()
+    fig = go.Figure()
+    for name, a, b in zip(names, pre, post):
+        if a == a and b == b:
+            fig.add_annotation(x=b, y=name, ax=a, ay=name, xref="x", yref="y", axref="x", ayref="y",
+                               showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=1.6,
+                               arrowcolor=POST_COLOR if b >= a else "#d62728", text="")
+    for ph, xs, color in (("pre", pre, PRE_COLOR), ("post", post, POST_COLOR)):
+        fig.add_trace(go.Scatter(x=xs, y=names, mode="markers", name=PHASE_JA[ph],
+                                 marker={"size": 9, "color": color},
+                                 hovertemplate=f"%{{y}} {PHASE_JA[ph]}: %{{x:.0f}}%<extra></extra>"))
+    fig.update_xaxes(range=[-5, 105], tickvals=[0, 50, 100], ticktext=["0%", "50%", "100%"],
+                     title="肯定的な回答の割合", fixedrange=True)
+    fig.update_yaxes(autorange="reversed", fixedrange=True)
+    fig.update_layout(title=dict(text="アンケート: 研修前 → 研修後", x=0, xanchor="left", y=0.99, yanchor="top",
+                                 font=dict(size=14)),
+                      width=width, height=height or 120 + 22 * len(names), autosize=False,
+                      font=dict(family=FONT, size=11), template="plotly_white",
+                      margin=dict(l=10, r=10, t=62, b=40),
+                      legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", font=dict(size=10)))
+    return fig

@@ -270,9 +270,10 @@ def theme_map_figure(notes, result, seed: int = 0, max_landmarks: int = 3000, he
     frame = PixelFrame(x_range, y_range, plot_w, plot_h)
     fig = go.Figure()
     centres, names, colors = [], [], []
-    for k, (_, th) in enumerate(result.themes.iterrows()):
+    rank = {t: k for k, t in enumerate(sorted(result.themes["theme_id"]))}  # the diagram's colours too
+    for _, th in result.themes.iterrows():
         idx = np.flatnonzero((a["theme_id"] == th["theme_id"]).to_numpy())
-        color, symbol = theme_style(k)
+        color, symbol = theme_style(rank[th["theme_id"]])
         label = str(th["label"])
         fig.add_trace(Scatter(
             x=coords[idx, 0], y=coords[idx, 1], mode="markers",
