@@ -101,7 +101,7 @@ def crosstab_figures(data) -> dict:
     out = {}
     zt = data.zone_theme
     if zt is not None and len(zt):
-        zones = [c for c in zt.columns if c not in ("テーマID", "テーマ", "theme_id", "theme", "label")]
+        zones = [c for c in zt.columns if c not in ("テーマID", "テーマ", "theme_id", "theme", "label", "計", "合計")]
         counts = zt.set_index("テーマ" if "テーマ" in zt.columns else zt.columns[1])[zones]
         counts.columns = [zone_name(c) for c in zones]
         out["zone_heat"] = count_heatmap(counts, "テーマ × 概念図の領域(付箋数)")

@@ -49,10 +49,12 @@ def _cell(v) -> str:
     return str(v)
 
 
-def table_block(df, index: bool = False, max_rows: int | None = None, numeric=None, small: bool = False) -> dict:
+def table_block(df, index: bool = False, max_rows: int | None = None, numeric=None, small: bool = False,
+                nowrap=None) -> dict:
     """A DataFrame as ``{"kind": "table", "columns": [...], "rows": [[...]]}`` of strings for the template.
 
-    The headers are the DataFrame's own (already Japanese); ``numeric``: names of columns aligned right.
+    The headers are the DataFrame's own (already Japanese); ``numeric``: names of columns aligned right
+    (and kept on one line); ``nowrap``: other short columns kept on one line.
     """
     if index:
         df = df.reset_index()
@@ -61,7 +63,7 @@ def table_block(df, index: bool = False, max_rows: int | None = None, numeric=No
     cols = [str(c) for c in df.columns]
     rows = [[_cell(v.item() if hasattr(v, "item") and not isinstance(v, str) else v) for v in row]
             for row in df.itertuples(index=False, name=None)]
-    num = [c in set(numeric or ()) for c in cols]
+    num = ["num" if c in set(numeric or ()) else "nw" if c in set(nowrap or ()) else "" for c in cols]
     return {"kind": "table", "columns": cols, "rows": rows, "numeric": num, "small": small}
 
 
@@ -120,7 +122,7 @@ def _theme_table(themes) -> dict:
         out["安定性"] = [P.stability_word(v) for v in t["stability"]]
     if "source" in t.columns:
         out["由来"] = [THEME_SOURCES_JA.get(v, v) for v in t["source"]]
-    return table_block(out, numeric=["付箋数"])
+    return table_block(out, numeric=["付箋数"], nowrap=["安定性", "由来"])
 
 
 def _theme_blocks(data, fig) -> list[dict]:
@@ -159,17 +161,16 @@ def _zone_blocks(data) -> list[dict]:
 def _crosstab_blocks(data, fig) -> list[dict]:
     out = []
     if "zone_heat" in data.figures:
-        out += [{"kind": "p", "text": "各テーマの付箋が概念図のどの領域に置かれたかを色の濃さで示します(数字は付箋数)。"}]
-        out += fig("zone_heat")
+        out += fig("zone_heat", caption="各テーマの付箋が概念図のどの領域に置かれたかを色の濃さで示します(数字は付箋数、"
+                   "重なりにある付箋はかかわる領域のそれぞれに数えています)。")
     if "profession_heat" in data.figures:
         out += fig("profession_heat")
     if data.profession_theme is not None:
         _, test = data.profession_theme
         if "residual_heat" in data.figures:
-            out.append({"kind": "p", "text": "職種によってテーマの出方に偏りがあるかを、調整済み残差で示します。赤は"
-                        "その職種がそのテーマを独立の場合に期待されるより多く挙げたこと、青は少なかったことを表し、"
-                        "▲・▼ は偏りがはっきりしているセル(残差の絶対値が 1.96 を超える、5% 水準)です。"})
-            out += fig("residual_heat")
+            out += fig("residual_heat", caption="職種によってテーマの出方に偏りがあるかを、調整済み残差で示します。赤は"
+                       "その職種がそのテーマを、職種とテーマが無関係な場合に期待されるより多く挙げたこと、青は少なかったこと"
+                       "を表し、▲・▼ は偏りがはっきりしているセル(残差の絶対値が 1.96 を超える、5% 水準)です。")
         if test and test.get("p") is not None:
             out.append({"kind": "p", "text": f"職種とテーマの独立性の検定({P.method_name(test.get('method'))}): "
                         f"{P.p_text(test.get('p'))}。"})
@@ -270,11 +271,13 @@ def workshop_sections(data, report, index: int) -> list[dict]:
 
     forms = getattr(data.theme_result, "display_forms", None)  # the notes' own spellings of terms
 
-    def fig(name, css: str = "figure") -> list[dict]:
+    def fig(name, css: str = "figure", caption: str = "") -> list[dict]:
+        # the caption prints with its figure (never alone at the foot of a page)
         f = data.figures.get(name)
         if f is None:
             return []
-        return [{"kind": "figure", "html": Markup(figure_html(f, f"fig-{index}-{name}", name)), "css": css}]
+        return [{"kind": "figure", "html": Markup(figure_html(f, f"fig-{index}-{name}", name)), "css": css,
+                 "caption": caption}]
 
     sections = []
 
@@ -287,12 +290,11 @@ def workshop_sections(data, report, index: int) -> list[dict]:
         + ([{"kind": "row", "items": small}] if small else []))
     if data.themes is not None:
         add("themes", _theme_blocks(data, fig))
-        add("theme_map", [{"kind": "p", "text": "1つの点が1枚の付箋です。内容の近い付箋ほど近くに置かれ、テーマ名はその"
-                           "テーマの付箋の中心に書いています(点にマウスを重ねると付箋が読めます)。"}] + fig("theme_map"))
-        add("cooccurrence", [{"kind": "p", "text": "同じ付箋に一緒に書かれることの多い語を線で結んでいます。円の大きさは"
-                              "その語が出てくる付箋の数、線の太さは結びつきの強さ、色は互いによく結びつく語のまとまりです。"
-                              "「人」「出る」「ない」のような、どの付箋にも出てくる一般的な語は除いています。"}]
-            + fig("cooccurrence"))
+        add("theme_map", fig("theme_map", caption="1つの点が1枚の付箋です。内容の近い付箋ほど近くに置かれ、テーマ名は"
+                             "そのテーマの付箋の中心に書いています(点にマウスを重ねると付箋が読めます)。"))
+        add("cooccurrence", fig("cooccurrence", caption="同じ付箋に一緒に書かれることの多い語を線で結んでいます。円の大きさ"
+                                "はその語が出てくる付箋の数、線の太さは結びつきの強さ、色は互いによく結びつく語のまとまりです。"
+                                "「人」「出る」「ない」のような、どの付箋にも出てくる一般的な語は除いています。"))
     if data.placements is not None:
         add("diagram", fig("diagram") + _zone_blocks(data))
     cross = _crosstab_blocks(data, fig)

@@ -191,8 +191,10 @@ class _Pipe:
         # Chromium reads commands on fd 3 and writes on fd 4: a tiny Python trampoline puts the pipe ends
         # there and execs Chromium (no preexec_fn, which is unsafe in a threaded server; no shell, whose
         # redirections stop at fd 9)
+        # (dup2 onto the same number keeps close-on-exec, hence the explicit set_inheritable)
         trampoline = ("import os, sys; r, w = int(sys.argv[1]), int(sys.argv[2]); "
                       "r2, w2 = os.dup(r), os.dup(w); os.dup2(r2, 3); os.dup2(w2, 4); "
+                      "os.set_inheritable(3, True); os.set_inheritable(4, True); "
                       "os.execv(sys.argv[3], sys.argv[3:])")
         self.proc = subprocess.Popen(
             [sys.executable, "-S", "-c", trampoline, str(cmd_r), str(out_w), exe, *CHROMIUM_FLAGS,

@@ -95,7 +95,9 @@ def slope_figure(answers, *, scales: Scales | None = None, columns: int = 4):
     scales = scales or load_scales()
     items = _items(answers)
     rows = max(1, -(-len(items) // columns))
-    fig = make_subplots(rows=rows, cols=columns, subplot_titles=[html.escape(i) for i in items],
+    # a panel is a quarter of the page: longer item names are cut (the table below the chart has them whole)
+    titles = [html.escape(i if len(i) <= 9 else i[:8] + "…") for i in items]
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles,
                         horizontal_spacing=0.06,
                         vertical_spacing=0.5 / rows)
     any_pair = False
