@@ -139,6 +139,9 @@ def to_markdown() -> str:
         lines += [f"## `{t.name}`", "", t.description, "", "| column | dtype | meaning |", "|---|---|---|"]
         lines += [f"| `{c.name}` | {c.dtype} | {c.description} |" for c in t.columns]
         lines.append("")
+    from issuemine.edits.listfile import markdown as edit_list_markdown  # the one file that is not a table
+
+    lines.append(edit_list_markdown())
     return "\n".join(lines)
 
 

@@ -21,8 +21,12 @@ class View:
     assignments: object    # ASSIGNMENTS after edits
     placements: object     # PLACEMENTS after zone overrides
     edits: list
+    # Japanese sentences for the edits not applied (themes, then zones): shown under 「適用できなかった手直し」
     messages: list = field(default_factory=list)
     info: dict = field(default_factory=dict)  # the theme model's info: mode, why this many themes, …
+    # one dict per theme edit, in list order (issuemine.edits.apply_theme_edits): status, themes it went to
+    outcomes: list = field(default_factory=list)
+    by_id: list = field(default_factory=list)  # old edits (no recorded notes) applied by theme id, a warning each
 
     @property
     def note_ids(self) -> set:
@@ -57,14 +61,13 @@ def current_view(conn, workshop_id: int) -> View | None:
     for frame in (notes, placements):
         frame["note_id"] = frame["note_id"].astype(str)
     edits = st.live_edits(conn, workshop_id)
-    applied = apply_theme_edits(result, edits)
-    if isinstance(applied, tuple):
-        result, messages = applied[0], [str(m) for m in applied[1]]
-    else:
-        result, messages = applied, [str(m) for m in getattr(applied, "edit_messages", []) or []]
-    messages += [str(m) for m in apply_zone_edits(placements, edits)]
+    result, messages = apply_theme_edits(result, edits)
+    messages = [str(m) for m in messages] + [str(m) for m in apply_zone_edits(placements, edits)]
+    info = dict(result.info)
     return View(job=job, notes=notes, themes=result.themes, assignments=result.assignments,
-                placements=placements, edits=edits, messages=messages, info=dict(getattr(result, "info", {}) or {}))
+                placements=placements, edits=edits, messages=messages, info=info,
+                outcomes=list(info.get("edits", {}).get("outcomes", [])),
+                by_id=list(info.get("edits", {}).get("applied_by_id", [])))
 
 
 def _io(payload: bytes):

@@ -107,8 +107,16 @@ def method_blocks(data, report) -> list[dict]:
                 _p("付箋は、病院・地域・相談支援などの領域を表す語の一覧(corpora/zone_lexicon.tsv、利用者が追加できます)に"
                    "当てはまる語から領域を決めました。複数の領域の語を含む付箋は重なりに置いています。"
                    + (f"領域を表す語のない付箋{n_inf}枚は、内容の近い付箋の領域から推定しました。" if n_inf else ""))]
+    edit_info = (getattr(data.theme_result, "info", None) or {}).get("edits") or {}
     if data.edit_messages:
-        out += [{"kind": "h", "text": "適用できなかった修正"}] + [_p(m) for m in data.edit_messages]
+        from issuemine.edits import NOT_APPLIED_TITLE
+
+        out += [{"kind": "h", "text": NOT_APPLIED_TITLE}] + [_p(m) for m in data.edit_messages]
+    if edit_info.get("applied_by_id"):
+        out += [{"kind": "h", "text": "テーマ ID で適用した手直し(古い形式の記録)"}]
+        out += [_p(m) for m in edit_info["applied_by_id"]]
+    if edit_info.get("rule"):
+        out.append(_p(edit_info["rule"]))
     if data.survey is not None:
         out += [{"kind": "h", "text": "アンケートの比較"}] + [_p(t) for t in _survey_prose(data.survey)]
     versions = report.versions or {}

@@ -281,5 +281,13 @@ def test_edit_list_download_matches_the_edits_module(ws):
     assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
     path = ws[2].data_dir / "downloaded.edits.jsonl"
     path.write_bytes(r.content)
-    assert load_edits(path) == [{"op": "rename", "theme": theme, "label": "一"}]
+    (edit,) = load_edits(path)
+    assert {k: v for k, v in edit.items() if k != "members"} == {"op": "rename", "theme": theme, "label": "一"}
+    # the notes the theme held were recorded with the edit, so it can follow them after a re-analysis
+    with ws[2].session() as conn:
+        from issuemine.app.view import current_view
+
+        view = current_view(conn, wid)
+    a = view.assignments
+    assert edit["members"] == a.loc[a["theme_id"] == theme, "note_id"].tolist()
     assert client.get("/w/999/notes.edits.jsonl").status_code == 404

@@ -132,7 +132,7 @@ def test_facilitator_edits_are_applied_and_stale_ones_reported(hostile_reports):
         rows = {r["text"]: r for r in csv.DictReader(f)}
     assert rows[XSS_SCRIPT]["zones"] == "P"
     page = (out / "index.html").read_text(encoding="utf-8")
-    assert "適用できなかった修正" in page and "T99" in page
+    assert "適用できなかった手直し" in page and "T99" in page
 
 
 def test_xlsx_and_csv_never_hold_formulas(hostile_reports):

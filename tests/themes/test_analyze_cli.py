@@ -69,7 +69,11 @@ def test_edits_beside_the_input_are_applied_and_stale_ones_reported(analysed, ca
         edits.unlink()
     out = capsys.readouterr().out
     assert "注意" in out and "N-gone" in out
+    assert "適用できなかった手直し(1 件)" in out and "古い形式" in out
     assert "編集した名前" in {t["label"] for t in _rows(d / "out3" / "themes.csv")}
+    written = json.loads((d / "out3" / "analysis.json").read_text(encoding="utf-8"))["edits"]
+    assert [o["status"] for o in written["outcomes"]] == ["applied_by_id", "not_applied"]
+    assert "N-gone" in written["not_applied"][0] and "0.5" in written["rule"]
 
 
 def test_user_errors_exit_2_with_a_message(tmp_path, capsys):

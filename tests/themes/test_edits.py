@@ -83,7 +83,7 @@ def test_stale_edits_are_reported_not_raised(two_topic_result):
     new, report = apply_theme_edits(two_topic_result, edits)
     assert len(report) == 4
     assert "T99" in report[0] and "N9999" in report[1] and "T98" in report[2]
-    assert all(r.startswith("編集") for r in report)
+    assert all(r.startswith("手直し") for r in report)
     assert new.assignments["theme_id"].tolist() == two_topic_result.assignments["theme_id"].tolist()
 
 

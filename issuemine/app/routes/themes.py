@@ -9,6 +9,7 @@ from issuemine.app import store as st
 from issuemine.app.view import current_view
 from issuemine.app.web import (PageError, ensure_job_can_start, get_conn, in_db, options_by_selected, render,
                                workshop_or_404)
+from issuemine.edits import record_members
 
 router = APIRouter()
 MAX_LABEL = 60
@@ -128,6 +129,8 @@ def _add_edit(conn, workshop_id: int, form) -> dict:
         op = build_edit(form, view)
     except ValueError as exc:
         raise PageError(400, "この手直しはできません", str(exc), f"/w/{workshop_id}/{page}") from None
+    # the notes the themes hold now go with the edit, so it follows them after a re-analysis
+    op = record_members(op, view.assignments)
     st.add_edit(conn, workshop_id, op)
     return op
 

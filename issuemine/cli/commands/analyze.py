@@ -149,15 +149,18 @@ def write_outputs(files: dict[str, bytes], out_dir) -> None:
 def run(args) -> int:
     from pathlib import Path
 
+    from issuemine import progress
     from issuemine.edits import apply_theme_edits, edits_path_for, load_edits
     from issuemine.errors import IssuemineError
     from issuemine.ingest import read_notes
     from issuemine.themes import ThemeModel
 
+    progress.report("付箋の読み込み")
     notes = read_notes(args.input)
     if len(notes) == 0:
         raise IssuemineError("付箋が 1 枚もありません。", file=args.input)
     codebook = False if args.no_codebook else (args.codebook or None)
+    progress.report("テーマ分け", len(notes))
     result = ThemeModel(n_themes=args.themes, seed=args.seed, codebook=codebook).fit(notes)
     edits_path = Path(args.edits) if args.edits else edits_path_for(args.input)
     if args.edits and not edits_path.exists():
@@ -166,6 +169,7 @@ def run(args) -> int:
     report: list[str] = []
     if edits:
         result, report = apply_theme_edits(result, edits)
+    progress.report("概念図への配置と書き出し", len(notes))
     files = build_outputs(notes, result, edits, figures=args.figures, seed=args.seed)
     write_outputs(files, args.out)
     info = result.info
@@ -175,9 +179,22 @@ def run(args) -> int:
     for m in info.get("messages", []):
         print(m)
     if edits:
-        print(f"編集リスト {edits_path.name} の {len(edits)} 件を適用しました。")
-    for r in report:
-        print(f"注意: {r}")
+        from issuemine.edits import NOT_APPLIED_TITLE
+
+        summary = info.get("edits", {})
+        n_zone = sum(e["op"] == "zone" for e in edits)
+        print(f"手直しの記録 {edits_path.name}: {len(edits)} 件(テーマの手直し {summary.get('applied', 0)} 件を適用、"
+              f"概念図の配置 {n_zone} 件)。")
+        for r in summary.get("applied_by_id", []):
+            print(f"注意: {r}")
+        import json
+
+        # the diagram's warnings (zone overrides of notes no longer there) are in what was written
+        zone_warnings = json.loads(files["analysis.json"]).get("diagram", {}).get("warnings", [])
+        if report or zone_warnings:
+            print(f"{NOT_APPLIED_TITLE}({len(report) + len(zone_warnings)} 件):")
+            for r in [*report, *zone_warnings]:
+                print(f"  {r}")
     print(f"要確認(弱い割り当て)の付箋: {info['n_weak']} 枚")
     print(f"書き出しました: {Path(args.out) / 'notes.csv'}, themes.csv, analysis.json"
           + (", theme_map.html, cooccurrence.html, profession_theme.csv" if args.figures else ""))

@@ -1,0 +1,124 @@
+"""The edit list file's schema: every malformed line is a Japanese InputError naming the line and key."""
+
+import json
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from issuemine.edits import SCHEMA, append_edit, load_edits, parse_line, record_members, validate_edit
+from issuemine.errors import InputError
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def _load_text(tmp_path, text: str):
+    p = tmp_path / "w.edits.jsonl"
+    p.write_text(text, encoding="utf-8")
+    return load_edits(p)
+
+
+@pytest.mark.parametrize("line, key", [
+    ('{"op": "rename", "theme": ["T01"], "label": "x"}', "theme"),
+    ('{"op": "rename", "theme": "T01", "label": {"a": 1}}', "label"),
+    ('{"op": "rename", "theme": "T01", "label": 3}', "label"),
+    ('{"op": "move", "note": 17, "theme": "T01"}', "note"),
+    ('{"op": "split", "theme": "T01", "notes": [1, 2]}', "notes"),
+    ('{"op": "split", "theme": "T01", "notes": "N1"}', "notes"),
+    ('{"op": "merge", "themes": ["T01", {"x": 1}]}', "themes"),
+    ('{"op": "merge", "themes": ["T01", "T01"]}', "themes"),
+    ('{"op": "merge", "themes": ["T01", "T02"], "members": [["N1"]]}', "members"),
+    ('{"op": "merge", "themes": ["T01", "T02"], "members": [["N1"], [2]]}', "members"),
+    ('{"op": "rename", "theme": "T01", "label": "x", "members": "N1"}', "members"),
+    ('{"op": "rename", "theme": "T01", "label": "x", "members": []}', "members"),
+    ('{"op": "zone", "note": "N1", "zones": ["H"]}', "zones"),
+    ('{"op": "zone", "note": "N1", "zones": "Q"}', "zones"),
+    ('{"op": ["rename"]}', "op"),
+    ('{"op": "rename", "label": "x"}', "theme"),
+    ('{"op": "rename", "theme": "T01", "label": "a\\u0000b"}', "label"),
+    ('{"op": "rename", "theme": "T01", "label": "\\ud800"}', "label"),
+])
+def test_wrong_value_types_name_line_and_key(tmp_path, line, key):
+    good = '{"op": "rename", "theme": "T01", "label": "名前"}\n'
+    with pytest.raises(InputError) as e:
+        _load_text(tmp_path, good + "\n" + line + "\n")
+    assert e.value.row == 3 and e.value.column == key
+    assert JAPANESE.search(e.value.message)
+    assert "3行目" in str(e.value) and key in str(e.value)
+
+
+@pytest.mark.parametrize("line", ["[" * 100_000 + "]" * 100_000, "{\"a\":" * 100_000, "[" * 100_000,
+                                  "1" * 10_000, "[1, 2]", "\"text\"", "null", "{\"op\": \"rename\""])
+def test_hostile_lines_are_input_errors(tmp_path, line):
+    with pytest.raises(InputError) as e:
+        _load_text(tmp_path, line + "\n")
+    assert e.value.row == 1 and JAPANESE.search(e.value.message)
+
+
+def test_extra_keys_are_kept_and_ignored(tmp_path):
+    edits = _load_text(tmp_path, '{"op": "rename", "theme": "T01", "label": "x", "memo": "comment"}\n')
+    assert edits == [{"op": "rename", "theme": "T01", "label": "x", "memo": "comment"}]
+
+
+def test_not_utf8_is_an_input_error(tmp_path):
+    p = tmp_path / "w.edits.jsonl"
+    p.write_bytes('{"op": "rename", "theme": "T01", "label": "名前"}\n'.encode("cp932"))
+    with pytest.raises(InputError):
+        load_edits(p)
+
+
+def test_record_members_and_round_trip(tmp_path):
+    theme_of = {"N1": "T01", "N2": "T01", "N3": "T02", "N4": "T03"}
+    rename = record_members({"op": "rename", "theme": "T01", "label": "連携"}, theme_of)
+    merge = record_members({"op": "merge", "themes": ["T02", "T03"]}, theme_of)
+    move = record_members({"op": "move", "note": "N4", "theme": "T01"}, theme_of)
+    split = record_members({"op": "split", "theme": "T01", "notes": ["N2"]}, theme_of)
+    assert rename["members"] == ["N1", "N2"] and merge["members"] == [["N3"], ["N4"]]
+    assert move["members"] == ["N1", "N2"] and "members" not in split
+    p = tmp_path / "w.edits.jsonl"
+    for e in (rename, merge, move, split):
+        append_edit(p, e)
+    assert load_edits(p) == [rename, merge, move, split]
+    # every line is plain readable JSON with sorted keys
+    first = p.read_text(encoding="utf-8").splitlines()[0]
+    assert first == json.dumps(rename, ensure_ascii=False, sort_keys=True) and "連携" in first
+
+
+# -- property: whatever a line holds, loading gives edits or an InputError in Japanese ------------------
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4),
+    max_leaves=12)
+keys = sorted({k for keys in SCHEMA.values() for k in keys} | {"op"})
+edit_like = st.builds(
+    lambda op, fields: {"op": op, **fields},
+    st.sampled_from(list(SCHEMA) + ["delete", ""]),
+    st.dictionaries(st.sampled_from(keys), json_values | st.lists(st.text(min_size=1, max_size=12), max_size=3)
+                    | st.lists(st.lists(st.text(min_size=1, max_size=5), max_size=2), max_size=3), max_size=5))
+lines = st.one_of(edit_like.map(lambda e: json.dumps(e, ensure_ascii=False)),
+                  json_values.map(json.dumps), st.text(max_size=40),
+                  st.integers(1, 3000).map(lambda d: "[" * d + "]" * d))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(lines, max_size=6))
+def test_any_edit_list_loads_or_is_an_input_error_in_japanese(tmp_path_factory, generated):
+    p = tmp_path_factory.mktemp("edits") / "w.edits.jsonl"
+    p.write_text("\n".join(generated) + "\n", encoding="utf-8", errors="surrogatepass")
+    try:
+        edits = load_edits(p)
+    except InputError as exc:
+        assert JAPANESE.search(exc.message) and exc.file is not None
+        return
+    for e in edits:
+        assert validate_edit(e) is e and e["op"] in SCHEMA
+
+
+@settings(max_examples=200, deadline=None)
+@given(json_values)
+def test_parse_line_never_raises_anything_but_input_error(value):
+    try:
+        parse_line(json.dumps(value), row=1)
+    except InputError as exc:
+        assert JAPANESE.search(exc.message)
