@@ -52,6 +52,13 @@ def export_workshop(store: st.Store, conn, workshop_id: int, folder: Path) -> Pa
         if opts.get("parts", 1) == 1:
             part = "questionnaire"
         (folder / f"{part}.{up['fmt']}").write_bytes(store.read_original(up["sha256"]))
+    # The names a person knows: the workshop's own name and the files as they were uploaded (the report
+    # shows these instead of notes.csv / questionnaire.csv; see issuemine.report.workshop.WORKSHOP_JSON).
+    meta = {"name": ws_name(conn, workshop_id),
+            "notes_file": "、".join(u["filename"] for u in st.list_uploads(conn, workshop_id, "notes")
+                                   if u["status"] == "stored"),
+            "questionnaire_files": [u["filename"] for u in latest_survey_uploads(conn, workshop_id)]}
+    (folder / "workshop.json").write_text(json.dumps(meta, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     from issuemine.edits import validate_edit
 
     with open(folder / "notes.edits.jsonl", "w", encoding="utf-8") as fh:
@@ -59,6 +66,11 @@ def export_workshop(store: st.Store, conn, workshop_id: int, folder: Path) -> Pa
             # the same line format as issuemine.edits.append_edit, so `issuemine report` reads it too
             fh.write(json.dumps(validate_edit(op), ensure_ascii=False, sort_keys=True) + "\n")
     return folder
+
+
+def ws_name(conn, workshop_id: int) -> str:
+    row = st.get_workshop(conn, workshop_id)
+    return str(row["name"]) if row is not None else ""
 
 
 def latest_survey_uploads(conn, workshop_id: int) -> list:

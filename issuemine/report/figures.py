@@ -95,7 +95,7 @@ def summary_figures(data) -> dict:
 
 def crosstab_figures(data) -> dict:
     """Heatmaps of theme × zone counts, theme × profession counts and their adjusted residuals."""
-    from issuemine.report.present_bridge import number, zone_name
+    from issuemine.present import number, zone_name
     from issuemine.themes.figures.crosstab import count_heatmap, residual_heatmap
 
     out = {}

@@ -3,7 +3,7 @@
 A cover (title, workshop, dates in Japan time, counts, tool version, contents), a one-page summary built
 around three small figures (themes, concept diagram, questionnaire), then one section per subject with its
 figures placed where the text refers to them, and a method appendix in prose. Numbers, dates, zones and
-words go through the presentation layer (``present_bridge``); machine details stay in analysis.json.
+words go through the presentation layer (``issuemine.present``); machine details stay in analysis.json.
 
 plotly.js is inlined once in the page head; every figure is embedded without it and with a fixed div id and
 fixed size. Jinja2 autoescaping is on, so note text in tables shows as text; figure strings are escaped by
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from issuemine.report import present_bridge as P
+from issuemine import present as P
 from issuemine.report.figures import FIG_WIDTH, HEIGHTS
 from issuemine.schema import THEME_SOURCES_JA
 
@@ -179,46 +179,41 @@ def _crosstab_blocks(data, fig) -> list[dict]:
     return out
 
 
-def survey_table(items, scales=None) -> dict:
-    """Before → after per item in words: medians with their scale words, % positive, p and the effect."""
-    import pandas as pd
-
-    if scales is None:
-        from issuemine.survey.scales import load_scales
-
-        scales = load_scales()
-
-    def labels(sid):
-        try:
-            return scales[sid].labels
-        except (KeyError, TypeError):
-            return None
-
-    rows = []
-    for r in items.to_dict("records"):
-        paired = bool(r.get("paired"))
-        n = (f"{int(r['n_pairs'])}組" if paired and pd.notna(r.get("n_pairs"))
-             else f"{int(r.get('n_pre') or 0)}人・{int(r.get('n_post') or 0)}人")
-        pre, post = P.percents(r.get("pct_positive_pre"), r.get("pct_positive_post"))
-        p = r.get("p_holm") if pd.notna(r.get("p_holm")) else r.get("p")
-        rows.append({"項目": r["item"], "回答": n,
-                     "中央値 研修前 → 研修後": P.median_change(r.get("median_pre"), r.get("median_post"),
-                                                         labels(r.get("scale"))),
-                     "肯定的な回答": f"{pre} → {post}",
-                     "p 値(多重比較の補正後)": P.p_value(p),
-                     "効果量 r": P.effect(r.get("r"))})
-    return table_block(pd.DataFrame(rows), numeric=["p 値(多重比較の補正後)"])
+# the before → after columns a committee reads; all of them are in notes.xlsx and survey_items.csv
+SURVEY_COLUMNS = ("項目", "回答数", "中央値 研修前 → 研修後", "肯定的な回答 研修前 → 研修後", "p 値",
+                  "補正後の p 値(Holm 法)", "効果量 r")
 
 
-def _survey_blocks(data, fig) -> list[dict]:
+def survey_table(items, scales: dict | None = None) -> dict:
+    """Before → after per item in words (``issuemine.present.tables.survey_for_people``): medians with
+    their scale words, % positive, the exact p and its Holm correction, the effect with its word."""
+    from issuemine.present.tables import survey_for_people
+
+    df = survey_for_people(items, scales)
+    return table_block(df[[c for c in SURVEY_COLUMNS if c in df.columns]],
+                       numeric=["p 値", "補正後の p 値(Holm 法)"], nowrap=["効果量 r", "回答数"])
+
+
+def notes_file_name(ws) -> str:
+    """The notes file as the facilitator named it (an app upload's original name), else the file's name."""
+    return str((ws.extra or {}).get("notes_file") or ws.notes.name)
+
+
+def survey_file_names(ws) -> list[str]:
+    names = (ws.extra or {}).get("questionnaire_files")
+    return [str(n) for n in names] if names else [p.name for p in ws.questionnaires]
+
+
+def _survey_blocks(data, fig, forms=None) -> list[dict]:
     out = fig("survey_bars")
     if data.survey is None:
         return out
     out.append({"kind": "h", "text": "研修前 → 研修後"})
-    out.append(survey_table(data.survey.items))
-    out.append({"kind": "note", "text": "肯定的な回答は上位2段階(「とてもわかる」「わかる」など)の割合です。p 値は項目の"
-                "数だけ検定を繰り返したことを Holm 法で補正した値で、0.05 未満なら研修前後の差ははっきりしています。"
-                + P.EFFECT_NOTE + " すべての数値は survey_items.csv にあります。"})
+    out.append(survey_table(data.survey.items, (getattr(data.survey, "info", None) or {}).get("scales")))
+    out.append({"kind": "note", "text": "肯定的な回答は尺度の上位2段階(わかる・とてもわかる など)の割合です。p 値は、"
+                "回答が50件(対)未満なら同じ回答を含めたまま全通りを数えた正確検定の値です。項目の数だけ検定を繰り返した"
+                "ことを Holm 法で補正した p 値が 0.05 未満なら、研修前後の差ははっきりしています。" + P.EFFECT_NOTE
+                + "正規近似の p 値などすべての数値は notes.xlsx と survey_items.csv にあります。"})
     out += fig("survey_slope")
     ft = getattr(data.survey, "freetext", None)
     if ft is not None and len(ft):
@@ -227,6 +222,13 @@ def _survey_blocks(data, fig) -> list[dict]:
         if "時期" in shown.columns:
             shown["時期"] = [P.phase_name(v) for v in shown["時期"]]
         out += [{"kind": "h", "text": "自由記述"}, table_block(shown)]
+    terms = getattr(data, "survey_terms", None)
+    if terms is not None and len(terms):
+        from issuemine.present.tables import freetext_terms_for_people
+
+        shown = freetext_terms_for_people(readable_terms(terms.head(20), forms))
+        out += [{"kind": "h", "text": "自由記述でよく使われた語"},
+                table_block(shown, numeric=[c for c in shown.columns if c != "語"])]
     st = getattr(data, "survey_themes", None)
     if st is not None and len(st):
         out += [{"kind": "h", "text": "自由記述で触れられたテーマ"}, _survey_theme_table(st),
@@ -301,7 +303,7 @@ def workshop_sections(data, report, index: int) -> list[dict]:
     if cross:
         add("tables", cross)
     if data.workshop.questionnaires:
-        add("survey", _survey_blocks(data, fig))
+        add("survey", _survey_blocks(data, fig, forms))
     else:
         add("survey", missing="このワークショップにはアンケートのファイル(questionnaire.csv など)がありません。")
     if data.terms is not None:
@@ -351,9 +353,9 @@ def cover(report) -> dict:
 
     names = [d.name for d in report.workshops]
     facts = []
-    dates = [d.workshop.extra.get("date") for d in report.workshops if d.workshop.extra.get("date")]
+    dates = [P.date_ja(d.workshop.extra["date"]) for d in report.workshops if d.workshop.extra.get("date")]
     if dates:
-        facts.append(("開催日", "、".join(str(x) for x in dates)))
+        facts.append(("開催日", "、".join(dict.fromkeys(dates))))
     created = getattr(report, "created", None)
     if created is not None:
         facts.append(("分析日時", P.datetime_ja(created)))

@@ -7,18 +7,13 @@ every package version) are in analysis.json and survey.json, not here.
 
 from __future__ import annotations
 
-from issuemine.report import present_bridge as P
+from issuemine import present as P
 
 MAIN_PACKAGES = ("pandas", "scikit-learn", "fugashi", "unidic-lite", "umap-learn", "plotly")
 
 
 def _p(text: str) -> dict:
     return {"kind": "p", "text": text}
-
-
-def _source_name(ws) -> str:
-    """The file the facilitator gave (the app keeps the uploaded name), else the notes file's name."""
-    return str(ws.extra.get("original_name") or ws.notes.name)
 
 
 def _themes_prose(info: dict, n_themes: int) -> list[str]:
@@ -85,9 +80,11 @@ def method_blocks(data, report) -> list[dict]:
     out = [_p("この付録は、結果がどのように作られたかと、同じ結果を再現するための条件をまとめたものです。"
               "同じファイルと同じ乱数シードからは、同じ結果が得られます。計算の細かな設定は analysis.json と "
               "survey.json に記録しています。")]
+    from issuemine.report.html import notes_file_name, survey_file_names
+
     ws = data.workshop
-    facts = [("付箋のファイル", _source_name(ws)),
-             ("アンケートのファイル", "、".join(p.name for p in ws.questionnaires) or "なし"),
+    facts = [("付箋のファイル", notes_file_name(ws)),
+             ("アンケートのファイル", "、".join(survey_file_names(ws)) or "なし"),
              ("ファシリテーターの修正", f"{len(data.edits)}件(記録: {ws.edits.name})" if ws.edits else "なし"),
              ("テーマ数の指定", "自動" if str(report.parameters.get("n_themes", "auto")) == "auto"
               else f"{report.parameters['n_themes']}テーマ"),
@@ -95,7 +92,8 @@ def method_blocks(data, report) -> list[dict]:
              ("個人情報の伏せ字", "あり" if report.mask_pii else "なし")]
     out += [{"kind": "h", "text": "実行の条件"}, {"kind": "dl", "items": facts}]
     if data.read_summary:
-        out += [{"kind": "h", "text": "付箋の読み込み"}] + [_p(line) for line in data.read_summary.splitlines()]
+        shown = data.read_summary.replace(f"「{ws.notes.name}」", f"「{notes_file_name(ws)}」")
+        out += [{"kind": "h", "text": "付箋の読み込み"}] + [_p(line) for line in shown.splitlines()]
     if data.theme_result is not None:
         info = getattr(data.theme_result, "info", None) or {}
         out += [{"kind": "h", "text": "テーマの作り方"}] + [_p(t) for t in _themes_prose(info, len(data.themes))]
@@ -119,6 +117,7 @@ def method_blocks(data, report) -> list[dict]:
         out.append(_p(edit_info["rule"]))
     if data.survey is not None:
         out += [{"kind": "h", "text": "アンケートの比較"}] + [_p(t) for t in _survey_prose(data.survey)]
+    out += _file_list(data)
     versions = report.versions or {}
     shown = [("issuemine", versions.get("issuemine", ""))] + [(k, versions.get(k, "")) for k in MAIN_PACKAGES]
     table = pd.DataFrame({"部品": [k for k, _ in shown], "バージョン": [v for _, v in shown]})
@@ -126,3 +125,19 @@ def method_blocks(data, report) -> list[dict]:
             _p(f"Python {versions.get('python', '')} と次の部品で計算しました(すべての部品のバージョンは analysis.json にあります)。"),
             table_block(table, small=True)]
     return out
+
+
+def _file_list(data) -> list[dict]:
+    """The files written with the report and what each is for (issuemine.present.files)."""
+    from issuemine.present.files import PURPOSES
+
+    names = ["index.html", "report.pdf", "notes.xlsx"]
+    names += ["notes.csv", "themes.csv", "analysis.json"] if data.theme_result is not None else ["notes.csv"]
+    if data.terms is not None:
+        names.append("terms.csv")
+    if data.survey is not None:
+        names += ["survey_items.csv", "survey.json"]
+        if getattr(data, "survey_themes", None) is not None:
+            names.append("survey_freetext_themes.csv")
+    items = [(n, PURPOSES[n] + ("(PDF を作ったときだけ)" if n == "report.pdf" else "")) for n in names]
+    return [{"kind": "h", "text": "レポートと一緒に書き出すファイル"}, {"kind": "dl", "items": items}]

@@ -23,7 +23,7 @@ from issuemine.errors import IssuemineError
 
 router = APIRouter()
 PREVIEW_ROWS = 20
-ENCODINGS = [("", "自動判定"), ("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8(BOM付き)"), ("cp932", "Shift_JIS(CP932)"),
+ENCODINGS = [("", "自動判定"), ("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8(BOM付き)"), ("cp932", "シフトJIS(CP932)"),
              ("euc-jp", "EUC-JP"), ("utf-16", "UTF-16")]
 
 
