@@ -154,8 +154,10 @@ def _zone_blocks(data) -> list[dict]:
                          "割合": [P.percent(100.0 * v / total if total else None) for v in regions]})
     return [{"kind": "h", "text": "領域ごとの付箋数"},
             {"kind": "pair", "items": [
-                {"caption": "かかわる領域ごと(重なりにある付箋は両方に数える)", **table_block(member, numeric=["付箋数", "割合"])},
-                {"caption": "付箋の置かれた場所ごと(1枚を1回)", **table_block(excl, numeric=["付箋数", "割合"])}]}]
+                {"caption": "かかわる領域ごと(重なりにある付箋は両方に数える)",
+                 **table_block(member, numeric=["付箋数", "割合"], small=True)},
+                {"caption": "付箋の置かれた場所ごと(1枚を1回)",
+                 **table_block(excl, numeric=["付箋数", "割合"], small=True)}]}]
 
 
 def _crosstab_blocks(data, fig) -> list[dict]:

@@ -83,7 +83,7 @@ def diverging_bars_figure(answers, *, scales: Scales | None = None):
                      ticktext=["100%", "50%", "0", "50%", "100%"], title="回答の割合(左: 否定的、右: 肯定的)",
                      zeroline=True, zerolinecolor="#333333")
     fig.update_yaxes(autorange="reversed")
-    _layout(fig, "項目ごとの回答の分布(研修前・研修後)", 140 + 64 * len(items))
+    _layout(fig, "項目ごとの回答の分布(研修前・研修後)", 140 + 54 * len(items))
     return fig
 
 
@@ -125,10 +125,11 @@ def slope_figure(answers, *, scales: Scales | None = None, columns: int = 4):
             fig.update_yaxes(range=[min(scale.values) - 0.4, max(scale.values) + 0.4],
                              tickvals=scale.values, ticktext=[scale.labels[v] for v in scale.values],
                              row=row, col=col, showticklabels=col == 1)
+    fig.update_annotations(font_size=12)  # the panel titles: a quarter of the page each
     if not any_pair:
         fig.add_annotation(text="回答者IDで研修前と研修後を対応づけられないため、変化の線は描けません",
                            showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
-    _layout(fig, "回答者ごとの変化(線の太さ = 人数、青: 上昇、赤: 低下、灰: 同じ)", 120 + 260 * rows)
+    _layout(fig, "回答者ごとの変化(線の太さ = 人数、青: 上昇、赤: 低下、灰: 同じ)", 110 + 200 * rows)
     return fig
 
 

@@ -83,7 +83,7 @@ def profession_theme_table(notes, result, n_iter: int = 2000, seed: int = 0):
 
 
 # --- heatmaps instead of number walls ------------------------------------------------------------------
-HEAT_ROW_PX = 22
+HEAT_ROW_PX = 17
 SIGNIFICANT = 1.96  # |adjusted residual| above this: more (or fewer) notes than independence would give
 
 
