@@ -45,6 +45,9 @@ def diagram_figure(notes: pd.DataFrame, placements: pd.DataFrame, assignments: p
     Themes get the theme map's colours and marker shapes (``themes.figures.palette``, by theme id order);
     ``legend=False`` leaves the legend out (the report's small summary copy).
     """
+    from issuemine.present import zone_name
+    from issuemine.present.names import plain_zones
+    from issuemine.present.numbers import confidence_word
     from issuemine.themes.figures.palette import theme_style
 
     import plotly.graph_objects as go
@@ -81,7 +84,8 @@ def diagram_figure(notes: pd.DataFrame, placements: pd.DataFrame, assignments: p
         part = df.loc[sorted(idx)]
         hover = []
         for row in part.itertuples(index=False):
-            lines = [f"領域: {row.region}(確信度 {row.zone_confidence:.2f})", f"根拠: {row.zone_reason}"]
+            lines = [f"領域: {zone_name(row.zones)}(配置の確からしさ: {confidence_word(row.zone_confidence)})",
+                     f"根拠: {plain_zones(row.zone_reason)}"]
             if assignments is not None:
                 lines.insert(0, f"テーマ: {row.theme_label}")
             hover.append(_hover(row.text, lines, max_hover_chars))
@@ -112,7 +116,8 @@ def diagram_figure(notes: pd.DataFrame, placements: pd.DataFrame, assignments: p
         shapes.append(dict(type="rect", xref="x", yref="y", x0=b.x0, y0=b.y0, x1=b.x1, y1=b.y1,
                            line=dict(color=ZONE_COLORS[z], width=1.5, dash="dot"),
                            fillcolor=_rgba(ZONE_COLORS[z], 0.08), layer="below"))
-        annotations.append(dict(x=(b.x0 + b.x1) / 2, y=b.y1 + 0.1, text=f"<b>{ZONE_NAMES[z]}</b> {members[z]}件",
+        annotations.append(dict(x=(b.x0 + b.x1) / 2, y=b.y1, yanchor="bottom",
+                                text=f"<b>{ZONE_NAMES[z]}</b> {members[z]}件",
                                 showarrow=False, font=dict(size=round(13 * scale), color=ZONE_COLORS[z])))
 
     legend_rows = -(-len(traces) // max(1, width // 200))
