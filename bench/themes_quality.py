@@ -50,11 +50,12 @@ def notes_frame(texts):
     from issuemine.schema import NOTES
 
     n = len(texts)
-    return NOTES.conform(pd.DataFrame({
-        "note_id": [f"N{i:05d}" for i in range(n)], "workshop": ["bench"] * n, "text": list(texts),
-        "group": [""] * n, "profession": [""] * n, "round": [""] * n, "participant": [""] * n,
-        "source_file": ["bench"] * n, "source_row": list(range(2, n + 2)), "duplicate_of": [""] * n,
-        "near_duplicate_of": [""] * n}))
+    df = pd.DataFrame({"note_id": [f"N{i:05d}" for i in range(n)], "workshop": ["bench"] * n,
+                       "text": list(texts), "source_file": ["bench"] * n, "source_row": list(range(2, n + 2))})
+    for c in NOTES.columns:   # every other column of the notes table empty
+        if c.name not in df:
+            df[c.name] = [""] * n
+    return NOTES.conform(df)
 
 
 def load_set(name: str, data: Path):
