@@ -29,7 +29,22 @@ def make_env() -> Environment:
     env.globals["ZONE_CHOICES"] = ZONE_CHOICES
     env.filters["fromjson"] = json.loads
     env.filters["safe_json"] = safe_json
+    env.filters["jst"] = japan_time
     return env
+
+
+def japan_time(stamp: str | None) -> str:
+    """A stored UTC time (``YYYY-MM-DD HH:MM:SS``) as people in Japan read it: 2026年12月6日 16:20."""
+    from datetime import datetime, timedelta, timezone
+
+    if not stamp:
+        return ""
+    try:
+        t = datetime.strptime(str(stamp), "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return str(stamp)
+    t = t.astimezone(timezone(timedelta(hours=9)))
+    return f"{t.year}年{t.month}月{t.day}日 {t.hour}:{t.minute:02d}"
 
 
 def safe_json(text: str) -> Markup:
