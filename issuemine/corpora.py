@@ -1,7 +1,8 @@
 """Where the plain data files live (dictionaries, stop words, lexicons, scales, codebook).
 
 Users extend the files under the repository's ``corpora/`` or point ``ISSUEMINE_CORPORA`` at a folder
-of their own; a wheel carries a copy as ``issuemine/_corpora``. Every loader takes an explicit path too.
+of their own; a wheel carries a copy as ``issuemine/_corpora`` (and the sample workshops as
+``issuemine/_workshops``). Every loader takes an explicit path too.
 """
 
 from __future__ import annotations
@@ -12,15 +13,31 @@ from pathlib import Path
 _PACKAGE = Path(__file__).resolve().parent
 
 
+def _bundled(folder: str) -> Path:
+    """A folder the wheel carries as ``issuemine/_<folder>`` (pyproject's force-include), else the source
+    tree's ``<folder>/`` beside the package (a clone or an editable install)."""
+    installed = _PACKAGE / f"_{folder}"
+    if installed.is_dir():
+        return installed
+    return _PACKAGE.parent / folder
+
+
 def corpora_dir() -> Path:
     """The folder of data files: $ISSUEMINE_CORPORA, else the installed copy, else the source tree's."""
     env = os.environ.get("ISSUEMINE_CORPORA")
     if env:
         return Path(env)
-    installed = _PACKAGE / "_corpora"
-    if installed.is_dir():
-        return installed
-    return _PACKAGE.parent / "corpora"
+    return _bundled("corpora")
+
+
+def workshops_dir() -> Path:
+    """The bundled fictional sample workshops (``workshops/`` in a clone, ``issuemine/_workshops`` in a wheel)."""
+    return _bundled("workshops")
+
+
+def is_source_tree() -> bool:
+    """True when running from a clone (or an editable install) rather than an installed wheel."""
+    return not (_PACKAGE / "_workshops").is_dir() and (_PACKAGE.parent / "pyproject.toml").is_file()
 
 
 def corpus_path(name: str) -> Path:

@@ -47,17 +47,55 @@ def build_parser() -> argparse.ArgumentParser:
 BATCH_GC_THRESHOLD = 1_000_000
 
 
+# Stages of long work are shown once a command has run this long, so quick commands stay quiet.
+PROGRESS_AFTER_S = 3.0
+
+
+class _ProgressGate:
+    """Filter and formatter of the CLI's stderr handler: ``issuemine.progress`` records pass only once the
+    command has run ``after`` seconds and are shown with the time elapsed; other messages always pass, as
+    they are. Records are not changed (other handlers see them as logged)."""
+
+    def __init__(self, after: float) -> None:
+        import time
+
+        self.after = after
+        self.start = time.monotonic()
+        self._clock = time.monotonic
+
+    @staticmethod
+    def _is_progress(record) -> bool:
+        return record.name.startswith("issuemine.progress")
+
+    def filter(self, record) -> bool:
+        return not self._is_progress(record) or self._clock() - self.start >= self.after
+
+    def format(self, record) -> str:
+        if self._is_progress(record):
+            return f"[{self._clock() - self.start:6.1f} 秒] {record.getMessage()}"
+        return record.getMessage()
+
+
 def _show_progress() -> None:
-    """Progress messages of the ``issuemine`` loggers (Japanese, never note text) go to stderr, once."""
+    """Messages of the ``issuemine`` loggers (Japanese, never note text) go to stderr, once; the stages
+    of long work only after the first few seconds (``ISSUEMINE_PROGRESS_AFTER`` seconds if set)."""
     import logging
+    import os
 
     logger = logging.getLogger("issuemine")
-    if not any(getattr(h, "_issuemine_cli", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        handler._issuemine_cli = True
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
+    for h in [h for h in logger.handlers if getattr(h, "_issuemine_cli", False)]:
+        logger.removeHandler(h)  # main() called again in-process: the clock starts anew
+    try:
+        after = float(os.environ.get("ISSUEMINE_PROGRESS_AFTER", PROGRESS_AFTER_S))
+    except ValueError:
+        after = PROGRESS_AFTER_S
+    handler = logging.StreamHandler(sys.stderr)
+    gate = _ProgressGate(after)
+    handler.setFormatter(gate)
+    handler.addFilter(gate)
+    handler._issuemine_cli = True
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -202,14 +202,22 @@ class ReportBuilder:
 
     # --- the whole report -----------------------------------------------------------------------------
     def build_workshop(self, workshop) -> WorkshopData:
+        from issuemine import progress
+
         ws = workshop if isinstance(workshop, Workshop) else find_workshop(workshop)
+        progress.report("付箋の読み込み")
         notes = self._read(ws)
         data = WorkshopData(workshop=ws, notes=notes, read_summary=notes.attrs.get("read_summary", ""),
                             edits=self._edits(ws))
+        progress.report("語の集計", len(notes))
         self._terms(data)
+        progress.report("テーマ分け", len(notes))
         self._themes(data)
+        progress.report("概念図への配置", len(notes))
         self._diagram(data)
+        progress.report("アンケートの比較")
         self._survey(data)
+        progress.report("図の作成")
         self._figures(data)
         return data
 

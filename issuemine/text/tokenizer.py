@@ -1,6 +1,6 @@
 """JapaneseTokenizer: normalised text → morphemes (compounds whole) → feature terms.
 
-Speed (see docs/text.md, bench/tokenize.py): MeCab is asked for a custom output format, one string per
+Speed (see docs/text.md, bench/tokenizer_speed.py): MeCab is asked for a custom output format, one string per
 note, instead of reading ``word.feature`` per token; each distinct output line (surface, POS, lemma,
 orthBase) is classified once and cached, so a repeated token costs one dict lookup. Notes with no
 negator and no number take a fast path that is a single loop over the lines.
@@ -14,6 +14,7 @@ import shlex
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
+from issuemine.progress import counted
 from issuemine.text.compounds import CompoundMerger, load_compounds, user_dictionary
 from issuemine.text.negation import NEGATION_SUFFIX, analyse, resolve_terms
 from issuemine.text.normalize import default_normalizer
@@ -52,6 +53,14 @@ def tagger_args(dicdir: str, userdic: Path | None = None) -> str:
     if userdic is not None:
         args += f" -u {shlex.quote(str(userdic))}"
     return args
+
+
+def _size(texts) -> int | None:
+    """How many texts, when the collection knows (a generator does not): for progress messages."""
+    try:
+        return len(texts)
+    except TypeError:
+        return None
 
 
 def _as_text(text) -> str:
@@ -271,7 +280,7 @@ class JapaneseTokenizer:
         enabled = gc.isenabled()
         gc.disable()  # millions of small lists: the collector would dominate (shared/performance.md)
         try:
-            return [terms(normalize(_as_text(t))) for t in texts]
+            return [terms(normalize(_as_text(t))) for t in counted(texts, "形態素解析", _size(texts))]
         finally:
             if enabled:
                 gc.enable()
@@ -284,7 +293,7 @@ class JapaneseTokenizer:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return [tokens(normalize(_as_text(t))) for t in texts]
+            return [tokens(normalize(_as_text(t))) for t in counted(texts, "形態素解析", _size(texts))]
         finally:
             if enabled:
                 gc.enable()

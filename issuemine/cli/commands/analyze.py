@@ -149,15 +149,18 @@ def write_outputs(files: dict[str, bytes], out_dir) -> None:
 def run(args) -> int:
     from pathlib import Path
 
+    from issuemine import progress
     from issuemine.edits import apply_theme_edits, edits_path_for, load_edits
     from issuemine.errors import IssuemineError
     from issuemine.ingest import read_notes
     from issuemine.themes import ThemeModel
 
+    progress.report("付箋の読み込み")
     notes = read_notes(args.input)
     if len(notes) == 0:
         raise IssuemineError("付箋が 1 枚もありません。", file=args.input)
     codebook = False if args.no_codebook else (args.codebook or None)
+    progress.report("テーマ分け", len(notes))
     result = ThemeModel(n_themes=args.themes, seed=args.seed, codebook=codebook).fit(notes)
     edits_path = Path(args.edits) if args.edits else edits_path_for(args.input)
     if args.edits and not edits_path.exists():
@@ -166,6 +169,7 @@ def run(args) -> int:
     report: list[str] = []
     if edits:
         result, report = apply_theme_edits(result, edits)
+    progress.report("概念図への配置と書き出し", len(notes))
     files = build_outputs(notes, result, edits, figures=args.figures, seed=args.seed)
     write_outputs(files, args.out)
     info = result.info

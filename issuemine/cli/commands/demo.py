@@ -12,19 +12,29 @@ ORDER = 5
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--out", metavar="DIR", default=None, help="出力先(既定: リポジトリの reports/sample)")
+    parser.add_argument("--out", metavar="DIR", default=None,
+                        help="出力先(既定: リポジトリの reports/sample、pip で導入した場合は今いるフォルダの reports/sample)")
     parser.add_argument("--pdf", action="store_true", help="Chromium で report.pdf も作ります")
     parser.add_argument("--seed", type=int, default=0, help="乱数シード(既定 0)")
     parser.add_argument("--top", type=int, default=30, help="表示する語の数(既定 30)")
 
 
 def sample_dir():
-    """The bundled sample: the source tree's workshops/sample."""
+    """The bundled sample: the wheel's copy, else the source tree's workshops/sample."""
+    from issuemine.corpora import workshops_dir
+
+    return workshops_dir() / "sample"
+
+
+def default_out():
+    """reports/sample in the clone; for an installed wheel, reports/sample under the current folder
+    (never inside site-packages)."""
     from pathlib import Path
 
-    import issuemine
+    from issuemine.corpora import is_source_tree, workshops_dir
 
-    return Path(issuemine.__file__).resolve().parent.parent / "workshops" / "sample"
+    root = workshops_dir().parent if is_source_tree() else Path.cwd()
+    return root / "reports" / "sample"
 
 
 def format_terms(terms, top: int, forms=None) -> str:
@@ -46,8 +56,8 @@ def run(args) -> int:
     sample = sample_dir()
     if not (sample / "notes.csv").exists():
         raise IssuemineError("同梱のサンプル(workshops/sample/notes.csv)が見つかりません。", file=sample,
-                             hint="リポジトリを clone した場所で scripts/dev demo を実行してください")
-    out = Path(args.out) if args.out else sample.parent.parent / "reports" / "sample"
+                             hint="issuemine を入れ直してください(pip install issuemine-*.whl)")
+    out = Path(args.out) if args.out else default_out()
     with report_helper() as helper:  # on a cold start, a second process computes the map meanwhile
         report = ReportBuilder(seed=args.seed, helper=helper).build([sample])
         written = write_report(report, out, pdf=args.pdf, helper=helper)
@@ -56,6 +66,9 @@ def run(args) -> int:
     if data.terms is not None:
         print(f"サンプルワークショップ({len(data.notes)}枚)でよく使われた語(上位{args.top}):")
         print(format_terms(data.terms, args.top, getattr(data.theme_result, "display_forms", None)))
+    vectors = getattr(data.theme_result, "info", {}).get("vectors", {})
+    if vectors and not vectors.get("used"):  # a pip install without ja-ginza: say what is missing
+        print(f"\n注意: {vectors.get('message', '単語ベクトルを使わずに分析しました。')}")
     print(f"\nレポート: {out / 'index.html'}")
     print("その他の出力: " + "、".join(sorted(p.name for p in written if p.name != "index.html")))
     return 0

@@ -1,6 +1,6 @@
 """Notes per second of issuemine's tokenizer against raw fugashi with a custom output format.
 
-    .venv/bin/python bench/tokenize.py [--notes 100000] [--runs 5] [--seed 0]
+    .venv/bin/python bench/tokenizer_speed.py [--notes 100000] [--runs 5] [--seed 0]
 
 Both sides get the same notes in one run. The baseline is what any fast caller must do at least:
 ``GenericTagger.parse`` with a custom output format (surface, POS, lemma, orthBase), one string per note,
@@ -13,25 +13,12 @@ else from the short field sentences below, combined at random.
 
 from __future__ import annotations
 
-import sys
-
-if __name__ != "__main__":
-    # A sibling script run as `python bench/X.py` has bench/ first on sys.path, so the standard library's
-    # `import tokenize` (from pandas, inspect, linecache) lands on this file. Hand over the real module:
-    # the import system returns whatever sys.modules holds once this file has run.
-    import importlib.util
-    import os
-
-    _spec = importlib.util.spec_from_file_location("tokenize", os.path.join(os.path.dirname(os.__file__), "tokenize.py"))
-    _stdlib_tokenize = importlib.util.module_from_spec(_spec)
-    sys.modules["tokenize"] = _stdlib_tokenize
-    _spec.loader.exec_module(_stdlib_tokenize)
-
 import argparse
 import csv
 import gc
 import random
 import statistics
+import sys
 import time
 from pathlib import Path
 
