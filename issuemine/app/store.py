@@ -318,9 +318,23 @@ def list_workshops(conn) -> list:
 
 
 # -- uploads ---------------------------------------------------------------------------------------
+class SameFile(Exception):
+    """The workshop already has an upload with exactly these bytes (stored or awaiting confirmation)."""
+
+    def __init__(self, upload) -> None:
+        super().__init__(upload["id"])
+        self.upload = upload
+
+
 def add_upload(conn, workshop_id: int, kind: str, filename: str, fmt: str, digest: str, size: int,
-               options: dict, report: dict) -> int:
+               options: dict, report: dict, refuse_same: bool = False) -> int:
+    """A new upload row awaiting confirmation. ``refuse_same``: raise SameFile instead if the workshop already
+    has this file (checked under the write lock, so two simultaneous uploads of one file cannot both pass)."""
     with transaction(conn):
+        if refuse_same:
+            same = same_file_upload(conn, workshop_id, kind, digest)
+            if same is not None:
+                raise SameFile(same)
         cur = conn.execute(
             "INSERT INTO uploads(workshop_id, kind, filename, fmt, sha256, size, status, options, report, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?, 'preview', ?, ?, ?)",

@@ -209,3 +209,19 @@ def test_remove_errors_are_japanese_pages(client):
     assert client.get(f"/w/{wid}/uploads/99999/remove").status_code == 404
     other = create_workshop(client, "他")
     assert client.post(f"/w/{other}/uploads/{uid}/remove").status_code == 404
+
+
+def test_the_same_file_is_refused_under_the_write_lock(client):
+    """Two uploads of one file at the same moment: the store's own check (in the insert's transaction) refuses
+    the second even when both passed the route's early check."""
+    import pytest
+
+    wid = create_workshop(client)
+    store = client.app.state.store
+    digest = hashlib.sha256(b"x").hexdigest()
+    with store.session() as conn:
+        first = st.add_upload(conn, wid, "notes", "a.csv", "csv", digest, 1, {}, {}, True)
+        with pytest.raises(st.SameFile) as e:
+            st.add_upload(conn, wid, "notes", "b.csv", "csv", digest, 1, {}, {}, True)
+        assert e.value.upload["id"] == first
+        assert len(st.list_uploads(conn, wid)) == 1

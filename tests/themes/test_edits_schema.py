@@ -122,3 +122,25 @@ def test_parse_line_never_raises_anything_but_input_error(value):
         parse_line(json.dumps(value), row=1)
     except InputError as exc:
         assert JAPANESE.search(exc.message)
+
+
+@pytest.mark.parametrize("line, key", [
+    ('{"op": "move", "note": 17, "theme": "T01"}', "note"),
+    ('{"op": "rename", "theme": "T01", "label": ["名前"]}', "label"),
+    ("[" * 100_000 + "]" * 100_000, None),
+])
+def test_analyze_with_a_hand_edited_list_says_which_line_and_key(tmp_path, capsys, line, key):
+    """Issue 12 item 5 through the real command: exit 2 and a Japanese message, no traceback, no note text."""
+    from issuemine.cli.main import main
+
+    src = tmp_path / "ws.csv"
+    src.write_text("text\n秘密の付箋の本文\n短期入所が足りない\n", encoding="utf-8")
+    (tmp_path / "ws.edits.jsonl").write_text('{"op": "rename", "theme": "T01", "label": "x"}\n' + line + "\n",
+                                             encoding="utf-8")
+    assert main(["analyze", str(src), "--out", str(tmp_path / "out")]) == 2
+    captured = capsys.readouterr()
+    assert "2行目" in captured.err and "ws.edits.jsonl" in captured.err
+    if key:
+        assert f"列「{key}」" in captured.err
+    assert "Traceback" not in captured.err and "秘密" not in captured.err + captured.out
+    assert not (tmp_path / "out").exists()

@@ -142,8 +142,11 @@ async def upload_notes(request: Request, workshop_id: int):
     options = {"mapping": {}, "header": True, "encoding": ""}
     records, report = await run_in_threadpool(_parse, data, filename, fmt, options, ws["name"])
     report["overlap"] = overlap(records, await in_db(store, stored_texts, workshop_id))
-    upload_id = await in_db(store, st.add_upload, workshop_id, "notes", filename, fmt, digest, len(data), options,
-                            report)
+    try:
+        upload_id = await in_db(store, st.add_upload, workshop_id, "notes", filename, fmt, digest, len(data),
+                                options, report, True)  # refuse_same
+    except st.SameFile as exc:  # the same file arrived meanwhile (two tabs, a double click)
+        raise _same_file_error(workshop_id, filename, exc.upload) from None
     await keep_originals(store, [data])
     return RedirectResponse(f"/w/{workshop_id}/uploads/{upload_id}", status_code=303)
 
