@@ -93,6 +93,28 @@ def _is_worker(pid: int, job_id: int) -> bool:
     return b"issuemine.app.jobs" in cmdline and str(job_id).encode() in cmdline
 
 
+def _show_stages(say):
+    """The stages the command line prints (``issuemine.progress``: 付箋の読み込み, テーマ分け, counts of notes
+    tokenized …) also become the job's message, so the app shows the same steps while a job runs.
+    Returns the function that stops it."""
+    import logging
+
+    from issuemine import progress as stages
+
+    class _ToJob(logging.Handler):
+        def emit(self, record) -> None:
+            try:
+                say(record.getMessage())
+            except Exception:  # noqa: BLE001 — a progress message must never fail the job
+                pass
+
+    log = logging.getLogger(stages.LOGGER_NAME)
+    handler = _ToJob()
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    return lambda: log.removeHandler(handler)
+
+
 def run(data_dir: str, job_id: int) -> int:
     """Worker entry point: run one job to its end and record the outcome."""
     from issuemine.app import pipeline
@@ -105,8 +127,13 @@ def run(data_dir: str, job_id: int) -> int:
             return 1
         st.set_job(conn, job_id, status="running", pid=os.getpid(), message="開始しました")
 
+        last = {"fraction": 0.0}
+
         def progress(fraction: float, message: str) -> None:
+            last["fraction"] = float(fraction)
             st.set_job(conn, job_id, progress=round(float(fraction), 3), message=message)
+
+        stop_stages = _show_stages(lambda message: progress(last["fraction"], message))
 
         try:
             work = {"analysis": pipeline.run_analysis, "report": pipeline.run_report}[job["kind"]]
@@ -122,6 +149,8 @@ def run(data_dir: str, job_id: int) -> int:
             st.set_job(conn, job_id, status="failed", finished_at=st.now(),
                        message=f"内部エラーで失敗しました({type(exc).__name__})。管理者に連絡してください。")
             return 3
+        finally:
+            stop_stages()
 
 
 if __name__ == "__main__":

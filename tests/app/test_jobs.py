@@ -75,3 +75,30 @@ def test_worker_failure_is_recorded_in_japanese(tmp_path):
     with store.session() as conn:
         j = st.get_job(conn, job_id)
     assert j["status"] == "failed" and "付箋がありません" in j["message"]
+
+
+def test_stages_of_the_work_become_the_jobs_message(tmp_path, monkeypatch):
+    """The app shows the same stages as the command line: a worker's progress records reach its job row."""
+    from issuemine import progress as stages
+    from issuemine.app import pipeline
+
+    seen = []
+
+    def fake_analysis(store, conn, job, progress):
+        progress(0.15, "テーマに分けています")
+        stages.report("形態素解析", 20000, 50000)
+        seen.append(dict(st.get_job(conn, job["id"])))
+        return {"x": b"1"}, "完了"
+
+    monkeypatch.setattr(pipeline, "run_analysis", fake_analysis)
+    store = st.Store(tmp_path)
+    with store.session() as conn:
+        w = st.add_workshop(conn, "w")
+        job_id = st.add_job(conn, w, "analysis", {})
+    import logging
+
+    before = list(logging.getLogger(stages.LOGGER_NAME).handlers)
+    assert jobs.run(str(tmp_path), job_id) == 0
+    assert logging.getLogger(stages.LOGGER_NAME).handlers == before  # the job's listener is gone after it
+    assert seen[0]["message"] == "形態素解析: 付箋 20,000 / 50,000 枚"
+    assert seen[0]["progress"] == 0.15  # the stage keeps the fraction the pipeline last gave
