@@ -45,6 +45,13 @@ def export_workshop(store: st.Store, conn, workshop_id: int, folder: Path) -> Pa
         if opts.get("parts", 1) == 1:
             part = "questionnaire"
         (folder / f"{part}.{up['fmt']}").write_bytes(store.read_original(up["sha256"]))
+    # The names a person knows: the workshop's own name and the files as they were uploaded (the report
+    # shows these instead of notes.csv / questionnaire.csv; see issuemine.report.workshop.WORKSHOP_JSON).
+    meta = {"name": ws_name(conn, workshop_id),
+            "notes_file": "、".join(u["filename"] for u in st.list_uploads(conn, workshop_id, "notes")
+                                   if u["status"] == "stored"),
+            "questionnaire_files": [u["filename"] for u in latest_survey_uploads(conn, workshop_id)]}
+    (folder / "workshop.json").write_text(json.dumps(meta, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     from issuemine.edits import validate_edit
 
     with open(folder / "notes.edits.jsonl", "w", encoding="utf-8") as fh:
@@ -89,6 +96,11 @@ def note_ids_by_upload(conn, workshop_id: int) -> dict[int, list[str]]:
     for nid, row in zip(notes["note_id"], notes["source_row"]):
         out.setdefault(owner[int(row) - 2], []).append(str(nid))
     return out
+
+
+def ws_name(conn, workshop_id: int) -> str:
+    row = st.get_workshop(conn, workshop_id)
+    return str(row["name"]) if row is not None else ""
 
 
 def latest_survey_uploads(conn, workshop_id: int) -> list:

@@ -26,8 +26,18 @@ class View:
     # one dict per theme edit, in list order (issuemine.edits.apply_theme_edits): status, themes it went to
     outcomes: list = field(default_factory=list)
     by_id: list = field(default_factory=list)  # old edits (no recorded notes) applied by theme id, a warning each
+    base_labels: dict = field(default_factory=dict)  # theme id → name before the edits (for the history)
     # Japanese, "" when current: the notes changed since this analysis (uploads added or removed)
     outdated: str = ""
+
+    @property
+    def theme_names(self) -> dict:
+        """Every theme id a facilitator's edit may mention → its name (current names win)."""
+        return {**self.base_labels, **dict(zip(self.themes["theme_id"], self.themes["label"]))}
+
+    @property
+    def note_texts(self) -> dict:
+        return dict(zip(self.notes["note_id"], self.notes["text"]))
 
     @property
     def note_ids(self) -> set:
@@ -62,6 +72,7 @@ def current_view(conn, workshop_id: int) -> View | None:
     for frame in (notes, placements):
         frame["note_id"] = frame["note_id"].astype(str)
     edits = st.live_edits(conn, workshop_id)
+    base_labels = dict(zip(result.themes["theme_id"], result.themes["label"]))
     result, messages = apply_theme_edits(result, edits)
     messages = [str(m) for m in messages] + [str(m) for m in apply_zone_edits(placements, edits)]
     info = dict(result.info)
@@ -69,7 +80,8 @@ def current_view(conn, workshop_id: int) -> View | None:
     return View(job=job, notes=notes, themes=result.themes, assignments=result.assignments,
                 placements=placements, edits=edits, messages=messages, info=info,
                 outcomes=list(info.get("edits", {}).get("outcomes", [])),
-                by_id=list(info.get("edits", {}).get("applied_by_id", [])), outdated=state["message"])
+                by_id=list(info.get("edits", {}).get("applied_by_id", [])), base_labels=base_labels,
+                outdated=state["message"])
 
 
 def _theme_result(conn, workshop_id: int, job_id: int):

@@ -14,37 +14,23 @@ from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from issuemine.app import store as st
+from issuemine.present.jinja import register as register_present
+from issuemine.present.names import zone_choices
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
-ZONE_CHOICES = [("H", "病院"), ("C", "地域"), ("S", "相談支援"), ("HC", "病院∩地域"), ("HS", "病院∩相談支援"),
-                ("CS", "地域∩相談支援"), ("HCS", "病院∩地域∩相談支援"), ("F", "家族・本人"), ("P", "制度・政策"),
-                ("X", "未分類")]
+ZONE_CHOICES = zone_choices()  # (code, plain name) from the presentation layer
 
 
 def make_env() -> Environment:
     # autoescape=True for every template: note text is rendered in many places and must always be escaped.
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True)
+    register_present(env)  # p, pct, jst, zone, phase, method, effect, stability, keywords … (docs/present.md)
     env.globals["ZONE_CHOICES"] = ZONE_CHOICES
     env.filters["fromjson"] = json.loads
     env.filters["safe_json"] = safe_json
-    env.filters["jst"] = japan_time
     return env
-
-
-def japan_time(stamp: str | None) -> str:
-    """A stored UTC time (``YYYY-MM-DD HH:MM:SS``) as people in Japan read it: 2026年12月6日 16:20."""
-    from datetime import datetime, timedelta, timezone
-
-    if not stamp:
-        return ""
-    try:
-        t = datetime.strptime(str(stamp), "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc)
-    except ValueError:
-        return str(stamp)
-    t = t.astimezone(timezone(timedelta(hours=9)))
-    return f"{t.year}年{t.month}月{t.day}日 {t.hour}:{t.minute:02d}"
 
 
 def safe_json(text: str) -> Markup:
@@ -167,7 +153,9 @@ async def form_from_body(request: Request, body: bytes):
 
 
 def mb(nbytes: int) -> str:
-    return f"{nbytes / (1024 * 1024):.0f} MB" if nbytes >= 1024 * 1024 else f"{nbytes // 1024} KB"
+    from issuemine.present.numbers import size_mb
+
+    return size_mb(nbytes)
 
 
 JOB_BUSY = {"analysis": "分析は実行中です", "report": "レポートを作成中です"}

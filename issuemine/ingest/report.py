@@ -33,11 +33,13 @@ class ReadReport:
 
     def summary(self) -> str:
         """A few Japanese lines for the terminal or a web page."""
-        enc = self.encoding or "—"
+        from issuemine.present.names import encoding_name, format_name
+
+        enc = encoding_name(self.encoding) or "—"
         where = f"シート「{self.sheet}」" if self.sheet else f"文字コード {enc}"
         used = "、".join(f"{ROLE_LABELS.get(role, role)}=「{col}」" for role, col in self.mapping.items())
         lines = [
-            f"「{Path(self.file).name}」({self.format}、{where})から付箋 {self.n_notes} 件を読みました。",
+            f"「{Path(self.file).name}」({format_name(self.format)}、{where})から付箋 {self.n_notes} 件を読みました。",
             f"使った列: {used}",
         ]
         if self.duplicates or self.near_duplicates:

@@ -118,7 +118,7 @@ class ReportBuilder:
     def _read(self, ws: Workshop):
         from issuemine.ingest import read_notes
 
-        notes = read_notes(ws.notes)
+        notes = read_notes(ws.notes)  # as `issuemine analyze` reads it (notes.csv byte-identical)
         read_report = notes.attrs.get("report")
         notes = notes.reset_index(drop=True)
         notes.attrs["read_summary"] = read_report.summary() if hasattr(read_report, "summary") else ""
@@ -229,7 +229,7 @@ class ReportBuilder:
             for i, d in enumerate(datas, start=1):
                 d.workshop = Workshop(name=f"{i}. {d.name}", notes=d.workshop.notes,
                                       questionnaires=d.workshop.questionnaires, edits=d.workshop.edits,
-                                      folder=d.workshop.folder)
+                                      folder=d.workshop.folder, extra=d.workshop.extra)
         comparison = None
         if len(datas) > 1:
             from issuemine.report.compare import compare_workshops

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from issuemine import present
+from issuemine.present import tables as _tables  # noqa: F401  (present.tables.…)
 from issuemine.report.figures import FIG_WIDTH, HEIGHTS
 from issuemine.schema import THEME_SOURCES_JA
 
@@ -41,7 +43,7 @@ def _cell(v) -> str:
     if isinstance(v, float):
         if pd.isna(v):
             return ""
-        return f"{v:.4g}" if abs(v) < 1e-3 and v != 0 else f"{v:.3f}".rstrip("0").rstrip(".")
+        return present.number(v, 3)  # at most three decimals, never 「-0」 (issuemine.present)
     if isinstance(v, (bool,)) or type(v).__name__ == "bool_":
         return "はい" if v else ""
     if not isinstance(v, str) and pd.api.types.is_scalar(v) and pd.isna(v):
@@ -103,20 +105,42 @@ def figure_html(fig, div_id: str, name: str) -> str:
                        config={"displaylogo": False, "responsive": False})
 
 
+def _japanese_lines(info: dict, keys=None) -> list[str]:
+    """The Japanese sentences of a result's info (keys ending in ``_ja`` and lists of messages), in order;
+    the machine details stay in analysis.json / survey.json."""
+    out = []
+    for key, value in info.items():
+        if keys is not None and key not in keys:
+            continue
+        if isinstance(value, str) and (key.endswith("_ja") or keys is not None) and value.strip():
+            out.append(present.names.plain_zones(value))
+        elif key.endswith("_ja") and isinstance(value, list):
+            out += [str(v) for v in value if isinstance(v, str)]
+        elif isinstance(value, dict) and key == "methods":
+            out += [v for v in value.values() if isinstance(v, str)]
+    return list(dict.fromkeys(out))
+
+
 def _method(data, report) -> list[dict]:
-    out = blocks({"乱数シード": report.seed, "テーマ数の指定": report.parameters.get("n_themes"),
+    ws = data.workshop
+    n_themes = report.parameters.get("n_themes")
+    out = blocks({"乱数シード": report.seed,
+                  "テーマ数の指定": "自動" if n_themes in (None, "auto") else n_themes,
                   "個人情報のマスク": "あり" if report.mask_pii else "なし",
-                  "付箋のファイル": data.workshop.notes.name,
-                  "アンケートのファイル": "、".join(p.name for p in data.workshop.questionnaires) or "なし",
-                  "ファシリテーターの修正リスト": data.workshop.edits.name if data.workshop.edits else "なし"},
+                  "付箋のファイル": notes_file_name(ws),
+                  "アンケートのファイル": "、".join(survey_file_names(ws)) or "なし",
+                  "ファシリテーターの手直し": f"{len(data.edits)} 件" if data.edits else "なし"},
                  title="実行条件")
     if data.read_summary:
         out.append({"kind": "h", "text": "付箋の読み込み"})
-        out += [{"kind": "p", "text": line} for line in data.read_summary.splitlines()]
+        shown = data.read_summary.replace(f"「{ws.notes.name}」", f"「{notes_file_name(ws)}」")
+        out += [{"kind": "p", "text": line} for line in shown.splitlines()]
     if data.theme_result is not None:
         info = getattr(data.theme_result, "info", None) or {}
-        out += blocks({k: v for k, v in info.items() if k != "edits"},
-                      title="テーマ分析(テーマ数とその理由、パラメータ)")
+        lines = _japanese_lines(info)
+        if lines:
+            out.append({"kind": "h", "text": "テーマ分析(テーマ数とその理由)"})
+            out += [{"kind": "p", "text": line} for line in lines]
         out += stability_blocks(data.theme_result)
     edit_info = (getattr(data.theme_result, "info", None) or {}).get("edits") or {}
     if data.edit_messages:
@@ -130,31 +154,50 @@ def _method(data, report) -> list[dict]:
     if edit_info.get("rule"):
         out += [{"kind": "p", "text": edit_info["rule"]}]
     if data.survey is not None and getattr(data.survey, "info", None):
-        out += blocks(data.survey.info, title="アンケートの検定")
-    out += blocks(report.versions, title="パッケージのバージョン")
+        lines = _japanese_lines(data.survey.info, keys=("shape_ja", "pairing_ja", "zero_differences", "methods"))
+        if lines:
+            out.append({"kind": "h", "text": "アンケートの検定"})
+            out += [{"kind": "p", "text": line} for line in lines]
+    out += _file_list(data)
+    if report.versions:
+        out.append({"kind": "h", "text": "使用したソフトウェア"})
+        out.append({"kind": "p", "text": "、".join(f"{k} {v}" for k, v in report.versions.items())
+                    + "(設定の詳細は analysis.json と survey.json にあります)。"})
     return out
 
 
-def survey_table(items):
-    """The survey items in the columns a committee reads; the full table is in survey_items.csv."""
-    import pandas as pd
+def _file_list(data) -> list[dict]:
+    """The files written with the report and what each is for (issuemine.present.files)."""
+    from issuemine.present.files import PURPOSES
 
-    def med(prefix):
-        if not {f"median_{prefix}", f"q1_{prefix}", f"q3_{prefix}"} <= set(items.columns):
-            return items.get(f"median_{prefix}")
-        return [f"{_cell(float(m))}({_cell(float(a))}–{_cell(float(b))})" if pd.notna(m) else ""
-                for m, a, b in zip(items[f"median_{prefix}"], items[f"q1_{prefix}"], items[f"q3_{prefix}"])]
+    names = ["index.html", "report.pdf", "notes.xlsx"]
+    names += ["notes.csv", "themes.csv", "analysis.json"] if data.theme_result is not None else ["notes.csv"]
+    if data.terms is not None:
+        names.append("terms.csv")
+    if data.survey is not None:
+        names += ["survey_items.csv", "survey.json"]
+        if getattr(data, "survey_themes", None) is not None:
+            names.append("survey_freetext_themes.csv")
+    items = [(n, PURPOSES[n] + ("(PDF を作ったときだけ)" if n == "report.pdf" else "")) for n in names]
+    return [{"kind": "h", "text": "レポートと一緒に書き出すファイル"}, {"kind": "dl", "items": items}]
 
-    out = pd.DataFrame({"item": items["item"]})
-    out["対の数 / n前・後"] = [f"{int(k)}" if bool(p) else f"{int(a)}・{int(b)}" for p, k, a, b in
-                          zip(items["paired"], items["n_pairs"].fillna(0), items["n_pre"], items["n_post"])]
-    out["中央値(IQR)前"] = med("pre")
-    out["中央値(IQR)後"] = med("post")
-    for c in ("pct_positive_pre", "pct_positive_post", "wilcoxon_p", "r", "mcnemar_p", "mannwhitney_p",
-              "fisher_p", "p_holm", "warning"):
-        if c in items.columns and not items[c].isna().all():
-            out[c] = items[c]
-    return table_block(out)
+
+def notes_file_name(ws) -> str:
+    """The notes file as the facilitator named it (an app upload's original name), else the file's name."""
+    return str((ws.extra or {}).get("notes_file") or ws.notes.name)
+
+
+def survey_file_names(ws) -> list[str]:
+    names = (ws.extra or {}).get("questionnaire_files")
+    return [str(n) for n in names] if names else [p.name for p in ws.questionnaires]
+
+
+def survey_table(items, scales: dict | None = None):
+    """The survey items in the columns a committee reads (issuemine.present.tables.survey_for_people);
+    every column is in survey_items.csv."""
+    from issuemine.present.tables import survey_for_people
+
+    return table_block(survey_for_people(items, scales))
 
 
 def profession_blocks(table) -> list[dict]:
@@ -166,8 +209,9 @@ def profession_blocks(table) -> list[dict]:
     out = blocks(counts.T, title="テーマ × 職種(付箋数)")
     out[-1]["small"] = True
     if test:
-        items = [("検定", test.get("method", "")), ("統計量", _cell(test.get("statistic"))),
-                 ("自由度", _cell(test.get("dof"))), ("p 値", _cell(test.get("p")))]
+        items = [("検定", present.method_name(test.get("method", ""))),
+                 ("統計量", present.number(test.get("statistic"), 1) if test.get("statistic") is not None else ""),
+                 ("自由度", _cell(test.get("dof"))), ("p 値", present.p_value(test.get("p")))]
         out.append({"kind": "dl", "items": [(k, v) for k, v in items if v not in ("", None)]})
         if test.get("warning"):
             out.append({"kind": "p", "text": "注意: " + str(test["warning"])})
@@ -180,18 +224,24 @@ def profession_blocks(table) -> list[dict]:
 
 def stability_blocks(result) -> list[dict]:
     """Each theme's stability over resampled re-runs and the notes that change theme most."""
+    import pandas as pd
+
     out = []
     stab = getattr(result, "stability", None)
     if stab is not None:
-        out += blocks(stab, title="テーマの安定性(再標本化による再実行での一致度、0–1)")
+        shown = present.tables.themes_for_people(stab)
+        out += blocks(shown, title="テーマの安定性(付箋の一部を抜いてやり直したときの再現の度合い)")
+        out.append({"kind": "p", "text": present.STABILITY_NOTE})
     unstable = getattr(result, "unstable_notes", None)
     if unstable is not None and len(unstable):
         texts = dict(zip(result.note_ids, result.texts))
-        top = unstable.head(10).copy()
-        top.insert(1, "text", [texts.get(n, "") for n in top["note_id"]])
-        out += blocks(top.rename(columns={"note_id": "付箋ID", "text": "内容", "theme_id": "テーマID",
-                                          "change_rate": "テーマが変わった割合", "resamples": "再実行数"}),
-                      title="テーマが最も変わりやすい付箋(見直し候補、上位10件)")
+        top = unstable.head(10)
+        labels = dict(zip(stab["theme_id"], stab["label"])) if stab is not None else {}
+        shown = pd.DataFrame({"内容": [texts.get(n, "") for n in top["note_id"]],
+                              "テーマ": [labels.get(t, "") for t in top["theme_id"]],
+                              "テーマが変わった割合": [present.percent(v, share=True) for v in top["change_rate"]],
+                              "やり直しの回数": top["resamples"].tolist(), "付箋ID": top["note_id"].tolist()})
+        out += blocks(shown, title="テーマが最も変わりやすい付箋(見直し候補、上位10件)")
     return out
 
 
@@ -203,14 +253,12 @@ def _zone_blocks(data) -> list[dict]:
     if data.placements is None:
         return []
     if data.zone_counts is not None:
-        zc = data.zone_counts.copy()
-        for c in zc.columns:
-            if "割合" in str(c) or "share" in str(c):
-                zc[c] = [f"{100 * float(v):.1f}%" if pd.notna(v) else "" for v in zc[c]]
-        return blocks(zc, title="領域ごとの付箋数(所属数: 重なりは両方に数える/排他的な数: 各付箋を1回)")
+        return blocks(present.tables.zone_counts_for_people(data.zone_counts),
+                      title="領域ごとの付箋数(延べ: 重なりは両方に数える/件数: 各付箋を1回)")
     m = membership_counts(data.placements)
     member = pd.DataFrame({"ゾーン": [ZONE_NAMES[z] for z in m], "所属数": list(m.values())})
-    excl = data.placements["region"].astype(str).value_counts().rename_axis("領域").reset_index(name="排他的な数")
+    excl = data.placements["region"].astype(str).map(present.zone_name).value_counts() \
+        .rename_axis("領域").reset_index(name="排他的な数")
     return (blocks(member, title="ゾーンごとの所属数(重なりは両方に数える)")
             + blocks(excl, title="領域ごとの排他的な数"))
 
@@ -247,44 +295,48 @@ def workshop_sections(data, report, index: int) -> list[dict]:
 
     add("summary", [{"kind": "ul", "items": summarize(data)}])
     if data.themes is not None:
-        cols = [c for c in ("theme_id", "label", "heading", "size", "key_terms", "stability", "source")
-                if c in data.themes.columns]
+        cols = [c for c in ("label", "heading", "size", "key_terms", "stability", "source", "theme_id")
+                if c in data.themes.columns]  # the id last: a reader refers to a row by it, nothing more
         shown = data.themes[cols].copy()
         if "source" in shown.columns:
             shown["source"] = shown["source"].map(lambda v: THEME_SOURCES_JA.get(v, v))
         if "stability" in shown.columns:
-            shown["stability"] = [f"{v:.2f}" if v == v else "" for v in shown["stability"].astype(float)]
+            shown["stability"] = [present.stability(v) if v == v else "" for v in shown["stability"].astype(float)]
         if "key_terms" in shown.columns:
             # the five strongest terms without weights; all weights are in themes.csv
-            shown["key_terms"] = [" ・ ".join(t.split(":")[0] for t in str(v).split(" / ")[:5]) if v else ""
-                                  for v in shown["key_terms"].fillna("")]
+            shown["key_terms"] = [present.keywords(v, 5) for v in shown["key_terms"]]
         theme_blocks = [table_block(shown)]
+        if "stability" in shown.columns:
+            theme_blocks.append({"kind": "p", "text": present.STABILITY_NOTE})
         reps = [{"kind": "h", "text": "各テーマの代表的な付箋"}]
         for r in data.themes.itertuples():
             notes = [s for s in str(getattr(r, "representative_notes", "") or "").split(" / ") if s]
-            reps.append({"kind": "rep", "label": f"{r.theme_id} {r.label}", "items": notes})
+            reps.append({"kind": "rep", "label": str(r.label), "items": notes})
         add("themes", theme_blocks + reps, figures=["theme_sizes"])
     add("theme_map", figures=["theme_map"])
     add("cooccurrence", figures=["cooccurrence"])
     add("diagram", _zone_blocks(data), figures=["diagram"])
     cross = []
     if data.zone_theme is not None:
-        cross += blocks(data.zone_theme, title="領域 × テーマ")
+        cross += blocks(present.tables.zone_theme_for_people(data.zone_theme), title="領域 × テーマ")
     if data.profession_theme is not None:
         cross += profession_blocks(data.profession_theme)
     add("tables", cross)
     if data.workshop.questionnaires:
         sblocks = []
         if data.survey is not None:
-            sblocks.append(survey_table(data.survey.items))
-            sblocks.append({"kind": "p", "text": "肯定%は上位2段階の回答の割合です。すべての列は survey_items.csv にあります。"})
+            sblocks.append(survey_table(data.survey.items, (data.survey.info or {}).get("scales")))
+            sblocks.append({"kind": "p", "text": present.tables.SURVEY_NOTE})
             ft = getattr(data.survey, "freetext", None)
             if ft is not None and len(ft):
                 cols = [c for c in ("respondent", "phase", "text") if c in ft.columns]
-                sblocks += blocks(ft[cols].rename(columns={"respondent": "回答者", "phase": "時期", "text": "自由記述"}),
+                shown = ft[cols].assign(phase=[present.phase_name(p) for p in ft["phase"]]) if "phase" in cols \
+                    else ft[cols]
+                sblocks += blocks(shown.rename(columns={"respondent": "回答者", "phase": "時期", "text": "自由記述"}),
                                   title="自由記述")
             if data.survey_terms is not None and len(data.survey_terms):
-                sblocks += blocks(readable_terms(data.survey_terms.head(20), forms), title="自由記述でよく使われた語(前後)")
+                sblocks += blocks(present.tables.freetext_terms_for_people(readable_terms(data.survey_terms.head(20), forms)),
+                                  title="自由記述でよく使われた語(前後)")
             st = getattr(data, "survey_themes", None)
             if st is not None and len(st):
                 sblocks += blocks(_survey_theme_table(st), title="自由記述で触れられたテーマ(研修前・研修後)")
@@ -293,18 +345,20 @@ def workshop_sections(data, report, index: int) -> list[dict]:
         add("survey", sblocks, figures=["survey_bars", "survey_positive", "survey_slope"])
     else:
         add("survey", missing="このワークショップにはアンケートのファイル(questionnaire.csv など)がありません。")
-    add("terms", [table_block(readable_terms(data.terms, forms), max_rows=30)] if data.terms is not None else [])
+    add("terms", [table_block(present.tables.terms_for_people(readable_terms(data.terms, forms)), max_rows=30)]
+        if data.terms is not None else [])
     add("method", _method(data, report))
     return sections
 
 
 def _survey_theme_table(st):
     """freetext_themes' table with Japanese headers and shares rounded for reading."""
-    out = st[["theme_id", "theme", "n_pre", "n_post", "pct_pre", "pct_post"]].copy()
-    out["pct_pre"] = out["pct_pre"].round(1)
-    out["pct_post"] = out["pct_post"].round(1)
+    out = st[["theme", "n_pre", "n_post", "pct_pre", "pct_post", "theme_id"]].copy()
+    shares = [present.percents(a, b) for a, b in zip(out["pct_pre"], out["pct_post"])]
+    out["pct_pre"] = [s[0] for s in shares]
+    out["pct_post"] = [s[1] for s in shares]
     return out.rename(columns={"theme_id": "ID", "theme": "テーマ", "n_pre": "研修前(件)", "n_post": "研修後(件)",
-                               "pct_pre": "研修前(%)", "pct_post": "研修後(%)"})
+                               "pct_pre": "研修前(割合)", "pct_post": "研修後(割合)"})
 
 
 def comparison_section(comp) -> dict | None:

@@ -55,6 +55,28 @@ def write_workshop_tables(data, folder: Path) -> list[Path]:
     return written
 
 
+def workbook_sheets(report) -> dict:
+    """notes.xlsx: the sheets a person reads (Japanese headers, names, rounded values and words; ids in the
+    last columns) and, after them, the 技術情報 sheets with the machine tables as in the CSV files."""
+    from issuemine.present import tables
+    from issuemine.report.html import notes_file_name
+
+    single = len(report.workshops) == 1
+    people, technical = {}, {}
+    for i, d in enumerate(report.workshops, start=1):
+        title = "付箋" if single else _safe_name(d.name)[:28]
+        people[title] = tables.notes_for_people(d.note_table(), workshop=d.name, source_file=notes_file_name(d.workshop))
+        technical[tables.TECHNICAL if single else f"{tables.TECHNICAL}{i}"] = d.note_table()
+        if d.themes is not None and single:
+            people["テーマ"] = tables.themes_for_people(d.themes)
+            technical[f"{tables.TECHNICAL}(テーマ)"] = d.themes
+        if d.survey is not None and single:
+            people["アンケート"] = tables.survey_for_people(d.survey.items, (d.survey.info or {}).get("scales"),
+                                                        detail=True)
+            technical[f"{tables.TECHNICAL}(アンケート)"] = d.survey.items
+    return {**people, **technical}
+
+
 def write_report(report, out: str | Path, pdf: bool = False, helper=None) -> list[Path]:
     """Write every output of ``report`` (a ``ReportData``) into ``out``; return the files written.
 
@@ -72,15 +94,9 @@ def write_report(report, out: str | Path, pdf: bool = False, helper=None) -> lis
     tmp = Path(tempfile.mkdtemp(prefix=".issuemine-", dir=out.parent))
     try:
         single = len(report.workshops) == 1
-        sheets = {}
+        sheets = workbook_sheets(report)
         for d in report.workshops:
             write_workshop_tables(d, tmp if single else tmp / _safe_name(d.name))
-            title = "付箋" if single else _safe_name(d.name)[:28]
-            sheets[title] = d.note_table()
-            if d.themes is not None and single:
-                sheets["テーマ"] = d.themes
-            if d.survey is not None and single:
-                sheets["アンケート"] = d.survey.items
         workbook = None
         if helper is not None and helper.running:
             workbook = helper.submit("issuemine.report.xlsx:write_workbook", sheets, tmp / "notes.xlsx")

@@ -7,11 +7,12 @@ professions raised what, what changed after training and, for several meetings, 
 
 from __future__ import annotations
 
-ZONE_NAMES = {"H": "病院", "C": "地域", "S": "相談支援", "F": "家族・本人", "P": "制度・政策", "X": "未分類"}
+from issuemine.diagram.zones import ZONE_NAMES
+from issuemine.present import percent, percents, zone_name
 
 
 def _pct(n: int, total: int) -> str:
-    return f"{(100.0 * n / total) if total else 0.0:.0f}%"
+    return percent((100.0 * n / total) if total else 0.0)
 
 
 def theme_sentences(data) -> list[str]:
@@ -53,7 +54,7 @@ def diagram_sentences(data) -> list[str]:
            f"(重なりにある付箋は両方に数えています)。"]
     regions = data.placements["region"].astype(str).value_counts()
     regions = regions.sort_index().sort_values(ascending=False, kind="stable")
-    out.append(f"最も多い領域は「{regions.index[0]}」({int(regions.iloc[0])}枚)でした。")
+    out.append(f"最も多い領域は「{zone_name(regions.index[0])}」({int(regions.iloc[0])}枚)でした。")
     if m["H"] > m["S"] and m["C"] > m["S"]:
         out.append(f"付箋は病院側と地域側に多く集まり、相談支援にかかわる付箋は{_pct(m['S'], total)}にとどまりました。")
     outside = [f"{ZONE_NAMES[z]}{m[z]}枚" for z in ("F", "P") if m[z]]
@@ -100,7 +101,8 @@ def survey_sentences(data) -> list[str]:
         diff = (post - pre)
         i = int(diff.to_numpy().argmax())
         r = items.iloc[i]
-        out.append(f"最も大きく変わったのは「{r['item']}」で、{pre.iloc[i]:.0f}%から{post.iloc[i]:.0f}%になりました。")
+        before, after = percents(pre.iloc[i], post.iloc[i])
+        out.append(f"最も大きく変わったのは「{r['item']}」で、{before}から{after}になりました。")
     if "p_holm" in items.columns:
         p = pd_numeric(items["p_holm"])
         sig = int((p < 0.05).sum())
@@ -121,7 +123,7 @@ def comparison_sentences(comp) -> list[str]:
     if comp.theme_shares is not None:
         for m in comp.meetings:
             row = comp.theme_shares.loc[m].sort_index().sort_values(ascending=False, kind="stable")
-            out.append(f"{m}で最も割合が高いテーマは「{row.index[0]}」({row.iloc[0]:.0f}%)でした。")
+            out.append(f"{m}で最も割合が高いテーマは「{row.index[0]}」({percent(row.iloc[0])})でした。")
     if comp.new_themes is not None and len(comp.new_themes):
         for m, g in comp.new_themes.groupby("meeting", sort=False):
             out.append(f"{m}で新しく現れたテーマ: {'、'.join('「' + t + '」' for t in g['theme'])}。")

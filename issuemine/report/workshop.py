@@ -4,6 +4,10 @@ A workshop is a folder (``workshops/sample/``) or a single notes file. In a fold
 named ``notes`` / ``付箋`` (any supported extension), else the only readable table that is not a
 questionnaire. The questionnaire is ``questionnaire*`` / ``アンケート*``: one file (phase column or wide
 layout) or two (``…pre…`` / ``…post…``, ``…前…`` / ``…後…``). The edit list is ``<notes stem>.edits.jsonl``.
+
+An optional ``workshop.json`` in the folder gives the names a person knows: ``{"name": workshop name,
+"notes_file": the notes file as uploaded, "questionnaire_files": [...]}`` (the web app writes it); the
+report then shows these instead of the folder and file names.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ NOTE_EXTS = (".csv", ".tsv", ".xlsx", ".txt")
 SURVEY_EXTS = (".csv", ".tsv", ".xlsx")
 NOTE_STEMS = ("notes", "付箋", "note")
 SURVEY_PREFIXES = ("questionnaire", "survey", "アンケート")
+WORKSHOP_JSON = "workshop.json"
 PRE_MARKS = ("pre", "前")
 POST_MARKS = ("post", "後")
 
@@ -81,5 +86,27 @@ def find_workshop(path: str | Path) -> Workshop:
         raise InputError(f"付箋のファイルがどれか決められません(候補: {names})。", file=path,
                          hint="付箋のファイル名を notes.csv にするか、ファイルを直接指定してください")
     edits = notes.with_name(notes.stem + ".edits.jsonl")
-    return Workshop(name=path.resolve().name, notes=notes, questionnaires=_order_pre_post(surveys),
-                    edits=edits if edits.exists() else None, folder=path)
+    extra = _workshop_json(path / WORKSHOP_JSON)
+    return Workshop(name=str(extra.get("name") or path.resolve().name), notes=notes,
+                    questionnaires=_order_pre_post(surveys), edits=edits if edits.exists() else None, folder=path,
+                    extra=extra)
+
+
+def _workshop_json(path: Path) -> dict:
+    """The folder's workshop.json as a dict of the known keys with string values (else {})."""
+    import json
+
+    if not path.is_file():
+        return {}
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as exc:
+        raise InputError("workshop.json を読めません(JSON の形になっていません)。", file=path,
+                         hint="消すか、{\"name\": \"ワークショップ名\"} の形にしてください") from exc
+    if not isinstance(doc, dict):
+        return {}
+    out = {k: str(doc[k]) for k in ("name", "notes_file") if isinstance(doc.get(k), str) and doc[k].strip()}
+    files = doc.get("questionnaire_files")
+    if isinstance(files, list) and all(isinstance(f, str) for f in files):
+        out["questionnaire_files"] = list(files)
+    return out

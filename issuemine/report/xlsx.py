@@ -12,6 +12,9 @@ import re
 import zipfile
 from pathlib import Path
 
+TECHNICAL = "技術情報"  # sheet titles starting so hold machine tables (see issuemine.present.tables)
+WIDE = ("text", "representative_notes", "key_terms", "zone_reason", "内容", "代表的な付箋", "キーワード", "配置の根拠",
+        "注意", "中央値 研修前 → 研修後")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 FIXED_DOC_TIME = "2000-01-01T00:00:00Z"
@@ -77,11 +80,12 @@ def write_workbook(sheets: dict, path: str | Path) -> Path:
         ws = wb.create_sheet(title=str(title)[:31])
         ws.freeze_panes = "A2"
         for j, c in enumerate(df.columns, start=1):  # column widths must precede the rows
-            width = 60 if str(c) in ("text", "representative_notes", "key_terms", "zone_reason") else 14
+            width = 60 if str(c) in WIDE else 14
             ws.column_dimensions[get_column_letter(j)].width = width
+        technical = str(title).startswith(TECHNICAL)  # machine tables keep their documented column names
         header = []
         for c in df.columns:
-            cell = WriteOnlyCell(ws, value=HEADERS_JA.get(str(c), str(c)))
+            cell = WriteOnlyCell(ws, value=str(c) if technical else HEADERS_JA.get(str(c), str(c)))
             cell.font = bold
             header.append(cell)
         ws.append(header)

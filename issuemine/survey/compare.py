@@ -24,28 +24,36 @@ COLUMNS = [
     "item", "scale", "paired", "n_pairs", "n_pre", "n_post", "n_only_pre", "n_only_post",
     "median_pre", "q1_pre", "q3_pre", "iqr_pre", "median_post", "q1_post", "q3_post", "iqr_post",
     "mean_pre", "mean_post", "pct_positive_pre", "pct_positive_post", "pct_top_pre",
-    "wilcoxon_v", "wilcoxon_n", "n_zero_diff", "wilcoxon_p", "wilcoxon_method", "z", "r", "r_n",
+    "wilcoxon_v", "wilcoxon_n", "n_zero_diff", "wilcoxon_p", "wilcoxon_method", "wilcoxon_p_normal", "z", "r", "r_n",
     "rank_biserial", "mcnemar_b", "mcnemar_c", "mcnemar_p",
-    "mannwhitney_u", "mannwhitney_p", "mannwhitney_method", "fisher_p",
+    "mannwhitney_u", "mannwhitney_p", "mannwhitney_method", "mannwhitney_p_normal", "fisher_p",
     "p", "p_holm", "p_holm_positive", "significant", "direction", "warning",
 ]
 UP, DOWN, SAME = "上昇", "低下", "変化なし"
 MIN_NONZERO = 6  # with 5 or fewer non-zero differences the exact two-sided p cannot go below 0.0625
 
-ZERO_HANDLING = ("前後で同じ回答の対(差が0)は除外して順位をつけました(zero_method=\"wilcox\"、R の wilcox.test と同じ)。"
+ZERO_HANDLING = ("前後で同じ回答の対(差が0)は除いて順位をつけました(R の wilcox.test と同じ扱い)。"
                  "N は差が0でない対の数で、検定と効果量 r = Z/√N の両方に用いています。")
 METHODS = {
-    "paired": "対応あり: Wilcoxon の符号付順位検定(N<50 で同順位・差0がなければ正確検定、"
-              "それ以外は同順位補正ありの正規近似、連続修正なし)、効果量 r = Z/√N(Z は常に正規近似)と"
-              "対応のある順位双列相関、肯定(上位2カテゴリー)かどうかの McNemar 正確検定(二項検定)。",
-    "unpaired": "対応なし: Mann–Whitney の U 検定(各群 50 未満で同順位がなければ正確検定、それ以外は"
-                "同順位補正ありの正規近似、連続修正なし)と順位双列相関、肯定の割合の Fisher 正確検定。",
-    "holm": "項目間の多重比較は Holm 法で補正しました(p_holm: 順位検定、p_holm_positive: McNemar/Fisher)。",
-    "quartiles": "四分位は線形補間(R の既定 type 7)。記述統計は各時期の全回答で計算しました。",
+    "paired": "対応あり: Wilcoxon の符号付順位検定。p 値は、差が0でない対が50組未満なら、同じ回答(同順位)や"
+              "差が0の対を含めたまま符号の入れかえを全通り数えた正確検定で求めました(50組以上は正規近似)。"
+              "SPSS や R と比べるための正規近似の p 値も並べて出します。効果量は r = Z/√N と対応のある順位双列相関。"
+              "肯定的な回答(上位2段階)かどうかは McNemar の正確検定(二項検定)で比べました。",
+    "unpaired": "対応なし: Mann–Whitney の U 検定。p 値は、各時期の回答が50件未満なら、同順位を含めたまま"
+                "回答の割りふりを全通り数えた正確検定で求めました(50件以上は正規近似)。効果量は順位双列相関。"
+                "肯定的な回答の割合は Fisher の正確検定で比べました。",
+    "holm": "項目をいくつも比べると偶然の差が混じりやすいため、Holm 法で補正した p 値も出しています"
+            "(順位の検定と、肯定的な回答の割合の検定のそれぞれで補正)。",
+    "quartiles": "中央値と四分位(25%点・75%点)は、各時期のすべての回答から、値の間を直線で補って求めました。",
     "r": "r = Z/√N(対応あり: N = 差が0でない対の数、対応なし: N = 両時期の回答数の合計)。"
-         "目安 0.1 小、0.3 中、0.5 大。",
-    "exact_ties": "exact-conditional: 同順位・差0があっても、観測された中間順位のまま全通りを数えた正確な条件付き検定"
-                  "(--exact-ties のとき、N<50)。",
+         "目安は 0.1 以上で小、0.3 以上で中、0.5 以上で大。",
+}
+METHODS_NORMAL = {
+    "paired": "対応あり: Wilcoxon の符号付順位検定(同順位・差0の対がなく50組未満なら正確検定、それ以外は"
+              "同順位を補正した正規近似)、効果量 r = Z/√N と対応のある順位双列相関、肯定的な回答かどうかの"
+              " McNemar 正確検定。",
+    "unpaired": "対応なし: Mann–Whitney の U 検定(同順位がなく各群50件未満なら正確検定、それ以外は同順位を"
+                "補正した正規近似)と順位双列相関、肯定的な回答の割合の Fisher 正確検定。",
 }
 
 
@@ -75,7 +83,7 @@ def _direction(effect: float) -> str:
 
 
 def _compare_one(item: str, sub, keys, scale, min_pair_share: float, ceiling_share: float,
-                 ceiling_positive: float, exact_ties: bool) -> dict:
+                 ceiling_positive: float, exact: bool) -> dict:
     """``keys``: the pairing key of each row of ``sub`` (an array in row order)."""
     is_pre = (sub["phase"] == "pre").to_numpy()
     is_post = (sub["phase"] == "post").to_numpy()
@@ -97,28 +105,27 @@ def _compare_one(item: str, sub, keys, scale, min_pair_share: float, ceiling_sha
                     f"iqr_{ph}": d["iqr"], f"mean_{ph}": d["mean"], f"pct_positive_{ph}": d["pct"]})
     row["pct_top_pre"] = d_pre["top"]
     row.update(wilcoxon_v=nan, wilcoxon_n=np.nan, n_zero_diff=np.nan, wilcoxon_p=nan, wilcoxon_method="",
-               z=nan, r=nan, r_n=np.nan, rank_biserial=nan, mcnemar_b=np.nan, mcnemar_c=np.nan,
+               wilcoxon_p_normal=nan, mannwhitney_p_normal=nan, z=nan, r=nan, r_n=np.nan, rank_biserial=nan, mcnemar_b=np.nan, mcnemar_c=np.nan,
                mcnemar_p=nan, mannwhitney_u=nan, mannwhitney_p=nan, mannwhitney_method="", fisher_p=nan)
     warnings = []
     if paired:
         b = np.array([pre_ids[r] for r in matched], dtype=float)
         a = np.array([post_ids[r] for r in matched], dtype=float)
-        w = stats.wilcoxon_signed_rank(b, a, exact_ties=exact_ties)
+        w = stats.wilcoxon_signed_rank(b, a, exact=exact)
         mp, mb, mc = stats.mcnemar_exact(np.isin(b, list(scale.positive)), np.isin(a, list(scale.positive)))
         row.update(wilcoxon_v=w.t_plus, wilcoxon_n=w.n, n_zero_diff=w.n_zero, wilcoxon_p=w.p,
-                   wilcoxon_method=w.method, z=w.z, r=w.r, r_n=w.n if w.n else np.nan,
+                   wilcoxon_method=w.method, wilcoxon_p_normal=w.p_normal, z=w.z, r=w.r, r_n=w.n if w.n else np.nan,
                    rank_biserial=w.rank_biserial, mcnemar_b=mb, mcnemar_c=mc, mcnemar_p=mp, p=w.p)
         effect = w.rank_biserial
         if w.n == 0:
             warnings.append("すべての対で前後の回答が同じため、順位検定はできません")
         elif w.n < MIN_NONZERO:
-            note = "(正規近似の p 値は参考値)" if w.method == "asymptotic" else ""
-            warnings.append(f"差が0でない対が{w.n}組しかなく(6組未満)、正確検定なら両側5%で有意になり得ません{note}")
+            warnings.append(f"差が0でない対が{w.n}組しかなく(6組未満)、正確検定では両側5%で有意になり得ません")
     else:
-        m = stats.mann_whitney(v_pre, v_post, exact_ties=exact_ties)
+        m = stats.mann_whitney(v_pre, v_post, exact=exact)
         fp = stats.fisher_positive(np.isin(v_pre, list(scale.positive)), np.isin(v_post, list(scale.positive)))
         n_all = n_pre + n_post
-        row.update(mannwhitney_u=m.u, mannwhitney_p=m.p, mannwhitney_method=m.method, z=m.z,
+        row.update(mannwhitney_u=m.u, mannwhitney_p=m.p, mannwhitney_method=m.method, mannwhitney_p_normal=m.p_normal, z=m.z,
                    r=m.z / math.sqrt(n_all) if n_all else nan, r_n=n_all if n_all else np.nan,
                    rank_biserial=m.rank_biserial, fisher_p=fp, p=m.p)
         effect = m.rank_biserial
@@ -226,17 +233,21 @@ def _pairing_summary(answers, keys) -> dict:
 def compare_items(answers, *, alpha: float = 0.05, freetext=None, info: dict | None = None,
                   scales: Scales | str | None = None, min_pair_share: float = 0.5,
                   ceiling_share: float = 0.5, ceiling_positive: float = 0.9,
-                  exact_ties: bool = False) -> SurveyResult:
+                  exact: bool = True, exact_ties: bool | None = None) -> SurveyResult:
     """Compare each item before and after; see the module notes and docs/survey.md.
 
     Ceiling warning: before the course, at least ``ceiling_share`` of answers in the top category or at
     least ``ceiling_positive`` of answers positive (the binary tests then cannot show a gain).
-    ``exact_ties``: exact conditional p values for tied answers too (see issuemine.survey.stats).
+    ``exact`` (default): exact conditional p values for N < 50, ties and zeros included; False: R's default
+    (exact only without ties or zeros). ``exact_ties`` is the former name of ``exact``. The normal
+    approximation is always given beside it (``wilcoxon_p_normal`` / ``mannwhitney_p_normal``).
     """
     import pandas as pd
 
     from issuemine.schema import ANSWERS
 
+    if exact_ties is not None:
+        exact = bool(exact_ties)
     ride = carried(answers)
     answers = ANSWERS.conform(answers)
     answers.attrs = {"survey": ride}
@@ -256,7 +267,7 @@ def compare_items(answers, *, alpha: float = 0.05, freetext=None, info: dict | N
         if sid not in scales:
             raise ConfigError(f"項目「{item}」の尺度「{sid}」が尺度ファイルにありません。", file=scales.source)
         rows.append(_compare_one(item, sub, keys[in_item], scales[sid], min_pair_share, ceiling_share,
-                                 ceiling_positive, exact_ties))
+                                 ceiling_positive, exact))
     items = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in ("p_holm", "p_holm_positive",
                                                                         "significant")])
     if len(items):
@@ -273,9 +284,10 @@ def compare_items(answers, *, alpha: float = 0.05, freetext=None, info: dict | N
     items["paired"] = items["paired"].astype(bool)
     items["significant"] = items["significant"].astype(bool)
     pairing = _pairing_summary(answers, keys)
-    info.update(pairing=pairing, pairing_ja=pairing["text"], zero_differences=ZERO_HANDLING, methods=METHODS,
+    info.update(pairing=pairing, pairing_ja=pairing["text"], zero_differences=ZERO_HANDLING,
+                methods=METHODS if exact else {**METHODS, **METHODS_NORMAL},
                 alpha=alpha, min_pair_share=min_pair_share, ceiling_share=ceiling_share,
-                ceiling_positive=ceiling_positive, exact_ties=exact_ties,
+                ceiling_positive=ceiling_positive, exact=exact,
                 scales={sid: {"labels": {str(v): scales[sid].labels[v] for v in scales[sid].values},
                               "positive": sorted(scales[sid].positive)}
                         for sid in sorted(set(answers["scale"]))},

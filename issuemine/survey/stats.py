@@ -2,16 +2,19 @@
 
 Conventions (as R's wilcox.test and as Japanese medical-education reports state them):
 - Differences are after − before, so positive statistics mean improvement.
-- Signed-rank: zero differences are dropped (zero_method="wilcox"); N = the number of non-zero pairs.
-  The p value is exact when N < 50 and there are no ties and no zeros, else from the normal approximation
-  with tie correction and without continuity correction.
+- Signed-rank: zero differences are dropped (Wilcoxon's method, as R); N = the number of non-zero pairs.
+- Default p (``exact=True``) for N < 50: the exact conditional (permutation) p — every sign pattern
+  (signed-rank) or every split of the pooled answers (Mann–Whitney) is counted with the observed
+  mid-ranks, by dynamic programming over doubled mid-ranks (integers), so ties and zero differences are
+  handled exactly. Without ties and zeros this is the classic exact test (method "exact"), with them
+  "exact-conditional". Two-sided p = 2 × the smaller tail, capped at 1. From N = 50 on: the normal
+  approximation with tie correction and without continuity correction ("asymptotic").
+- ``p_normal`` is always the normal-approximation p (tie-corrected, no continuity correction) — the
+  number R's wilcox.test(exact = FALSE, correct = FALSE) and SPSS print — given beside the default p.
+- ``exact=False`` gives R's default instead: exact only without ties and zeros, else the approximation.
+  ``exact_ties`` is the former name of ``exact`` (accepted for compatibility).
 - z is always the normal-approximation statistic (tie-corrected), also when p is exact, so that the effect
   size r = z/√N can be given in every case; N is reported next to it.
-- With ``exact_ties=True`` tied or zero-containing samples up to the same size get the exact conditional
-  (permutation) p instead of the normal approximation: every sign pattern (signed-rank) or every split
-  of the pooled answers (Mann–Whitney) is counted with the observed mid-ranks, by dynamic programming over
-  doubled mid-ranks (integers). Two-sided p = 2 × the smaller tail, capped at 1. Off by default so the
-  numbers match R's wilcox.test and SPSS.
 """
 
 from __future__ import annotations
@@ -32,11 +35,12 @@ class SignedRankResult:
     t_plus: float         # V: sum of ranks of positive differences
     t_minus: float
     p: float
-    method: str           # "exact", "asymptotic" or "" when there is nothing to test
+    method: str           # "exact", "exact-conditional", "asymptotic" or "" when there is nothing to test
     z: float
     r: float              # z / sqrt(n)
     rank_biserial: float  # matched-pairs rank-biserial (T+ − T−) / (T+ + T−)
     ties: bool
+    p_normal: float = float("nan")  # normal approximation (tie-corrected, no continuity correction)
 
 
 @dataclass(frozen=True)
@@ -49,11 +53,20 @@ class MannWhitneyResult:
     z: float
     rank_biserial: float  # 2U / (n1 n2) − 1, positive when after is higher
     ties: bool
+    p_normal: float = float("nan")
 
 
 def _tie_term(values: np.ndarray) -> float:
     _, counts = np.unique(values, return_counts=True)
     return float(np.sum(counts.astype(float) ** 3 - counts))
+
+
+def _normal_p(z: float) -> float:
+    return float("nan") if math.isnan(z) else float(min(1.0, math.erfc(abs(z) / math.sqrt(2.0))))
+
+
+def _use_exact(exact: bool, exact_ties: bool | None) -> bool:
+    return bool(exact if exact_ties is None else exact_ties)
 
 
 def _tails(counts: np.ndarray, observed: int) -> float:
@@ -89,11 +102,12 @@ def rank_sum_exact_conditional(pooled_ranks, n_first: int, rank_sum_first: float
     return _tails(counts[n_first], int(round(2 * rank_sum_first)))
 
 
-def wilcoxon_signed_rank(before, after, *, exact_max_n: int = EXACT_MAX_N,
-                         exact_ties: bool = False) -> SignedRankResult:
+def wilcoxon_signed_rank(before, after, *, exact_max_n: int = EXACT_MAX_N, exact: bool = True,
+                         exact_ties: bool | None = None) -> SignedRankResult:
     """Two-sided Wilcoxon signed-rank test of paired answers (see the module notes for conventions)."""
     from scipy import stats
 
+    exact = _use_exact(exact, exact_ties)
     b = np.asarray(before, dtype=float)
     a = np.asarray(after, dtype=float)
     if b.shape != a.shape:
@@ -110,23 +124,25 @@ def wilcoxon_signed_rank(before, after, *, exact_max_n: int = EXACT_MAX_N,
     ties = bool(np.unique(np.abs(nz)).size < n)
     var = n * (n + 1) * (2 * n + 1) / 24.0 - _tie_term(np.abs(nz)) / 48.0
     z = (t_plus - n * (n + 1) / 4.0) / math.sqrt(var) if var > 0 else nan
-    exact = n <= exact_max_n and not ties and n_zero == 0
-    if exact_ties and not exact and n <= exact_max_n:
-        method = "exact-conditional"
+    p_normal = _normal_p(z)
+    classic = not ties and n_zero == 0
+    if n <= exact_max_n and (exact or classic):
+        method = "exact" if classic else "exact-conditional"
         p = signed_rank_exact_conditional(ranks, t_plus)
     else:
-        method = "exact" if exact else "asymptotic"
-        p = float(stats.wilcoxon(nz, zero_method="wilcox", correction=False, method=method).pvalue)
+        method, p = "asymptotic", p_normal
     return SignedRankResult(int(d.size), n_zero, n, t_plus, t_minus, p, method, z,
-                            z / math.sqrt(n), (t_plus - t_minus) / (t_plus + t_minus), ties)
+                            z / math.sqrt(n), (t_plus - t_minus) / (t_plus + t_minus), ties, p_normal)
 
 
-def mann_whitney(before, after, *, exact_max_n: int = EXACT_MAX_N, exact_ties: bool = False
-                 ) -> MannWhitneyResult:
-    """Two-sided Mann–Whitney U test of unpaired answers: exact when both samples are under 50 and there
-    are no ties (as R), else normal approximation with tie correction and no continuity correction."""
+def mann_whitney(before, after, *, exact_max_n: int = EXACT_MAX_N, exact: bool = True,
+                 exact_ties: bool | None = None) -> MannWhitneyResult:
+    """Two-sided Mann–Whitney U test of unpaired answers: exact (conditional on the observed mid-ranks when
+    there are ties) when both samples are under 50, else the normal approximation with tie correction and
+    no continuity correction; ``exact=False``: exact only without ties (as R)."""
     from scipy import stats
 
+    exact = _use_exact(exact, exact_ties)
     b = np.asarray(before, dtype=float)
     a = np.asarray(after, dtype=float)
     n1, n2 = int(a.size), int(b.size)
@@ -135,18 +151,22 @@ def mann_whitney(before, after, *, exact_max_n: int = EXACT_MAX_N, exact_ties: b
         return MannWhitneyResult(n2, n1, nan, nan, "", nan, nan, False)
     pooled = np.concatenate([a, b])
     ties = bool(np.unique(pooled).size < pooled.size)
-    exact = max(n1, n2) <= exact_max_n and not ties
-    method = "exact" if exact else "asymptotic"
-    res = stats.mannwhitneyu(a, b, alternative="two-sided", method=method, use_continuity=False)
-    u = float(res.statistic)
+    ranks = stats.rankdata(pooled)
+    u = float(ranks[:n1].sum() - n1 * (n1 + 1) / 2.0)
     big_n = n1 + n2
     var = n1 * n2 / 12.0 * ((big_n + 1) - _tie_term(pooled) / (big_n * (big_n - 1)))
     z = (u - n1 * n2 / 2.0) / math.sqrt(var) if var > 0 else nan
-    p = float(res.pvalue) if var > 0 or exact else nan
-    if exact_ties and ties and max(n1, n2) <= exact_max_n and var > 0:
+    p_normal = _normal_p(z)
+    small = max(n1, n2) <= exact_max_n
+    if small and not ties:
+        method = "exact"
+        p = float(stats.mannwhitneyu(a, b, alternative="two-sided", method="exact").pvalue)
+    elif small and exact and var > 0:
         method = "exact-conditional"
-        p = rank_sum_exact_conditional(stats.rankdata(pooled), n1, u + n1 * (n1 + 1) / 2.0)
-    return MannWhitneyResult(n2, n1, u, p, method, z, 2.0 * u / (n1 * n2) - 1.0, ties)
+        p = rank_sum_exact_conditional(ranks, n1, u + n1 * (n1 + 1) / 2.0)
+    else:
+        method, p = "asymptotic", p_normal
+    return MannWhitneyResult(n2, n1, u, p, method, z, 2.0 * u / (n1 * n2) - 1.0, ties, p_normal)
 
 
 def mcnemar_exact(positive_before, positive_after) -> tuple[float, int, int]:

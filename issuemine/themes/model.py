@@ -375,7 +375,7 @@ class ThemeModel:
                 cb = codebook[j]
                 themes.append({"into": cb.id, "label_before": name, "size": len(g), "centroid_cosine": cos,
                                "member_ratio": ratio})
-                parts.append(f"「{name}」({len(g)} 枚)→ {cb.id}「{cb.name}」(重心のコサイン {cos:.2f}、"
+                parts.append(f"「{name}」({len(g)} 枚)→「{cb.name}」(重心のコサイン {cos:.2f}、"
                              f"付箋の近さはそのテーマ自身の付箋の {ratio:.0%})")
         msg = ""
         if parts:
@@ -386,9 +386,9 @@ class ThemeModel:
         if ab.moved_:
             by = {}
             for _, j, *_ in ab.moved_:
-                by[codebook[j].id] = by.get(codebook[j].id, 0) + 1
+                by[codebook[j].name] = by.get(codebook[j].name, 0) + 1
             msg += (f"ほかに {len(ab.moved_)} 枚を、コードブックのテーマの典型的な付箋と同じくらい近いため、"
-                    "そのテーマへ移しました(" + "、".join(f"{k} に {v} 枚" for k, v in sorted(by.items())) + ")。")
+                    "そのテーマへ移しました(" + "、".join(f"「{k}」に {v} 枚" for k, v in sorted(by.items())) + ")。")
         return ab.labels_, {"themes": themes, "notes_moved": len(ab.moved_), "message_ja": msg}
 
     @staticmethod

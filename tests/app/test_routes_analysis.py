@@ -151,7 +151,7 @@ def test_bad_zone_value(ws):
     client, wid, _ = ws
     nid = next(iter(note_ids(client, wid).values()))
     r = client.post(f"/w/{wid}/edits", data={"op": "zone", "note": nid, "zones": "HZ"})
-    assert r.status_code == 400 and "H, C, S, HC" in r.text
+    assert r.status_code == 400 and "概念図の領域を一覧から選んでください" in r.text
 
 
 def test_move_a_note(ws):
@@ -193,7 +193,7 @@ def test_zone_override_on_the_diagram(ws):
     assert r.status_code == 303 and r.headers["location"] == f"/w/{wid}/diagram#note-{nid}"
     html = client.get(f"/w/{wid}/diagram").text
     row = html.split(f'<tr id="note-{nid}">', 1)[1].split("</tr>", 1)[0]
-    assert '<td class="zone">病院∩地域</td>' in row and "ファシリテーターが指定" in row
+    assert '<td class="zone">病院と地域の重なり</td>' in row and "ファシリテーターが指定" in row
     r = client.post(f"/w/{wid}/undo", data={"page": "diagram"})
     assert r.status_code == 303 and r.headers["location"] == f"/w/{wid}/diagram"
 
@@ -249,11 +249,14 @@ def test_report_reflects_edits_and_questionnaire(ws):
 
     r = client.get(f"/w/{wid}/download/{job['id']}/notes.xlsx")
     wb = load_workbook(io.BytesIO(r.content))
-    rows = list(wb.worksheets[0].iter_rows(values_only=True))
+    rows = list(wb["技術情報"].iter_rows(values_only=True))  # the machine table, codes as in notes.csv
     header = list(rows[0])
     row = next(r for r in rows[1:] if r[col(header, "note_id")] == nid)
     assert row[col(header, "zones")] == "S"
     assert "レポートに載る名前" in {r[col(header, "theme_label")] for r in rows[1:]}
+    people = list(wb["付箋"].iter_rows(values_only=True))  # what a facilitator reads: names, not codes
+    row = next(r for r in people[1:] if r[people[0].index("付箋ID")] == nid)
+    assert row[people[0].index("概念図の領域")] == "相談支援"
     # a file the job did not record is not served
     assert client.get(f"/w/{wid}/download/{job['id']}/issuemine.db").status_code == 404
     # the zip of the real report: every recorded file byte for byte, plus the edit list it was built with

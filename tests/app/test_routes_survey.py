@@ -15,8 +15,11 @@ def test_one_file_with_phase_column(client, data_dir):
     for item in SURVEY_ITEMS:
         assert item in text
     # every respondent moved up: paired, 12 pairs, positive share 0 % → at least 50 %, direction 上昇
-    assert text.count("あり 12/12/12") == len(SURVEY_ITEMS) and text.count("上昇") >= len(SURVEY_ITEMS)
-    assert "在宅医療の制度 あり 12/12/12 1.5 → 3.0 0.0 → 100.0" in text
+    assert text.count("対応あり(Wilcoxon) 12/12/12") == len(SURVEY_ITEMS) and text.count("上昇") >= len(SURVEY_ITEMS)
+    # medians with their scale words, shares as whole percentages, p exact with the method named
+    assert ("在宅医療の制度 対応あり(Wilcoxon) 12/12/12 1.5 → 3(まったくわからない〜わからない → わかる) 0% → 100% 上昇"
+            in text)
+    assert "正確検定(同順位を含む並べ替え)" in text and "&lt; 0.001" in text  # entities kept by page_text
     with st.Store(data_dir).session() as conn:
         answers = st.records(conn, wid, "answers")
     assert len(answers) == 12 * 2 * len(SURVEY_ITEMS)

@@ -168,7 +168,7 @@ def test_xlsx_named_csv_is_read_as_xlsx(client):
     wid = create_workshop(client)
     uid = upload_notes(client, wid, buf.getvalue(), "付箋.csv")
     r = client.get(f"/w/{wid}/uploads/{uid}")
-    assert "XLSX" in r.text and "①訪看が足りない" in r.text
+    assert "Excel" in r.text and "①訪看が足りない" in r.text
 
 
 def test_missing_or_malformed_file_field(client):

@@ -105,10 +105,20 @@ def test_every_note_in_xlsx_with_its_codes(sample_report):
     assert ws.max_row - 1 == n_input
     assert {"内容", "職種", "グループ"} <= set(header)
     rows = list(ws.iter_rows(min_row=2, values_only=True))
-    assert {"テーマ", "見出し", "テーマ確信度"} <= set(header)
+    assert {"テーマ", "テーマの確からしさ", "概念図の領域", "配置の確からしさ", "付箋ID"} <= set(header)
+    assert header[-1] == "付箋ID"  # ids last
     assert all(r[header.index("テーマ")] for r in rows)  # every note has a theme
-    assert {"ゾーン", "領域", "ゾーン確信度"} <= set(header)
-    assert {r[header.index("ゾーン")] for r in rows} <= {"H", "C", "S", "HC", "HS", "CS", "HCS", "F", "P", "X"}
+    assert {r[header.index("テーマの確からしさ")] for r in rows} <= {"高い", "中くらい", "低い"}
+    from issuemine.present import zone_choices
+
+    assert {r[header.index("概念図の領域")] for r in rows} <= {name for _, name in zone_choices()}
+    # the codes and raw scores are on the technical sheet, under the machine names of docs/schemas.md
+    tech = openpyxl.load_workbook(out / "notes.xlsx")["技術情報"]
+    theader = [c.value for c in tech[1]]
+    assert {"note_id", "theme_id", "theme_confidence", "zones", "zone_confidence", "zone_score_H"} <= set(theader)
+    trows = list(tech.iter_rows(min_row=2, values_only=True))
+    assert len(trows) == len(rows)
+    assert {r[theader.index("zones")] for r in trows} <= {"H", "C", "S", "HC", "HS", "CS", "HCS", "F", "P", "X"}
 
 
 def test_every_section_has_its_content(sample_report):
@@ -137,11 +147,13 @@ def test_facilitator_edits_are_applied_and_stale_ones_reported(hostile_reports):
 
 def test_xlsx_and_csv_never_hold_formulas(hostile_reports):
     out = hostile_reports[0]
-    ws = openpyxl.load_workbook(out / "notes.xlsx")["付箋"]
-    texts = [c.value for c in ws["C"][1:]]
+    wb = openpyxl.load_workbook(out / "notes.xlsx")
+    ws = wb["付箋"]
+    texts = [c.value for c in ws["A"][1:]]  # 内容: the first column a person reads
     for f in FORMULAS:
         assert f in texts  # kept as written …
-    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)  # … never a formula
+    for sheet in wb.worksheets:
+        assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)  # … never a formula
     for name in ("notes.csv", "themes.csv", "terms.csv", "survey_items.csv"):
         path = out / name
         if not path.exists():
@@ -216,7 +228,7 @@ def test_several_workshops_add_a_comparison(tmp_path):
     if comp.theme_counts is not None:
         assert comp.theme_counts.sum(axis=1).tolist() == [len(halves["第1回"]), len(halves["第2回"])]
     sheets = openpyxl.load_workbook(out / "notes.xlsx").sheetnames
-    assert sheets == ["第1回", "第2回"]
+    assert sheets == ["第1回", "第2回", "技術情報1", "技術情報2"]  # people's sheets, then the machine tables
 
 
 def test_cli_report_and_errors(tmp_path, capsys):

@@ -35,17 +35,17 @@ def test_sample_report_shows_free_text_themes(sample_report):
     assert TITLE in section
     rows = _table_rows(section)
     header, body = rows[0], rows[1:]
-    assert header[:4] == ["ID", "テーマ", "研修前(件)", "研修後(件)"]
+    assert header == ["テーマ", "研修前(件)", "研修後(件)", "研修前(割合)", "研修後(割合)", "ID"]  # the id last
     # the same coding done directly (the demo: seed 0, automatic number of themes, no masking)
     result = ThemeModel(seed=0).fit(read_notes(SAMPLE / "notes.csv"))
     expected = freetext_themes(compare_items(read_answers(SAMPLE / "questionnaire.csv")).freetext, result)
-    assert len(expected) and [r[:4] for r in body] == [
+    assert len(expected) and [[r[-1]] + r[:3] for r in body] == [
         [t, label, str(a), str(b)] for t, label, a, b in expected[["theme_id", "theme", "n_pre", "n_post"]]
         .itertuples(index=False)]
     # every theme shown is one of the report's themes
     with open(out / "themes.csv", encoding="utf-8-sig", newline="") as f:
         ids = {r["theme_id"] for r in csv.DictReader(f)}
-    assert {r[0] for r in body} <= ids
+    assert {r[-1] for r in body} <= ids
 
 
 # Fictional notes on two obviously different topics.
@@ -85,4 +85,4 @@ def test_table_only_when_there_is_free_text(tmp_path):
     assert TITLE not in sec_b
     body = _table_rows(sec_a)[1:]
     # three answers before about short stay, three after about school: two themes, one per phase
-    assert sorted((r[2], r[3]) for r in body) == [("0", "3"), ("3", "0")]
+    assert sorted((r[1], r[2]) for r in body) == [("0", "3"), ("3", "0")]

@@ -225,8 +225,10 @@ def test_compare_items_by_hand(tmp_path):
     assert it["z"] == pytest.approx(z, abs=1e-12) and it["r"] == pytest.approx(z / 6 ** 0.5, abs=1e-12)
     from scipy.stats import norm
 
-    assert it["wilcoxon_p"] == pytest.approx(2 * norm.sf(z), abs=1e-12)
-    assert it["wilcoxon_method"] == "asymptotic" and it["rank_biserial"] == 1.0
+    assert it["wilcoxon_p_normal"] == pytest.approx(2 * norm.sf(z), abs=1e-12)
+    # default p: exact conditional — all six non-zero differences positive: 2 of 2^6 sign patterns
+    assert it["wilcoxon_p"] == pytest.approx(2 / 64, abs=1e-12)
+    assert it["wilcoxon_method"] == "exact-conditional" and it["rank_biserial"] == 1.0
     # positive = わかる or better: 4 pairs no->yes, none yes->no: exact McNemar 2 * (1/2)^4
     assert (it["mcnemar_b"], it["mcnemar_c"], it["mcnemar_p"]) == (0, 4, 0.125)
     assert (it["median_pre"], it["q1_pre"], it["q3_pre"]) == (2.0, 1.5, 2.0)
@@ -259,4 +261,12 @@ def test_unpaired_effect_size_by_hand(tmp_path):
     # pre 2,3,2 vs post 3,4,3: U(post) = 3 (the 4 beats all) + 2 × 2.5 (each 3 beats two 2s, ties one) = 8 of 9
     assert it["mannwhitney_u"] == 8.0 and it["rank_biserial"] == pytest.approx(2 * 8 / 9 - 1)
     assert it["r_n"] == 6 and it["r"] == pytest.approx(it["z"] / 6 ** 0.5)
-    assert it["mannwhitney_method"] == "asymptotic" and it["direction"] == "上昇"
+    assert it["mannwhitney_method"] == "exact-conditional" and it["direction"] == "上昇"
+    # by hand: pooled 2,3,2 | 3,4,3 has mid-ranks 1.5 (the 2s), 4 (the 3s), 6 (the 4); the post rank sum
+    # is 4 + 6 + 4 = 14; count the 20 ways to pick three answers as post
+    from itertools import combinations
+
+    ranks = [1.5, 4, 1.5, 4, 6, 4]
+    sums = [sum(ranks[i] for i in c) for c in combinations(range(6), 3)]
+    extreme = min(sum(x >= 14 - 1e-9 for x in sums), sum(x <= 14 + 1e-9 for x in sums))
+    assert it["mannwhitney_p"] == pytest.approx(min(1, 2 * extreme / 20), abs=1e-12)

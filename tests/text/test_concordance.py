@@ -66,7 +66,7 @@ def test_terms_command_prints_and_writes_guarded_csv(tmp_path, capsys):
     assert main(["terms", str(src), "--csv", str(out), "--top", "2"]) == 0
     printed = capsys.readouterr().out.splitlines()
     assert printed[0] == "語\t品詞\t出現回数\t付箋数"
-    assert printed[1].startswith("連携\t名詞-普通名詞-サ変可能\t2\t2")
+    assert printed[1].startswith("連携\t名詞\t2\t2")  # a plain part of speech, not the UniDic tag
     assert len(printed) == 1 + 2 + 2  # header, top 2, summary, written
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
@@ -128,7 +128,7 @@ def test_terms_command_with_explicit_column(tmp_path, capsys):
     src.write_text("番号,メモ\n1,気切の子の短期入所\n2,ショートステイが足りない\n", encoding="utf-8")
     assert main(["terms", str(src), "--column", "メモ", "--top", "0"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[1].startswith("短期入所\t名詞-普通名詞-一般\t2\t2")
+    assert lines[1].startswith("短期入所\t名詞\t2\t2")
     assert {line.split("\t")[0] for line in lines[1:-1]} == {"短期入所", "気管切開", "子", "足りる+否定"}
     assert main(["terms", str(src), "--column", "B"]) == 0
     assert capsys.readouterr().out.splitlines()[1].startswith("短期入所\t")

@@ -113,7 +113,7 @@ def test_family_notes_without_seed_terms_join_the_codebook_theme(absorbed_fit):
     assert all(t.startswith("T") for t in off.assignments["theme_id"].tolist()[24:32])  # without: discovered
     cbi = r.info["codebook"]
     assert sum(a["size"] for a in cbi["absorbed"]) + cbi["notes_moved"] == 8
-    assert "C03" in cbi["absorption_ja"] and cbi["absorption_ja"] in r.info["messages"]
+    assert "「家族の負担」" in cbi["absorption_ja"] and "C03" not in cbi["absorption_ja"] and cbi["absorption_ja"] in r.info["messages"]
     assert "合流" in r.info["why_ja"]
     assert set(r.themes.loc[r.themes["source"] == "discovered", "theme_id"]) == set(theme[32:])
 

@@ -23,13 +23,14 @@ def figure_json(view) -> tuple[str, int]:
 
 def counts(view) -> tuple[list[dict], list[dict]]:
     """Membership per zone (an H∩C note counts for H and for C) and exclusive count per region."""
-    from issuemine.diagram import REGIONS, ZONE_NAMES
+    from issuemine.diagram import ZONE_NAMES
     from issuemine.diagram.zones import members
+    from issuemine.present.names import REGION_NAMES
 
     zones = [str(z) for z in view.placements["zones"]]
     membership = [{"code": z, "name": ZONE_NAMES[z], "count": sum(z in members(p) for p in zones)}
                   for z in ZONE_NAMES]
-    exclusive = [{"code": c, "name": name, "count": sum(p == c for p in zones)} for c, name in REGIONS.items()]
+    exclusive = [{"code": c, "name": name, "count": sum(p == c for p in zones)} for c, name in REGION_NAMES.items()]
     return membership, exclusive
 
 

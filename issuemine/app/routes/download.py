@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from issuemine.app import store as st
 from issuemine.app.pipeline import folder_name, workshop_folder
+from issuemine.present.files import PURPOSES
 from issuemine.app.web import (ASCII_NAME, PageError, attachment, ensure_job_can_start, get_conn, render,
                                workshop_or_404)
 
@@ -20,8 +21,7 @@ router = APIRouter()
 MEDIA = {".html": "text/html; charset=utf-8", ".pdf": "application/pdf", ".csv": "text/csv; charset=utf-8",
          ".json": "application/json",
          ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-DESCRIBE = {"index.html": "レポート(HTML、オフラインで開けます)", "report.pdf": "レポート(PDF、A4)",
-            "notes.xlsx": "付箋の一覧(Excel)"}
+DESCRIBE = PURPOSES  # what each file is for, in Japanese (issuemine.present.files)
 
 
 def report_files(conn, job) -> list[str]:

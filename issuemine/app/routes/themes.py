@@ -52,7 +52,7 @@ def themes_page(request: Request, workshop_id: int, conn=Depends(get_conn)):
     ws = workshop_or_404(conn, workshop_id)
     view = view_or_409(conn, workshop_id)
     themes = view.themes.to_dict("records")
-    move_options = options_by_selected([(t["theme_id"], f'{t["theme_id"]} {t["label"]}') for t in themes])
+    move_options = options_by_selected([(t["theme_id"], str(t["label"])) for t in themes])
     return render(request, "themes.html", ws=ws, view=view, themes=themes, move_options=move_options,
                   notes=view.table().to_dict("records"), history=st.edit_history(conn, workshop_id),
                   running=st.latest_job(conn, workshop_id, "analysis"))
@@ -107,7 +107,7 @@ def build_edit(form, view) -> dict:
         try:
             zones = canonical_zones(str(form.get("zones", "")))
         except ValueError:
-            raise ValueError("概念図の領域は H, C, S, HC, HS, CS, HCS, F, P, X から選んでください。") from None
+            raise ValueError("概念図の領域を一覧から選んでください。") from None
         return {"op": "zone", "note": note(form.get("note")), "zones": zones}
     raise ValueError("不明な操作です。")
 

@@ -24,7 +24,7 @@ from issuemine.errors import IssuemineError
 
 router = APIRouter()
 PREVIEW_ROWS = 20
-ENCODINGS = [("", "自動判定"), ("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8(BOM付き)"), ("cp932", "Shift_JIS(CP932)"),
+ENCODINGS = [("", "自動判定"), ("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8(BOM付き)"), ("cp932", "シフトJIS(CP932)"),
              ("euc-jp", "EUC-JP"), ("utf-16", "UTF-16")]
 
 
@@ -119,11 +119,11 @@ def overlap(records: list[dict] | None, existing: dict[str, list[str]]) -> dict 
 
 
 def _same_file_error(workshop_id: int, filename: str, same) -> PageError:
-    from issuemine.app.web import japan_time
+    from issuemine.present.dates import datetime_ja
 
     waiting = same["status"] == "preview"
     return PageError(409, "同じファイルがすでにあります",
-                     f"「{filename}」は、このワークショップに{japan_time(same['created_at'])}にアップロードした"
+                     f"「{filename}」は、このワークショップに{datetime_ja(same['created_at'])}にアップロードした"
                      f"「{same['filename']}」と中身がまったく同じです。"
                      + ("そちらがまだ確認待ちです。そのページで保存するか取り消してください。" if waiting else
                         "同じ付箋を二重に数えないよう、受け付けませんでした。"),

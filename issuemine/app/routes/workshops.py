@@ -18,9 +18,6 @@ from issuemine.app.web import (JOB_KIND, PageError, clear_notice, get_conn, rend
 
 router = APIRouter()
 MAX_NAME = 100
-ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8(BOM付き)", "cp932": "Shift_JIS", "shift_jis": "Shift_JIS",
-                  "euc-jp": "EUC-JP", "utf-16": "UTF-16", "utf-16-le": "UTF-16", "utf-16-be": "UTF-16",
-                  "utf-32": "UTF-32"}
 THEME_COUNTS = range(2, 61)  # the choices of 「テーマの数(目安)」 besides 自動 (the route accepts up to 200)
 
 
@@ -68,8 +65,7 @@ def overview(request: Request, workshop_id: int, conn=Depends(get_conn)):
     response = render(request, "workshop.html", ws=ws, uploads=uploads, n_notes=n_notes, notice=notice,
                       analysis=request.app.state.runner.refresh(conn, st.latest_job(conn, workshop_id, "analysis")),
                       state=analysis_state(conn, workshop_id), n_edits=len(st.live_edits(conn, workshop_id)),
-                      theme_counts=THEME_COUNTS, encoding_names=ENCODING_NAMES,
-                      max_upload=request.app.state.max_upload_bytes)
+                      theme_counts=THEME_COUNTS, max_upload=request.app.state.max_upload_bytes)
     if notice is not None:
         clear_notice(response)
     return response

@@ -39,11 +39,12 @@ def default_out():
 
 def format_terms(terms, top: int, forms=None) -> str:
     """The top terms as a reader sees them (分かる+否定 → わからない; ``forms``: the notes' spellings)."""
+    from issuemine.present import pos_plain
     from issuemine.report.html import readable_terms
 
     lines = ["順位\t語\t品詞\t出現数\t付箋数"]
     for i, r in enumerate(readable_terms(terms.head(top), forms).itertuples(index=False), start=1):
-        lines.append(f"{i}\t{r.term}\t{r.pos}\t{int(r.count)}\t{int(r.notes)}")
+        lines.append(f"{i}\t{r.term}\t{pos_plain(r.pos)}\t{int(r.count)}\t{int(r.notes)}")
     return "\n".join(lines)
 
 

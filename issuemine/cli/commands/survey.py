@@ -1,5 +1,5 @@
 """``issuemine survey INPUT [INPUT2] --out DIR [--figures] [--scale ID] [--scales FILE] [--alpha A]
-[--notes NOTES_FILE [--seed S]]``."""
+[--normal-approx] [--notes NOTES_FILE [--seed S]]``."""
 
 from __future__ import annotations
 
@@ -19,8 +19,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("--scale", metavar="ID", default=None,
                         help="すべての項目に使う尺度の ID(既定: 項目ごとにラベルから判定)")
     parser.add_argument("--scales", metavar="FILE", default=None, help="尺度ファイル(既定: corpora/scales.tsv)")
+    parser.add_argument("--normal-approx", action="store_true",
+                        help="主な p 値を R・SPSS の既定と同じにします(同順位・差0があれば正規近似)。既定は N<50 なら"
+                             "同順位を含めた正確検定(正規近似の p 値はいつも横に出します)")
     parser.add_argument("--exact-ties", action="store_true",
-                        help="同順位・差0があっても正確な条件付き検定の p 値を使います(既定は R・SPSS と同じ正規近似)")
+                        help="以前の版の指定(今は既定なので付けても同じ結果です)")
     parser.add_argument("--alpha", type=float, default=0.05, help="有意水準(既定 0.05、Holm 補正後の p と比べます)")
     parser.add_argument("--notes", metavar="NOTES_FILE", default=None,
                         help="ワークショップの付箋ファイル。指定すると付箋からテーマを作り、自由記述を研修前・研修後の"
@@ -30,6 +33,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from issuemine.errors import IssuemineError
+    from issuemine.present import number
     from issuemine.survey import compare_items, load_scales, read_survey
     from issuemine.survey.freetext import freetext_terms
     from issuemine.survey.output import build_outputs, write_outputs
@@ -39,7 +43,7 @@ def run(args) -> int:
     scales = load_scales(args.scales)
     data = read_survey(args.input, args.input2, scale=args.scale, scales=scales)
     result = compare_items(data.answers, alpha=args.alpha, freetext=data.freetext, info=data.info, scales=scales,
-                           exact_ties=args.exact_ties)
+                           exact=not args.normal_approx)
     terms = freetext_terms(result.freetext) if len(result.freetext) else None
     themes = None
     if args.notes is not None:
@@ -58,9 +62,11 @@ def run(args) -> int:
     inferred = result.info.get("scale_inferred_from_numbers") or []
     if inferred:
         sid = sorted({result.info["items"][i] for i in inferred})
-        print(f"数字だけで答えた{len(inferred)}項目は尺度を「{'、'.join(sid)}」と判定しました(--scale で指定できます)。")
+        said = "、".join(f"{scales[s].labels[min(scales[s].values)]}〜{scales[s].labels[max(scales[s].values)]}"
+                        f"の{len(scales[s].values)}段階({s})" for s in sid)
+        print(f"数字だけで答えた{len(inferred)}項目は尺度を「{said}」と判定しました(--scale で指定できます)。")
     n_sig = int(result.items["significant"].sum())
-    print(f"{len(result.items)}項目のうち、Holm 補正後に有意(p<{args.alpha:g})な項目: {n_sig}")
+    print(f"{len(result.items)}項目のうち、Holm 法で補正した p 値が {number(args.alpha, 3)} 未満の項目: {n_sig}")
     if themes is not None:
         print(f"自由記述を付箋のテーマに分類しました: {len(themes)} テーマに当てはまりました。")
     for p in paths:

@@ -25,7 +25,10 @@ def run(args) -> int:
     if args.top < 0:
         raise IssuemineError(f"--top は 0 以上にしてください(指定: {args.top})。")
     texts = read_texts(args)
-    table = term_table(texts, tokenizer=JapaneseTokenizer(negation=args.negation))
+    from issuemine.present.tables import terms_for_people
+
+    # parts of speech as plain words (名詞, 動詞 …), not UniDic tags
+    table = terms_for_people(term_table(texts, tokenizer=JapaneseTokenizer(negation=args.negation)))
     shown = table if args.top == 0 else table.head(args.top)
     print_table(shown, HEADERS)
     print(f"# 付箋 {len(texts)} 枚、異なり語数 {len(table)}")

@@ -1,0 +1,174 @@
+"""Numbers for people: p values, percentages, effect sizes and scores written the way a report reads.
+
+Rules (docs/present.md): p below 0.001 is 「< 0.001」, else three decimals (never 「0.000」); percentages
+are whole numbers, with one decimal only where it separates two values that would otherwise look equal;
+no 「-0」; effect sizes carry a word (小・中・大) with thresholds stated once (``EFFECT_NOTE``); scores such
+as stability are shown as words (安定 / やや不安定 / 不安定) next to the number.
+
+Pure Python (no numpy or pandas import): the app and the CLI import this cheaply. Missing values (None,
+NaN, pandas NA) become ``MISSING``.
+"""
+
+from __future__ import annotations
+
+import math
+
+MISSING = "—"
+
+# |r| thresholds for the words (Cohen 1988 for r); stated once, quoted wherever an effect is shown.
+EFFECT_THRESHOLDS = ((0.5, "大"), (0.3, "中"), (0.1, "小"))
+EFFECT_NONE = "ほとんどなし"
+EFFECT_NOTE = "効果量 r の目安: 0.1 以上で小、0.3 以上で中、0.5 以上で大(0.1 未満はほとんどなし)。"
+
+# Theme stability = mean Jaccard agreement over resampled re-runs (Hennig 2007's reading of clusterboot).
+STABILITY_THRESHOLDS = ((0.75, "安定"), (0.6, "やや不安定"))
+STABILITY_LOW = "不安定"
+STABILITY_NOTE = ("安定性は、付箋の一部を抜いて分析をやり直したときに同じテーマがどれだけ再現したかの割合"
+                  "(0〜1)です。0.75 以上を安定、0.6 以上をやや不安定、それ未満を不安定としています。")
+
+# A share of 0..1 (confidence of a theme or a zone placement) as a word.
+CONFIDENCE_THRESHOLDS = ((0.7, "高い"), (0.4, "中くらい"))
+CONFIDENCE_LOW = "低い"
+
+
+def missing(v) -> bool:
+    """None, NaN, pandas NA/NaT or an empty string."""
+    if v is None:
+        return True
+    if isinstance(v, str):
+        return v.strip() == ""
+    try:
+        if v != v:  # NaN
+            return True
+    except TypeError:  # pandas NA refuses comparison to bool
+        return True
+    return type(v).__name__ in ("NAType", "NaTType")
+
+
+def _float(v) -> float | None:
+    if missing(v) or isinstance(v, bool):
+        return None
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(x) or math.isinf(x) else x
+
+
+def number(v, digits: int = 2, *, strip: bool = True) -> str:
+    """A number rounded to ``digits`` decimals, never 「-0」; ``strip`` drops trailing zeros (2.50 → 2.5)."""
+    x = _float(v)
+    if x is None:
+        return MISSING
+    text = f"{x:.{max(digits, 0)}f}"
+    if strip and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if float(text) == 0:  # -0, -0.00 → 0, 0.00
+        text = text.lstrip("-")
+    return text
+
+
+def integer(v) -> str:
+    x = _float(v)
+    return MISSING if x is None else str(int(round(x)) or 0)
+
+
+def p_value(p) -> str:
+    """「< 0.001」 or three decimals (0.035); 「—」 when there is no test."""
+    x = _float(p)
+    if x is None:
+        return MISSING
+    if x < 0.001:
+        return "< 0.001"
+    return f"{min(x, 1.0):.3f}"
+
+
+def p_text(p) -> str:
+    """「p < 0.001」 / 「p = 0.035」 for sentences."""
+    shown = p_value(p)
+    if shown == MISSING:
+        return "検定なし"
+    return "p " + shown if shown.startswith("<") else "p = " + shown
+
+
+def percent(v, decimals: int = 0, *, share: bool = False) -> str:
+    """A percentage (0..100, or 0..1 with ``share=True``) as 「92%」."""
+    x = _float(v)
+    if x is None:
+        return MISSING
+    if share:
+        x *= 100.0
+    return number(x, decimals, strip=False) + "%"
+
+
+def percents(*values, share: bool = False) -> list[str]:
+    """Several percentages shown together: whole numbers, or one decimal when whole numbers would make two
+    different values look the same (91.7 and 91.9 → 「91.7%」「91.9%」)."""
+    xs = [_float(v) for v in values]
+    if share:
+        xs = [None if x is None else 100.0 * x for x in xs]
+    real = [x for x in xs if x is not None]
+    decimals = 0
+    for i, a in enumerate(real):
+        for b in real[i + 1:]:
+            if a != b and round(a) == round(b):
+                decimals = 1
+    return [MISSING if x is None else percent(x, decimals) for x in xs]
+
+
+def effect_word(r) -> str:
+    """小・中・大 (or ほとんどなし) for an effect size r; 「—」 when there is none."""
+    x = _float(r)
+    if x is None:
+        return MISSING
+    for limit, word in EFFECT_THRESHOLDS:
+        if abs(x) >= limit:
+            return word
+    return EFFECT_NONE
+
+
+def effect(r, digits: int = 2) -> str:
+    """「0.45(中)」: the size with its word."""
+    x = _float(r)
+    if x is None:
+        return MISSING
+    return f"{number(x, digits, strip=False)}({effect_word(x)})"
+
+
+def stability_word(s) -> str:
+    x = _float(s)
+    if x is None:
+        return MISSING
+    for limit, word in STABILITY_THRESHOLDS:
+        if x >= limit:
+            return word
+    return STABILITY_LOW
+
+
+def stability(s) -> str:
+    """「安定(0.82)」."""
+    x = _float(s)
+    if x is None:
+        return MISSING
+    return f"{stability_word(x)}({number(x, 2, strip=False)})"
+
+
+def confidence_word(c) -> str:
+    x = _float(c)
+    if x is None:
+        return MISSING
+    for limit, word in CONFIDENCE_THRESHOLDS:
+        if x >= limit:
+            return word
+    return CONFIDENCE_LOW
+
+
+def yes_no(v, yes: str = "はい", no: str = "いいえ") -> str:
+    if missing(v):
+        return MISSING
+    return yes if bool(v) else no
+
+
+def size_mb(nbytes: int) -> str:
+    """A file size for people: 「12 MB」「340 KB」."""
+    return f"{nbytes / (1024 * 1024):.0f} MB" if nbytes >= 1024 * 1024 else f"{max(nbytes // 1024, 1)} KB"
