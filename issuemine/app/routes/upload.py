@@ -18,7 +18,7 @@ from starlette.datastructures import UploadFile
 from issuemine.app import parsing
 from issuemine.app import store as st
 from issuemine.app.sniff import sniff
-from issuemine.app.web import (PageError, form_from_body, get_conn, in_db, read_body_limited, render,
+from issuemine.app.web import (Id, PageError, form_from_body, get_conn, in_db, read_body_limited, render,
                                workshop_or_404)
 from issuemine.errors import IssuemineError
 
@@ -131,7 +131,7 @@ def _same_file_error(workshop_id: int, filename: str, same) -> PageError:
 
 
 @router.post("/w/{workshop_id}/notes")
-async def upload_notes(request: Request, workshop_id: int):
+async def upload_notes(request: Request, workshop_id: Id):
     store = request.app.state.store
     ws = await in_db(store, workshop_or_404, workshop_id)
     filename, data, fmt = await form_file(await receive_form(request, workshop_id), "file", workshop_id)
@@ -163,7 +163,7 @@ def _upload_or_404(conn, workshop_id: int, upload_id: int):
 
 
 @router.get("/w/{workshop_id}/uploads/{upload_id}")
-def preview(request: Request, workshop_id: int, upload_id: int, conn=Depends(get_conn)):
+def preview(request: Request, workshop_id: Id, upload_id: Id, conn=Depends(get_conn)):
     ws = workshop_or_404(conn, workshop_id)
     up = _upload_or_404(conn, workshop_id, upload_id)
     return _preview_page(request, ws, up, json.loads(up["options"]), json.loads(up["report"]))
@@ -184,7 +184,7 @@ def _options_from_form(form) -> dict:
 
 
 @router.post("/w/{workshop_id}/uploads/{upload_id}/options")
-async def change_options(request: Request, workshop_id: int, upload_id: int):
+async def change_options(request: Request, workshop_id: Id, upload_id: Id):
     """Re-read the kept original with another mapping, header mode or encoding."""
     store = request.app.state.store
     ws, up = await in_db(store, _workshop_and_upload, workshop_id, upload_id)
@@ -199,7 +199,7 @@ async def change_options(request: Request, workshop_id: int, upload_id: int):
 
 
 @router.post("/w/{workshop_id}/uploads/{upload_id}/confirm")
-async def confirm(request: Request, workshop_id: int, upload_id: int):
+async def confirm(request: Request, workshop_id: Id, upload_id: Id):
     store = request.app.state.store
     ws, up = await in_db(store, _workshop_and_upload, workshop_id, upload_id)
     if up["status"] != "preview":
@@ -226,7 +226,7 @@ async def confirm(request: Request, workshop_id: int, upload_id: int):
 
 
 @router.post("/w/{workshop_id}/uploads/{upload_id}/discard")
-def discard(request: Request, workshop_id: int, upload_id: int, conn=Depends(get_conn)):
+def discard(request: Request, workshop_id: Id, upload_id: Id, conn=Depends(get_conn)):
     workshop_or_404(conn, workshop_id)
     up = _upload_or_404(conn, workshop_id, upload_id)
     if up["status"] == "preview":
@@ -253,12 +253,12 @@ def _removal(conn, workshop_id: int, upload_id: int) -> dict:
 
 
 @router.get("/w/{workshop_id}/uploads/{upload_id}/remove")
-def confirm_remove(request: Request, workshop_id: int, upload_id: int, conn=Depends(get_conn)):
+def confirm_remove(request: Request, workshop_id: Id, upload_id: Id, conn=Depends(get_conn)):
     return render(request, "remove_upload.html", **_removal(conn, workshop_id, upload_id))
 
 
 @router.post("/w/{workshop_id}/uploads/{upload_id}/remove")
-def remove(request: Request, workshop_id: int, upload_id: int, conn=Depends(get_conn)):
+def remove(request: Request, workshop_id: Id, upload_id: Id, conn=Depends(get_conn)):
     """Remove one stored notes upload: its notes leave the workshop; the original file goes by the rule of
     workshop deletion (kept while another upload row uses the same bytes); analyses are then out of date."""
     from issuemine.app.web import set_notice
