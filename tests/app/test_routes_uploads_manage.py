@@ -163,6 +163,7 @@ def test_removing_one_upload(client, data_dir):
     assert f'id="upload-{b}"' not in html and f'<strong id="n-notes">{len(first)}</strong>' in html
     # the analysis is marked out of date, the themes page says so too
     assert "取り除き 1 件" in text and "もう一度分析してください" in text
+    assert "取り除き 1 件" in page_text(client.get(f"/w/{wid}/themes").text)
     with store.session() as conn:
         assert "取り除き 1 件" in current_view(conn, wid).outdated
         assert [r["text"] for r in st.records(conn, wid, "notes")] == [n[0] for n in first]
