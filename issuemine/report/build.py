@@ -80,8 +80,9 @@ class WorkshopData:
             p = self.placements.drop(columns=[c for c in self.placements.columns
                                               if c in table.columns and c != "note_id"])
             table = table.merge(p, on="note_id", how="left", sort=False)
-        for c in ("source_file", "source_row"):
-            if c in self.notes.columns:
+        for c in ("source_file", "source_sheet", "source_row"):
+            # the sheet only when one was read (an .xlsx file)
+            if c in self.notes.columns and (c != "source_sheet" or self.notes[c].fillna("").ne("").any()):
                 table[c] = self.notes[c].to_numpy()
         return table
 
@@ -94,6 +95,18 @@ class ReportData:
     mask_pii: bool = False
     versions: dict = field(default_factory=dict)
     parameters: dict = field(default_factory=dict)
+    created: object = None  # when the analysis ran (aware UTC datetime, to the minute); see analysis_time
+
+
+def analysis_time():
+    """Now in UTC to the minute, or $SOURCE_DATE_EPOCH when set (the reproducible-builds convention: two
+    runs with the same value give byte-identical reports)."""
+    import os
+    from datetime import datetime, timezone
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    when = datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch.isdigit() else datetime.now(timezone.utc)
+    return when.replace(second=0, microsecond=0)
 
 
 class ReportBuilder:
@@ -106,19 +119,25 @@ class ReportBuilder:
     n_themes : "auto" or a number, passed to the theme model.
     helper : a started ``HelperProcess`` (see ``report_helper``) that computes the theme map's layout
         while the diagram, the survey and the other figures are built here; ``None``: all in this process.
+    max_bytes : the largest notes or questionnaire file read (None: ingest's default, 20 MB).
     """
 
-    def __init__(self, seed: int = 0, mask_pii: bool = False, n_themes="auto", helper=None) -> None:
+    def __init__(self, seed: int = 0, mask_pii: bool = False, n_themes="auto", helper=None,
+                 max_bytes: int | None = None) -> None:
         self.seed = seed
         self.mask_pii = mask_pii
         self.n_themes = n_themes
         self.helper = helper
+        self.max_bytes = max_bytes
+
+    def _limit(self) -> dict:
+        return {} if self.max_bytes is None else {"max_bytes": self.max_bytes}
 
     # --- one stage each -------------------------------------------------------------------------------
     def _read(self, ws: Workshop):
         from issuemine.ingest import read_notes
 
-        notes = read_notes(ws.notes)  # as `issuemine analyze` reads it (notes.csv byte-identical)
+        notes = read_notes(ws.notes, **self._limit())  # as `issuemine analyze` reads it (notes.csv byte-identical)
         read_report = notes.attrs.get("report")
         notes = notes.reset_index(drop=True)
         notes.attrs["read_summary"] = read_report.summary() if hasattr(read_report, "summary") else ""
@@ -178,7 +197,7 @@ class ReportBuilder:
         from issuemine.survey import compare_items, read_answers
 
         # Respondent ids are codes, not names; free-text answers are masked below.
-        result = compare_items(read_answers(*data.workshop.questionnaires))
+        result = compare_items(read_answers(*data.workshop.questionnaires, **self._limit()))
         if self.mask_pii and getattr(result, "freetext", None) is not None:
             from issuemine.report.pii import PiiMasker
 
@@ -207,8 +226,9 @@ class ReportBuilder:
         ws = workshop if isinstance(workshop, Workshop) else find_workshop(workshop)
         progress.report("付箋の読み込み")
         notes = self._read(ws)
-        data = WorkshopData(workshop=ws, notes=notes, read_summary=notes.attrs.get("read_summary", ""),
-                            edits=self._edits(ws))
+        # which files of the folder were used and what reading them found (no note text)
+        summary = "\n".join([*ws.messages, notes.attrs.get("read_summary", "")]).strip()
+        data = WorkshopData(workshop=ws, notes=notes, read_summary=summary, edits=self._edits(ws))
         progress.report("語の集計", len(notes))
         self._terms(data)
         progress.report("テーマ分け", len(notes))
@@ -229,13 +249,14 @@ class ReportBuilder:
             for i, d in enumerate(datas, start=1):
                 d.workshop = Workshop(name=f"{i}. {d.name}", notes=d.workshop.notes,
                                       questionnaires=d.workshop.questionnaires, edits=d.workshop.edits,
-                                      folder=d.workshop.folder, extra=d.workshop.extra)
+                                      folder=d.workshop.folder, extra=d.workshop.extra,
+                                      messages=d.workshop.messages)
         comparison = None
         if len(datas) > 1:
             from issuemine.report.compare import compare_workshops
 
             comparison = compare_workshops(datas, seed=self.seed)
         return ReportData(workshops=datas, comparison=comparison, seed=self.seed, mask_pii=self.mask_pii,
-                          versions=package_versions(),
+                          versions=package_versions(), created=analysis_time(),
                           parameters={"seed": self.seed, "n_themes": self.n_themes, "mask_pii": self.mask_pii})
 
