@@ -197,7 +197,7 @@ def survey_table(items, scales: dict | None = None):
     every column is in survey_items.csv."""
     from issuemine.present.tables import survey_for_people
 
-    return table_block(survey_for_people(items, scales))
+    return table_block(survey_for_people(items, scales, compact=True))
 
 
 def profession_blocks(table) -> list[dict]:
