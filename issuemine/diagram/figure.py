@@ -12,7 +12,9 @@ import numpy as np
 import pandas as pd
 
 from issuemine.diagram import geometry as geo
-from issuemine.diagram.zones import CORE, OUTSIDE, REGION_CODES, REGIONS, ZONE_NAMES
+from issuemine.diagram.zones import CORE, OUTSIDE, REGION_CODES, ZONE_NAMES
+from issuemine.present.names import plain_zones, zone_name
+from issuemine.present.numbers import confidence_word
 
 WIDTH = 1000  # default; a report page passes its own (the dots are sized for the width they are drawn at)
 SIDE_MARGIN = 10
@@ -74,13 +76,14 @@ def diagram_figure(notes: pd.DataFrame, placements: pd.DataFrame, assignments: p
         colors = _palette()
         traces = [(label, colors[k % len(colors)], idx) for k, ((_, label), idx) in enumerate(groups)]
     else:
-        traces = [(REGIONS[c], REGION_COLORS[c], df.index[df["zones"] == c]) for c in REGION_CODES
+        traces = [(zone_name(c), REGION_COLORS[c], df.index[df["zones"] == c]) for c in REGION_CODES
                   if (df["zones"] == c).any()]
     for name, color, idx in traces:
         part = df.loc[sorted(idx)]
         hover = []
         for row in part.itertuples(index=False):
-            lines = [f"領域: {row.region}(確信度 {row.zone_confidence:.2f})", f"根拠: {row.zone_reason}"]
+            lines = [f"領域: {zone_name(row.region)}(確からしさ {confidence_word(row.zone_confidence)})",
+                     f"根拠: {plain_zones(row.zone_reason)}"]
             if assignments is not None:
                 lines.insert(0, f"テーマ: {row.theme_label}")
             hover.append(_hover(row.text, lines, max_hover_chars))
