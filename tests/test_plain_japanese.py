@@ -46,7 +46,7 @@ def journey(tmp_path_factory):
     from issuemine.app.server import create_app
 
     data_dir = tmp_path_factory.mktemp("journey") / "data"
-    client = TestClient(create_app(data_dir, report_pdf=False), follow_redirects=False)
+    client = TestClient(create_app(data_dir, report_pdf=False, allowed_hosts=["testserver"]), follow_redirects=False)
     store = st.Store(data_dir)
     pages: dict[str, str] = {}
 

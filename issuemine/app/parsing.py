@@ -7,11 +7,17 @@ plain JSON-able records plus the reader's report, ready for the store.
 
 from __future__ import annotations
 
+import logging
 import math
 import tempfile
+import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 from issuemine.app.sniff import safe_name
+from issuemine.errors import InputError, IssuemineError
+
+log = logging.getLogger("issuemine.app")
 
 ROLES = ("text", "group", "profession", "round", "participant")
 ROLE_LABELS = {"text": "付箋の内容", "group": "グループ", "profession": "職種", "round": "回",
@@ -51,12 +57,29 @@ def _jsonable(obj):
     return str(obj)
 
 
+@contextmanager
+def reader_failures(filename: str):
+    """A reader's unexpected failure on an upload becomes the tool's own error (a Japanese page, the upload
+    kept and listed as refused, never a 500). Only the exception's type and frames are logged: its text
+    may quote the file."""
+    try:
+        yield
+    except IssuemineError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — any reader bug on hostile input
+        log.error("reader failed on an upload: %s\n%s", type(exc).__name__,
+                  "".join(traceback.format_tb(exc.__traceback__)))
+        raise InputError("このファイルは読み込めませんでした(読み取りの途中で想定外の問題が起きました)。",
+                         file=filename, hint="見出しの重複や空の見出しがないか、表の形を確かめてから保存し直してください"
+                         ) from None
+
+
 def read_notes_upload(data: bytes, filename: str, fmt: str, options: dict, workshop: str):
     """Parse notes; returns (records, report). Raises IssuemineError for the user's mistakes."""
     from issuemine.ingest import read_notes
 
     mapping = {k: v for k, v in (options.get("mapping") or {}).items() if v} or None
-    with tempfile.TemporaryDirectory(prefix="issuemine-upload-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="issuemine-upload-") as tmp, reader_failures(filename):
         path = Path(tmp) / safe_name(filename, fmt)
         path.write_bytes(data)
         df = read_notes(path, workshop=workshop, mapping=mapping, header=bool(options.get("header", True)),
@@ -76,7 +99,8 @@ def read_survey_upload(files: list[tuple[str, bytes, str]]):
     """
     from issuemine.survey import compare_items, read_answers
 
-    with tempfile.TemporaryDirectory(prefix="issuemine-upload-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="issuemine-upload-") as tmp, \
+            reader_failures(" と ".join(name for name, _, _ in files)):
         paths = []
         for i, (filename, data, fmt) in enumerate(files):
             sub = Path(tmp) / str(i)  # two files may share a name

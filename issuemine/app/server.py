@@ -1,7 +1,7 @@
 """The FastAPI application factory: ``create_app(data_dir, token=None)``.
 
 Security model: the server binds 127.0.0.1 by default (``issuemine serve`` refuses any other address
-without a token). With a token every page except the login form and static files needs it, given once
+without a token) and answers only to the names it is known by (``gate.HostPolicy``: DNS rebinding). With a token every page except the login form and static files needs it, given once
 (``?token=``, the login form or an ``X-Issuemine-Token`` header) and then kept in a SameSite=Strict
 cookie. State-changing requests whose Origin is another site are refused (cross-site form posts).
 """
@@ -9,6 +9,7 @@ cookie. State-changing requests whose Origin is another site are refused (cross-
 from __future__ import annotations
 
 import hmac
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,8 +20,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from issuemine.app import jobs
+from issuemine.app.gate import Gate, HostPolicy
 from issuemine.app.store import Store
-from issuemine.app.web import BodyTooLarge, PageError, error_page, make_env, mb, render
+from issuemine.app.web import BodyTooLarge, PageError, back_from, error_page, local_path, make_env, mb, render
 
 STATIC = Path(__file__).resolve().parent / "static"
 COOKIE = "issuemine_token"
@@ -28,10 +30,13 @@ DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
 
 
 def create_app(data_dir: str | Path, token: str | None = None, *,
-               max_upload_bytes: int = DEFAULT_MAX_UPLOAD, report_pdf: bool = True) -> FastAPI:
+               max_upload_bytes: int = DEFAULT_MAX_UPLOAD, report_pdf: bool = True,
+               host: str = "127.0.0.1", allowed_hosts: Iterable[str] = ()) -> FastAPI:
     """Build the app over the store in ``data_dir`` (created if missing).
 
     ``report_pdf``: print report.pdf when Chromium is installed (False: HTML and xlsx only, faster).
+    ``host`` is the address the server is bound to; requests must name it, a loopback name or one of
+    ``allowed_hosts`` in their Host header.
     """
     from issuemine.app.routes import ROUTERS
 
@@ -57,15 +62,15 @@ def create_app(data_dir: str | Path, token: str | None = None, *,
 
     @app.get("/login", include_in_schema=False)
     def login_form(request: Request, next: str = "/"):
-        return render(request, "login.html", next=_local(next), failed=False)
+        return render(request, "login.html", next=local_path(next), failed=False)
 
     @app.post("/login", include_in_schema=False)
     def login(request: Request, token: str = Form(""), next: str = Form("/")):
         if app.state.token and hmac.compare_digest(token.encode(), app.state.token.encode()):
-            resp = RedirectResponse(_local(next), status_code=303)
+            resp = RedirectResponse(local_path(next), status_code=303)
             resp.set_cookie(COOKIE, token, httponly=True, samesite="strict")
             return resp
-        return render(request, "login.html", status_code=401, next=_local(next), failed=True)
+        return render(request, "login.html", status_code=401, next=local_path(next), failed=True)
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
@@ -103,19 +108,36 @@ def create_app(data_dir: str | Path, token: str | None = None, *,
     async def http_error(request: Request, exc: StarletteHTTPException):
         if isinstance(exc, PageError):
             return error_page(request, exc.status_code, exc.title, str(exc.detail), back=exc.back)
-        titles = {404: "ページが見つかりません", 405: "この操作はできません"}
-        return error_page(request, exc.status_code, titles.get(exc.status_code, "エラー"),
-                          "アドレスを確認して、一覧からやり直してください。")
+        title, message = HTTP_PAGES.get(exc.status_code, HTTP_PAGES[400])
+        return error_page(request, exc.status_code, title, message, back=_back(request))
 
     @app.exception_handler(RequestValidationError)
-    async def bad_form(request: Request, exc: RequestValidationError):
-        fields = "、".join(sorted({str(e.get("loc", ["", "?"])[-1]) for e in exc.errors()}))
+    async def bad_request(request: Request, exc: RequestValidationError):
+        if any(_where(e) == "path" for e in exc.errors()):
+            # A number or name in the address that cannot name anything (/w/abc, /w/99999999999999999999).
+            return error_page(request, 404, *HTTP_PAGES[404])
         return error_page(request, 422, "入力が正しくありません",
-                          f"入力欄({fields})を確認してください。", back=_back(request))
+                          "送信された内容の一部が足りないか、形式が正しくありません。"
+                          "ページを開き直して、もう一度操作してください。", back=_back(request))
 
     for router in ROUTERS:
         app.include_router(router)
+    # Added last, so outermost: the Host check and the body limit come before the token guard and any route.
+    app.add_middleware(Gate, hosts=HostPolicy.for_binding(host, allowed_hosts), max_body=max_upload_bytes,
+                       log_dir=app.state.store.data_dir / "logs")
     return app
+
+
+HTTP_PAGES = {
+    400: ("送信内容を読み取れません", "ページを開き直して、もう一度操作してください。"),
+    404: ("ページが見つかりません", "アドレスが正しくないか、削除されたものです。一覧からやり直してください。"),
+    405: ("この操作はできません", "アドレスを確認して、一覧からやり直してください。"),
+}
+
+
+def _where(error) -> str:
+    loc = error.get("loc") or ("",)
+    return str(loc[0])
 
 
 def _same_origin(request: Request) -> bool:
@@ -126,11 +148,6 @@ def _same_origin(request: Request) -> bool:
     return urlsplit(origin).netloc == host
 
 
-def _local(path: str) -> str:
-    """Only same-site paths as redirect targets (no open redirect)."""
-    return path if path.startswith("/") and not path.startswith("//") else "/"
-
-
 def _quote(path: str) -> str:
     from urllib.parse import quote
 
@@ -138,5 +155,4 @@ def _quote(path: str) -> str:
 
 
 def _back(request: Request) -> str:
-    ref = request.headers.get("referer")
-    return _local(urlsplit(ref).path) if ref else "/"
+    return back_from(request.headers.get("referer"))

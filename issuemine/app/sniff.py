@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-from issuemine.errors import InputError
+from issuemine.ingest.encoding import decode
 from issuemine.ingest.source import sniff_kind
 
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 
 
@@ -23,13 +22,15 @@ def sniff(data: bytes, filename: str) -> str:
     if sniff_kind(data, filename) == "xlsx":
         return "xlsx"
     head = data[:65536]
-    if not head.startswith(_UTF16_BOMS) and b"\x00" in head:
-        raise InputError("文字のファイルではありません(バイナリデータを含みます)。", file=filename,
-                         hint="CSV・TSV・テキスト・Excel(.xlsx)のいずれかを選んでください")
+    text = None
+    if b"\x00" in head:
+        # NUL bytes: UTF-16/UTF-32 with a BOM, or binary. The command line's rule decides (one rule for
+        # both): ingest's decoder accepts the BOM encodings and refuses the rest with its own message.
+        text, _ = decode(data, filename)
     suffix = PurePath(filename).suffix.lower()
     if suffix in TEXT_SUFFIXES:
         return suffix[1:]
-    first = _first_line(head)
+    first = _first_line(head, text)
     if "\t" in first:
         return "tsv"
     if "," in first:
@@ -37,9 +38,8 @@ def sniff(data: bytes, filename: str) -> str:
     return "txt"
 
 
-def _first_line(head: bytes) -> str:
-    if head.startswith(_UTF16_BOMS):
-        text = head.decode("utf-16", errors="ignore")
+def _first_line(head: bytes, text: str | None) -> str:
+    if text is not None:
         return text.split("\n", 1)[0]
     # Only ASCII separators matter here, and they are the same bytes in UTF-8, CP932 and EUC-JP.
     # (Split the bytes: str.splitlines would also break at bytes such as 0x85 inside a Japanese character.)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import quote, unquote
 
 from fastapi import HTTPException, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
@@ -20,6 +22,12 @@ from issuemine.present.names import zone_choices
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 ZONE_CHOICES = zone_choices()  # (code, plain name) from the presentation layer
+
+
+# A row number in a URL (/w/{workshop_id}, uploads, jobs). SQLite stores integers in 64 bits: a larger
+# number must be refused while the URL is parsed (→ 404 "not found"), before it reaches a query.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 
 
 def make_env() -> Environment:
@@ -58,6 +66,18 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
     env: Environment = request.app.state.templates
     html = env.get_template(template).render(request=request, **context)
     return HTMLResponse(html, status_code=status_code)
+
+
+def local_path(path: str) -> str:
+    """Only same-site paths as redirect or "back" targets (no open redirect)."""
+    return path if path.startswith("/") and not path.startswith("//") else "/"
+
+
+def back_from(referer: str | None) -> str:
+    """Where an error page's "back" link goes: the page the user came from on this site, else the list."""
+    from urllib.parse import urlsplit
+
+    return local_path(urlsplit(referer).path) if referer else "/"
 
 
 def error_page(request: Request, status_code: int, title: str, message: str, back: str | None = "/"):
@@ -108,32 +128,21 @@ class BodyTooLarge(Exception):
         self.limit = limit
 
 
-async def read_body_limited(request: Request, limit: int, drain_limit: int | None = None) -> bytes:
+async def read_body_limited(request: Request, limit: int) -> bytes:
     """The request body, counted while it streams in; raises BodyTooLarge past ``limit`` bytes.
 
-    A declared Content-Length over the limit is refused before reading. Past the limit the rest is read
-    and thrown away (up to ``drain_limit``) so the browser finishes sending and shows our 413 page rather
-    than a reset connection.
+    The app's gate (``gate.Gate``) already refuses a declared oversize body before reading and cuts a
+    streamed one off at its own limit; this keeps a route's own, possibly smaller, limit the same way.
     """
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        over = True
-    else:
-        over = False
-    # Draining costs bandwidth, not memory; stopping early would make the browser show a reset connection.
-    drain_limit = drain_limit if drain_limit is not None else max(limit * 8, 1024 ** 3)
+        raise BodyTooLarge(limit)
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            over = True
-        if over:
-            if size > drain_limit:
-                break
-            continue
+            raise BodyTooLarge(limit)
         chunks.append(chunk)
-    if over:
-        raise BodyTooLarge(limit)
     return b"".join(chunks)
 
 

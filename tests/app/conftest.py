@@ -85,6 +85,8 @@ def make_client(data_dir):
     from issuemine.app.server import create_app
 
     def make(**kwargs):
+        # TestClient sends "Host: testserver": allowed like a name given with --allowed-host.
+        kwargs.setdefault("allowed_hosts", ["testserver"])
         return TestClient(create_app(data_dir, **kwargs), follow_redirects=False)
 
     return make

@@ -43,7 +43,7 @@ def env(tmp_path_factory):
 
     data_dir = tmp_path_factory.mktemp("analysis") / "data"
     # report.pdf is checked by the browser test; here the report is built without it, for speed
-    client = TestClient(create_app(data_dir, report_pdf=False), follow_redirects=False)
+    client = TestClient(create_app(data_dir, report_pdf=False, allowed_hosts=["testserver"]), follow_redirects=False)
     wid = create_workshop(client)
     assert confirm(client, wid, upload_notes(client, wid, notes_csv(ROWS))).status_code == 303
     assert client.post(f"/w/{wid}/analyze", data={"seed": "0", "themes": "auto"}).status_code == 303

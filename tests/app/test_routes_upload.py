@@ -205,7 +205,8 @@ def test_arbitrary_bytes_never_crash_the_upload(tmp_path_factory):
 
     from issuemine.app.server import create_app
 
-    client = TestClient(create_app(tmp_path_factory.mktemp("prop")), follow_redirects=False)
+    client = TestClient(create_app(tmp_path_factory.mktemp("prop"), allowed_hosts=["testserver"]),
+                        follow_redirects=False)
     wid = create_workshop(client)
     prefixes = hs.sampled_from([b"", "内容,グループ\n".encode("cp932"), b"\xef\xbb\xbf", b"\xff\xfe", b"PK\x03\x04"])
 

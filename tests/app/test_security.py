@@ -95,3 +95,17 @@ def test_serve_refuses_open_address_without_token(tmp_path):
                          capture_output=True, text=True, timeout=60, env=env)
     assert out.returncode == 2 and "アクセスキーが必要" in out.stderr
     assert not (tmp_path / "issuemine.db").exists()
+
+
+def test_allowed_host_names_are_checked():
+    serve.check_options("127.0.0.1", None, 20, ["pc01.example.lan", "192.168.1.5", "[fe80::1]", "localhost."])
+    for bad in ("http://pc01", "pc01:8000", "*", "", "pc 01", "a/b"):
+        with pytest.raises(ConfigError, match="--allowed-host"):
+            serve.check_options("127.0.0.1", None, 20, [bad])
+
+
+def test_serve_refuses_a_bad_allowed_host(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-m", "issuemine", "serve", "--allowed-host", "http://x", "--data",
+                          str(tmp_path)], capture_output=True, text=True, timeout=60, env=env)
+    assert out.returncode == 2 and "--allowed-host" in out.stderr and "Traceback" not in out.stderr

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 
 from issuemine.app import store as st
 from issuemine.app.routes.themes import view_or_409
-from issuemine.app.web import ZONE_CHOICES, get_conn, options_by_selected, render, workshop_or_404
+from issuemine.app.web import Id, ZONE_CHOICES, get_conn, options_by_selected, render, workshop_or_404
 
 router = APIRouter()
 
@@ -35,7 +35,7 @@ def counts(view) -> tuple[list[dict], list[dict]]:
 
 
 @router.get("/w/{workshop_id}/diagram")
-def diagram_page(request: Request, workshop_id: int, conn=Depends(get_conn)):
+def diagram_page(request: Request, workshop_id: Id, conn=Depends(get_conn)):
     ws = workshop_or_404(conn, workshop_id)
     view = view_or_409(conn, workshop_id)
     figure, height = figure_json(view)

@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from issuemine.app import store as st
 from issuemine.app.pipeline import folder_name, workshop_folder
 from issuemine.present.files import PURPOSES
-from issuemine.app.web import (ASCII_NAME, PageError, attachment, ensure_job_can_start, get_conn, render,
+from issuemine.app.web import (Id, ASCII_NAME, PageError, attachment, ensure_job_can_start, get_conn, render,
                                workshop_or_404)
 
 router = APIRouter()
@@ -30,7 +30,7 @@ def report_files(conn, job) -> list[str]:
 
 
 @router.get("/w/{workshop_id}/download")
-def download_page(request: Request, workshop_id: int, conn=Depends(get_conn)):
+def download_page(request: Request, workshop_id: Id, conn=Depends(get_conn)):
     ws = workshop_or_404(conn, workshop_id)
     done = st.latest_job(conn, workshop_id, "report", status="done")
     files = report_files(conn, done)
@@ -42,7 +42,7 @@ def download_page(request: Request, workshop_id: int, conn=Depends(get_conn)):
 
 
 @router.post("/w/{workshop_id}/report")
-def start_report(request: Request, workshop_id: int, conn=Depends(get_conn)):
+def start_report(request: Request, workshop_id: Id, conn=Depends(get_conn)):
     workshop_or_404(conn, workshop_id)
     back = f"/w/{workshop_id}/download"
     ensure_job_can_start(request, conn, workshop_id, "report", back)
@@ -53,7 +53,7 @@ def start_report(request: Request, workshop_id: int, conn=Depends(get_conn)):
 
 
 @router.get("/w/{workshop_id}/download/{job_id}/{name}")
-def download(request: Request, workshop_id: int, job_id: int, name: str, conn=Depends(get_conn)):
+def download(request: Request, workshop_id: Id, job_id: Id, name: str, conn=Depends(get_conn)):
     workshop_or_404(conn, workshop_id)
     job = st.get_job(conn, job_id)
     # Only names the job recorded are served: no path from the URL reaches the file system.
@@ -69,7 +69,7 @@ def download(request: Request, workshop_id: int, job_id: int, name: str, conn=De
 
 
 @router.get("/w/{workshop_id}/notes.edits.jsonl")
-def edit_list(workshop_id: int, conn=Depends(get_conn)):
+def edit_list(workshop_id: Id, conn=Depends(get_conn)):
     """The live edit list in the format ``issuemine report`` reads beside a notes file."""
     from issuemine.edits import validate_edit
 
@@ -119,7 +119,7 @@ def zip_names(ws) -> tuple[str, str]:
 
 
 @router.get("/w/{workshop_id}/report.zip")
-def report_zip(request: Request, workshop_id: int, conn=Depends(get_conn)):
+def report_zip(request: Request, workshop_id: Id, conn=Depends(get_conn)):
     """Everything the latest finished report produced, as one zip (built in memory: a report is a few MB)."""
     ws = workshop_or_404(conn, workshop_id)
     back = f"/w/{workshop_id}/download"

@@ -12,14 +12,14 @@ from issuemine.app import parsing
 from issuemine.app import store as st
 from issuemine.app.pipeline import latest_survey_uploads
 from issuemine.app.routes.upload import error_dict, form_file, keep_originals, receive_form
-from issuemine.app.web import PageError, get_conn, in_db, render, workshop_or_404
+from issuemine.app.web import Id, PageError, get_conn, in_db, render, workshop_or_404
 from issuemine.errors import IssuemineError
 
 router = APIRouter()
 
 
 @router.post("/w/{workshop_id}/survey")
-async def upload_survey(request: Request, workshop_id: int):
+async def upload_survey(request: Request, workshop_id: Id):
     store = request.app.state.store
     await in_db(store, workshop_or_404, workshop_id)
     form = await receive_form(request, workshop_id)
@@ -68,7 +68,7 @@ def _store(conn, workshop_id, files, digests, records, summary) -> None:
 
 
 @router.get("/w/{workshop_id}/survey")
-def survey_page(request: Request, workshop_id: int, conn=Depends(get_conn)):
+def survey_page(request: Request, workshop_id: Id, conn=Depends(get_conn)):
     ws = workshop_or_404(conn, workshop_id)
     uploads = latest_survey_uploads(conn, workshop_id)
     summary = json.loads(uploads[0]["report"]) if uploads else None

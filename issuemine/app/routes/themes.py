@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse
 
 from issuemine.app import store as st
 from issuemine.app.view import current_view
-from issuemine.app.web import (PageError, ensure_job_can_start, get_conn, in_db, options_by_selected, render,
+from issuemine.app.web import (Id, PageError, ensure_job_can_start, get_conn, in_db, options_by_selected, render,
                                workshop_or_404)
 from issuemine.edits import record_members
 
@@ -16,7 +16,7 @@ MAX_LABEL = 60
 
 
 @router.post("/w/{workshop_id}/analyze")
-def analyze(request: Request, workshop_id: int, seed: str = Form("0"), themes: str = Form("auto"),
+def analyze(request: Request, workshop_id: Id, seed: str = Form("0"), themes: str = Form("auto"),
             conn=Depends(get_conn)):
     workshop_or_404(conn, workshop_id)
     back = f"/w/{workshop_id}"
@@ -31,7 +31,7 @@ def analyze(request: Request, workshop_id: int, seed: str = Form("0"), themes: s
 
 
 @router.get("/w/{workshop_id}/jobs/{job_id}")
-def job_status(request: Request, workshop_id: int, job_id: int, conn=Depends(get_conn)):
+def job_status(request: Request, workshop_id: Id, job_id: Id, conn=Depends(get_conn)):
     """The progress block (polled by htmx every second while the job runs)."""
     ws = workshop_or_404(conn, workshop_id)
     job = request.app.state.runner.refresh(conn, st.get_job(conn, job_id))
@@ -48,7 +48,7 @@ def view_or_409(conn, workshop_id: int):
 
 
 @router.get("/w/{workshop_id}/themes")
-def themes_page(request: Request, workshop_id: int, conn=Depends(get_conn)):
+def themes_page(request: Request, workshop_id: Id, conn=Depends(get_conn)):
     ws = workshop_or_404(conn, workshop_id)
     view = view_or_409(conn, workshop_id)
     themes = view.themes.to_dict("records")
@@ -113,7 +113,7 @@ def build_edit(form, view) -> dict:
 
 
 @router.post("/w/{workshop_id}/edits")
-async def add_edit(request: Request, workshop_id: int):
+async def add_edit(request: Request, workshop_id: Id):
     form = await request.form()
     op = await in_db(request.app.state.store, _add_edit, workshop_id, form)
     page = "diagram" if op["op"] == "zone" else "themes"
@@ -136,7 +136,7 @@ def _add_edit(conn, workshop_id: int, form) -> dict:
 
 
 @router.post("/w/{workshop_id}/undo")
-def undo(workshop_id: int, page: str = Form(""), conn=Depends(get_conn)):
+def undo(workshop_id: Id, page: str = Form(""), conn=Depends(get_conn)):
     page = "diagram" if page == "diagram" else "themes"
     workshop_or_404(conn, workshop_id)
     if st.undo_edit(conn, workshop_id) is None:

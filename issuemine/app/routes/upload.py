@@ -17,7 +17,7 @@ from starlette.datastructures import UploadFile
 from issuemine.app import parsing
 from issuemine.app import store as st
 from issuemine.app.sniff import sniff
-from issuemine.app.web import (PageError, form_from_body, get_conn, in_db, read_body_limited, render,
+from issuemine.app.web import (Id, PageError, form_from_body, get_conn, in_db, read_body_limited, render,
                                workshop_or_404)
 from issuemine.errors import IssuemineError
 
@@ -83,7 +83,7 @@ def _parse(data: bytes, filename: str, fmt: str, options: dict, workshop: str):
 
 
 @router.post("/w/{workshop_id}/notes")
-async def upload_notes(request: Request, workshop_id: int):
+async def upload_notes(request: Request, workshop_id: Id):
     store = request.app.state.store
     ws = await in_db(store, workshop_or_404, workshop_id)
     filename, data, fmt = await form_file(await receive_form(request, workshop_id), "file", workshop_id)
@@ -108,7 +108,7 @@ def _upload_or_404(conn, workshop_id: int, upload_id: int):
 
 
 @router.get("/w/{workshop_id}/uploads/{upload_id}")
-def preview(request: Request, workshop_id: int, upload_id: int, conn=Depends(get_conn)):
+def preview(request: Request, workshop_id: Id, upload_id: Id, conn=Depends(get_conn)):
     ws = workshop_or_404(conn, workshop_id)
     up = _upload_or_404(conn, workshop_id, upload_id)
     return _preview_page(request, ws, up, json.loads(up["options"]), json.loads(up["report"]))
@@ -129,7 +129,7 @@ def _options_from_form(form) -> dict:
 
 
 @router.post("/w/{workshop_id}/uploads/{upload_id}/options")
-async def change_options(request: Request, workshop_id: int, upload_id: int):
+async def change_options(request: Request, workshop_id: Id, upload_id: Id):
     """Re-read the kept original with another mapping, header mode or encoding."""
     store = request.app.state.store
     ws, up = await in_db(store, _workshop_and_upload, workshop_id, upload_id)
@@ -143,7 +143,7 @@ async def change_options(request: Request, workshop_id: int, upload_id: int):
 
 
 @router.post("/w/{workshop_id}/uploads/{upload_id}/confirm")
-async def confirm(request: Request, workshop_id: int, upload_id: int):
+async def confirm(request: Request, workshop_id: Id, upload_id: Id):
     store = request.app.state.store
     ws, up = await in_db(store, _workshop_and_upload, workshop_id, upload_id)
     if up["status"] != "preview":
@@ -165,7 +165,7 @@ async def confirm(request: Request, workshop_id: int, upload_id: int):
 
 
 @router.post("/w/{workshop_id}/uploads/{upload_id}/discard")
-def discard(request: Request, workshop_id: int, upload_id: int, conn=Depends(get_conn)):
+def discard(request: Request, workshop_id: Id, upload_id: Id, conn=Depends(get_conn)):
     workshop_or_404(conn, workshop_id)
     up = _upload_or_404(conn, workshop_id, upload_id)
     if up["status"] == "preview":

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse
 
 from issuemine.app import store as st
 from issuemine.app.pipeline import workshop_folder
-from issuemine.app.web import (JOB_KIND, PageError, clear_notice, get_conn, render, running_job, set_notice,
+from issuemine.app.web import (Id, JOB_KIND, PageError, clear_notice, get_conn, render, running_job, set_notice,
                                take_notice, workshop_or_404)
 
 router = APIRouter()
@@ -50,7 +50,7 @@ def create(request: Request, name: str = Form(""), conn=Depends(get_conn)):
 
 
 @router.get("/w/{workshop_id}")
-def overview(request: Request, workshop_id: int, conn=Depends(get_conn)):
+def overview(request: Request, workshop_id: Id, conn=Depends(get_conn)):
     ws = workshop_or_404(conn, workshop_id)
     uploads = [dict(u, report=json.loads(u["report"])) for u in st.list_uploads(conn, workshop_id)]
     counts = dict(conn.execute("SELECT r.upload_id, COUNT(*) FROM notes r JOIN uploads u ON u.id = r.upload_id "
@@ -104,12 +104,12 @@ def _remove_files(store: st.Store, deleted: st.DeletedWorkshop) -> bool:
 
 
 @router.get("/w/{workshop_id}/delete")
-def confirm_delete(request: Request, workshop_id: int, conn=Depends(get_conn)):
+def confirm_delete(request: Request, workshop_id: Id, conn=Depends(get_conn)):
     return _delete_page(request, conn, workshop_or_404(conn, workshop_id))
 
 
 @router.post("/w/{workshop_id}/delete")
-def delete(request: Request, workshop_id: int, confirm_name: str = Form(""), conn=Depends(get_conn)):
+def delete(request: Request, workshop_id: Id, confirm_name: str = Form(""), conn=Depends(get_conn)):
     ws = workshop_or_404(conn, workshop_id)
     if not _same_name(confirm_name, ws["name"]):
         return _delete_page(request, conn, ws, status_code=400,

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 
 NAME = "serve"
 HELP = "ファシリテーター用のウェブ画面を起動します(付箋のアップロード・テーマの手直し・レポート)。"
 ORDER = 60
 LONG_RUNNING = True  # a server keeps Python's default garbage collection (see cli.main)
 MIN_TOKEN = 8
+# A DNS name or an IP address (IPv6 with or without brackets): what may follow "http://" before the port.
+HOST_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.?|\[?[0-9A-Fa-f:.]+\]?")
 
 
 def add_arguments(parser) -> None:
@@ -20,6 +23,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--token", default=None,
                         help=f"アクセスキー({MIN_TOKEN}文字以上)。環境変数 ISSUEMINE_TOKEN でも指定できます")
     parser.add_argument("--max-upload-mb", type=float, default=20.0, help="アップロードの上限(MB、既定 20)")
+    parser.add_argument("--allowed-host", action="append", default=[], metavar="名前",
+                        help="このサーバーを開くときに使うアドレスの名前(例: pc01.example.lan)。複数回指定できます。"
+                             "起動したアドレス・localhost・127.0.0.1 は指定しなくても使えます")
 
 
 def is_loopback(host: str) -> bool:
@@ -31,8 +37,13 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def check_options(host: str, token: str | None, max_upload_mb: float) -> None:
+def check_options(host: str, token: str | None, max_upload_mb: float, allowed_hosts=()) -> None:
     from issuemine.errors import ConfigError
+
+    for name in allowed_hosts:
+        if not HOST_NAME.fullmatch(name):
+            raise ConfigError(f"--allowed-host の「{name}」はアドレスの名前として使えません。",
+                              hint="pc01.example.lan や 192.168.1.5 のように、名前だけを指定してください(http:// やポート番号は不要です)")
 
     if token is not None and len(token) < MIN_TOKEN:
         raise ConfigError(f"アクセスキーは {MIN_TOKEN} 文字以上にしてください。")
@@ -45,13 +56,14 @@ def check_options(host: str, token: str | None, max_upload_mb: float) -> None:
 
 def run(args) -> int:
     token = args.token if args.token is not None else (os.environ.get("ISSUEMINE_TOKEN") or None)
-    check_options(args.host, token, args.max_upload_mb)
+    check_options(args.host, token, args.max_upload_mb, args.allowed_host)
 
     import uvicorn
 
     from issuemine.app.server import create_app
 
-    app = create_app(args.data, token=token, max_upload_bytes=int(args.max_upload_mb * 1024 * 1024))
+    app = create_app(args.data, token=token, max_upload_bytes=int(args.max_upload_mb * 1024 * 1024),
+                     host=args.host, allowed_hosts=args.allowed_host)
     where = f"http://{args.host}:{args.port}/"
     print(f"issuemine を起動しました: {where}(データ: {os.path.abspath(args.data)})。止めるには Ctrl+C。", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
