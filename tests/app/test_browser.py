@@ -70,7 +70,7 @@ def test_facilitator_flow(server, page, tmp_path):
     csv_path.write_bytes(data)
     page.set_input_files("input[name=file]", str(csv_path))
     page.click("form[action$='/notes'] button")
-    expect(page.locator("#encoding")).to_have_text("cp932")
+    expect(page.locator("#encoding")).to_have_text("シフトJIS(CP932)")  # the encoding named for people
     expect(page.locator("#columns")).to_have_text("内容、グループ、職種")
     expect(page.locator("#preview-rows")).to_contain_text("①短期入所の受け入れ先が足りない")
     shot(page, "01_preview")
@@ -99,7 +99,7 @@ def test_facilitator_flow(server, page, tmp_path):
     current = row.locator("select[name=theme]").input_value()
     options = row.locator("select[name=theme] option").evaluate_all("os => os.map(o => [o.value, o.textContent])")
     target, target_text = next((v, t) for v, t in reversed(options) if v != current)
-    target_label = target_text.split(" ", 1)[1]
+    target_label = target_text  # the option shows the theme name only (no id)
     row.locator("select[name=theme]").select_option(target)
     row.locator("button:has-text('移動')").click()
     expect(page.locator(f"#note-{note_id} select[name=theme]")).to_have_value(target)
@@ -112,7 +112,7 @@ def test_facilitator_flow(server, page, tmp_path):
     zone_row = page.locator(f"#placements #note-{note_id}")
     zone_row.locator("select[name=zones]").select_option("HCS")
     zone_row.locator("button:has-text('変更')").click()
-    expect(page.locator(f"#placements #note-{note_id} td.zone")).to_have_text("病院∩地域∩相談支援")
+    expect(page.locator(f"#placements #note-{note_id} td.zone")).to_have_text("病院・地域・相談支援の重なり")
     expect(page.locator("#diagram .main-svg").first).to_be_visible(timeout=30_000)
     shot(page, "05_diagram")
 
@@ -168,7 +168,7 @@ def test_facilitator_flow(server, page, tmp_path):
     assert "短期入所・レスパイトの不足" in html and "在宅医療の制度" in html
     from openpyxl import load_workbook
 
-    rows = list(load_workbook(xlsx_path).worksheets[0].iter_rows(values_only=True))
+    rows = list(load_workbook(xlsx_path)["技術情報"].iter_rows(values_only=True))  # codes: the machine sheet
     header = list(rows[0])
     note = next(r for r in rows[1:] if r[col(header, "note_id")] == note_id)
     assert note[col(header, "text")] == "①短期入所の受け入れ先が足りない"
