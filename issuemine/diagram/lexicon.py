@@ -9,11 +9,22 @@ A tab-separated data file (``corpora/zone_lexicon.tsv`` by default, or any path 
 - ``target``: a zone or region it is evidence for — H, C, S, a bridge region (HC, HS, CS, HCS) that sets an
   overlap directly, F or P — or ``-`` for a *neutral* entry that only shields its letters from shorter
   entries (「病院以外」 is not evidence for 病院).
-- ``weight``: how strong the evidence is (> 0, at most 10). Ambiguous words (医師, 看護師) carry low weights so
-  that context decides: 「病院の医師」 is 病院, 「地域の医師」 is 地域.
+- ``weight``: how strong the evidence is (> 0, at most 10).
+- ``role`` (optional fourth column; empty = an ordinary word that names a place, service or actor):
+  ``setting`` — the home as a place, a hospital stay (自宅, 在宅, 24時間体制, 入院): evidence for its zone
+  only when the note says nothing about the family (a hospital stay is background to the mother's
+  fatigue); ``event`` — an event (通院, 急変): as ``setting``, and also not when another word names 病院 or
+  地域; ``context`` — an actor whose side the context decides (医師, 看護師, 医療機関): evidence for its own
+  target only when no ordinary word names 病院 or 地域 (「往診する医師」 is 地域, 「医師との連携」 病院);
+  ``topic`` — a family matter that makes the places named the family's (a sibling's school, きょうだい).
+  The rules are applied in ``ZonePlacer.evidence`` (place.py).
 
 Matching is leftmost-longest on the normalised text, so 訪問看護ステーション is one match, never also
-訪問看護 + ステーション.
+訪問看護 + ステーション, and whole-word: a match must begin and end on a word boundary of the project's
+tokenizer dictionary (UniDic), and not right after a negating prefix (未, 非, 無, 不) — 就学 does not match
+inside 未就学, 国 not inside 国内, 親 not inside 親身. Only matches that touch a letter of the same script on
+either side are checked (the others end at a script change: a particle, punctuation), by tokenizing a few
+characters around them, so the check costs little even on very many notes.
 """
 
 from __future__ import annotations
@@ -29,7 +40,10 @@ from issuemine.errors import ConfigError
 
 NEUTRAL = "-"
 HEADER = ("term", "target", "weight")
+ROLES = ("", "setting", "event", "context", "topic")
 MAX_WEIGHT = 10.0
+NEGATING_PREFIXES = frozenset("未非無不")
+_WINDOW = 10  # characters tokenized on each side of a match whose word boundary is in doubt
 
 
 @dataclass(frozen=True)
@@ -39,6 +53,7 @@ class Entry:
     target: str  # canonical zones string, or NEUTRAL
     weight: float
     row: int  # line in the file (1-based, header included)
+    role: str = ""  # "", "setting" or "context" (see the module docstring)
 
 
 class Match(NamedTuple):  # a tuple, not a frozen dataclass: made once per match, 100k notes × several
@@ -68,9 +83,12 @@ class ZoneLexicon:
     normalizer : text → normalised text; ``None`` means the text pipeline's ``normalize``.
     """
 
-    def __init__(self, path: str | Path | None = None, *, normalizer: Callable[[str], str] | None = None):
+    def __init__(self, path: str | Path | None = None, *, normalizer: Callable[[str], str] | None = None,
+                 whole_words: bool = True):
         self.path = Path(path) if path is not None else corpus_path("zone_lexicon.tsv")
         self.normalizer = normalizer or default_normalizer()
+        self.whole_words = whole_words
+        self._boundaries = _WordBoundaries() if whole_words else None
         self.entries: tuple[Entry, ...] = tuple(_load(self.path, self.normalizer))
         self._by_key = {e.key.casefold(): e for e in self.entries}
         self._pattern = re.compile(_trie_pattern(self._by_key), re.IGNORECASE) if self._by_key else None
@@ -88,36 +106,129 @@ class ZoneLexicon:
     def normalize(self, text: str) -> str:
         return self.normalizer(text)
 
-    def match(self, text: str, *, normalized: bool = False) -> list[Match]:
-        """Evidence-giving matches in ``text`` (neutral entries shield their span and are dropped)."""
+    def _spans(self, text: str) -> list[tuple[str, int, int]]:
+        """(key, start, end) of every leftmost-longest match in normalised ``text`` that is a whole word
+        (neutral entries included: they shield their span)."""
         if self._pattern is None:
             return []
+        uncased = text.lower() == text == text.upper()  # then the exact pattern finds the same, faster
+        pattern = self._exact if uncased else self._pattern
+        if self._boundaries is None:
+            if uncased:
+                return [(m.group(), *m.span()) for m in pattern.finditer(text)]
+            return [(m.group().casefold(), *m.span()) for m in pattern.finditer(text)]
+        whole = self._boundaries.whole
+        found, pos = [], 0
+        search = pattern.search
+        while (m := search(text, pos)) is not None:
+            start, end = m.span()
+            if whole(text, start, end):
+                found.append((m.group() if uncased else m.group().casefold(), start, end))
+                pos = end
+            else:  # not a word here (就学 in 未就学): look for the next match from the following letter
+                pos = start + 1
+        return found
+
+    def match(self, text: str, *, normalized: bool = False) -> list[Match]:
+        """Evidence-giving matches in ``text`` (neutral entries shield their span and are dropped)."""
         if not normalized:
             text = self.normalizer(text)
         by_key = self._by_key
         out = []
-        if text.lower() == text == text.upper():  # uncased: the exact pattern finds the same
-            for m in self._exact.finditer(text):
-                entry = by_key[m.group()]
-                if entry.target != NEUTRAL:
-                    out.append(Match(entry, *m.span()))
-            return out
-        for m in self._pattern.finditer(text):
-            entry = by_key[m.group().casefold()]
+        for key, start, end in self._spans(text):
+            entry = by_key[key]
             if entry.target != NEUTRAL:
-                out.append(Match(entry, *m.span()))
+                out.append(Match(entry, start, end))
         return out
 
     def signature(self, text: str, *, normalized: bool = False) -> tuple[str, ...]:
         """The matched entries' keys in order (neutral ones too): all that ``match`` gives evidence from,
         at a fraction of its cost (no match objects), to recognise notes whose evidence is the same."""
-        if self._pattern is None:
-            return ()
         if not normalized:
             text = self.normalizer(text)
-        if text.lower() == text == text.upper():
-            return tuple(self._exact.findall(text))
-        return tuple(m.casefold() for m in self._pattern.findall(text))
+        return tuple(f[0] for f in self._spans(text))
+
+
+class _WordBoundaries:
+    """Is ``text[start:end]`` a whole word? Decided by the project's tokenizer dictionary (UniDic via
+    fugashi), tokenizing only a window around the match, and only when the match touches a letter of
+    its own script on either side (kanji after kanji, katakana after katakana …): a change of script is
+    always a word boundary in the notes, so most matches need no tokenizing at all. Windows already
+    tokenized are remembered (notes repeat their phrases), up to ``cache_size`` of them."""
+
+    def __init__(self, cache_size: int = 200_000):
+        self._tagger = None
+        self._cache: dict[str, tuple[set[int], dict[int, str]]] = {}
+        self.cache_size = cache_size
+
+    def whole(self, text: str, start: int, end: int) -> bool:
+        script = _SCRIPTS.get
+        before = start > 0 and (script(text[start - 1]) or _script(text[start - 1])) == (
+            script(text[start]) or _script(text[start]))
+        after = end < len(text) and (script(text[end]) or _script(text[end])) == (
+            script(text[end - 1]) or _script(text[end - 1]))
+        if not (before or after):
+            return True
+        lo, hi = max(0, start - _WINDOW), min(len(text), end + _WINDOW)
+        window = text[lo:hi]
+        found = self._cache.get(window)
+        if found is None:
+            if len(self._cache) >= self.cache_size:
+                self._cache.clear()
+            found = self._cache[window] = self._cuts(window)
+        cuts, prefix_at = found
+        return (start - lo in cuts and end - lo in cuts
+                and prefix_at.get(start - lo) not in NEGATING_PREFIXES)
+
+    def _cuts(self, window: str) -> tuple[set[int], dict[int, str]]:
+        """Morpheme boundaries (offsets) of ``window``, and the prefix (接頭辞) that ends at a boundary."""
+        if self._tagger is None:
+            import fugashi
+            import unidic_lite
+
+            self._tagger = fugashi.GenericTagger(
+                f'-r {_quote(unidic_lite.DICDIR, "mecabrc")} -d {_quote(unidic_lite.DICDIR)} -O "" '
+                f'-F "%m\\t%f[0]\\n" -U "%m\\t%f[0]\\n" -E ""')
+        cuts, prefix_at, pos = {0}, {}, 0
+        for line in self._tagger.parse(window).split("\n"):
+            if not line:
+                continue
+            surface, _, pos1 = line.partition("\t")
+            at = window.find(surface, pos)  # MeCab drops spaces: find each surface in order
+            pos = (at if at >= 0 else pos) + len(surface)
+            cuts.add(pos)
+            if pos1 == "接頭辞":
+                prefix_at[pos] = surface
+        return cuts, prefix_at
+
+
+def _quote(*parts: str) -> str:
+    import shlex
+
+    return shlex.quote(str(Path(*parts)))
+
+
+def _script(ch: str) -> str:
+    """A coarse script class: kanji, hiragana, katakana, Latin letters and digits, or other (remembered in
+    ``_SCRIPTS``: a dict lookup is several times cheaper than the tests)."""
+    _SCRIPTS[ch] = cls = _script_of(ch)
+    return cls
+
+
+_SCRIPTS: dict[str, str] = {}
+
+
+def _script_of(ch: str) -> str:
+    o = ord(ch)
+    if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or ch in "々〆ヶ":
+        return "kanji"
+    if 0x3041 <= o <= 0x309F:
+        return "hiragana"
+    if 0x30A1 <= o <= 0x30FF:
+        return "katakana"
+    if ch.isalnum():
+        return "latin"
+    return ch  # punctuation, spaces: never equal to a letter's class
 
 
 def _trie_pattern(words) -> str:
@@ -148,10 +259,15 @@ def _load(path: Path, normalizer: Callable[[str], str]) -> list[Entry]:
     entries: list[Entry] = []
     seen: dict[str, Entry] = {}
     for lineno, cells in read_data_rows(path, what="概念図の語彙ファイル", header=HEADER):
-        if len(cells) != 3:
-            raise ConfigError(f"列の数が3ではありません({len(cells)}列)。", file=path, row=lineno,
-                              hint="語・対象・重みをタブで区切ってください")
-        term, target_cell, weight_cell = cells
+        if len(cells) not in (3, 4):
+            raise ConfigError(f"列の数が3か4ではありません({len(cells)}列)。", file=path, row=lineno,
+                              hint="語・対象・重み(と任意で役割)をタブで区切ってください")
+        term, target_cell, weight_cell = cells[:3]
+        role = cells[3] if len(cells) == 4 else ""
+        if role not in ROLES:
+            raise ConfigError("役割が読めません。", file=path, row=lineno, column="role",
+                              hint="空欄、setting(場所)、event(出来事)、context(文脈で決まる職種)、"
+                                   "topic(家族の話題)のいずれかを書いてください")
         if not term:
             raise ConfigError("語が空です。", file=path, row=lineno, column="term")
         target = NEUTRAL if target_cell == NEUTRAL else _target(target_cell, path, lineno)
@@ -169,11 +285,11 @@ def _load(path: Path, normalizer: Callable[[str], str]) -> list[Entry]:
         earlier = seen.get(key.casefold())
         if earlier is not None:
             # An abbreviation next to its full form (訪看 / 訪問看護) is harmless when both say the same.
-            if (earlier.target, earlier.weight) == (target, weight):
+            if (earlier.target, earlier.weight, earlier.role) == (target, weight, role):
                 continue
             raise ConfigError(f"語が {earlier.row}行目と重複しています(正規化後に同じ語で、対象か重みが違います)。",
                               file=path, row=lineno, column="term", hint="どちらか一方に揃えてください")
-        entry = Entry(term, key, target, weight, lineno)
+        entry = Entry(term, key, target, weight, lineno, role)
         seen[key.casefold()] = entry
         entries.append(entry)
     return entries

@@ -24,13 +24,14 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from issuemine.diagram.lexicon import Match, ZoneLexicon
+from issuemine.diagram.lexicon import Entry, Match, ZoneLexicon
 from issuemine.diagram.zones import CORE, REGIONS, canonical_zones, region_name
 from issuemine.errors import ConfigError
 from issuemine.schema import PLACEMENTS
@@ -70,19 +71,26 @@ class ZonePlacer:
     max_candidates : beyond this many notes, neighbours are looked for among the seeds only, at most this
         many of them (a sample seeded by ``random_state``); None = always among all notes.
     tokenizer : gives the terms for the TF-IDF graph when no vectors are given; None = JapaneseTokenizer().
+    weak_first : a note whose only words are below ``min_evidence`` takes their region (confidence at most
+        0.3) instead of its neighbours'; False infers it from its neighbours first (before 2026-12-06).
+    saturation : each further word of a zone counts this much less than the previous one (1 = plain sum).
+    distinct : each lexicon entry counts once per note (False: every occurrence, as before 2026-12-06).
+    ignore_roles : lexicon roles treated as ordinary words (for measuring what each rule does).
     """
 
     def __init__(self, lexicon: ZoneLexicon | str | Path | None = None, *, rel_threshold: float = 0.5,
-                 decisive: float = 0.8, side_dominance: float = 2.0,
+                 decisive: float = 0.8, side_dominance: float = 3.0, saturation: float = 0.5,
                  min_evidence: float = 0.5, seed_confidence: float = 0.5, n_neighbors: int = 7,
                  min_similarity: float = 0.3, alpha: float = 0.6, class_balance: float = 0.5,
-                 min_share: float = 0.3, min_seeds: int = 5,
+                 min_share: float = 0.5, min_seeds: int = 5,
                  inferred_cap: float = 0.6, max_iter: int = 50, max_candidates: int | None = 20000,
-                 random_state: int = 0, tokenizer=None):
+                 random_state: int = 0, tokenizer=None, weak_first: bool = True, distinct: bool = True,
+                 ignore_roles: tuple[str, ...] = ()):
         self.lexicon = lexicon
         self.rel_threshold = rel_threshold
         self.decisive = decisive
         self.side_dominance = side_dominance
+        self.saturation = saturation
         self.min_evidence = min_evidence
         self.seed_confidence = seed_confidence
         self.n_neighbors = n_neighbors
@@ -96,6 +104,9 @@ class ZonePlacer:
         self.max_candidates = max_candidates
         self.random_state = random_state
         self.tokenizer = tokenizer
+        self.weak_first = weak_first
+        self.distinct = distinct
+        self.ignore_roles = ignore_roles
 
     # -- step 1: evidence ------------------------------------------------------------------------------
     def _lexicon(self) -> ZoneLexicon:
@@ -103,12 +114,46 @@ class ZonePlacer:
             return self.lexicon
         return ZoneLexicon(self.lexicon)
 
-    def score(self, matches: list[Match]) -> dict[str, float]:
-        scores = dict.fromkeys(SCORED, 0.0)
+    def evidence(self, matches: list[Match]) -> list[Entry]:
+        """The entries that give evidence, after the lexicon's rules (each entry once, in order):
+
+        - ``topic`` entries (siblings) make the note the family's own matter: the places it names (a
+          sibling's school, a minder for the sibling) are the family's, so 病院 and 地域 words drop out;
+        - ``setting`` entries (the home as a place, a hospital stay: 自宅, 在宅, 入院) drop out when the
+          note's F evidence reaches ``min_evidence`` — a family's burden at home or in hospital is the
+          family's;
+        - ``event`` entries (通院, 急変) drop out then too, and also when another word names 病院 or 地域 —
+          a hospital visit or a sudden worsening is not by itself a hospital-side issue;
+        - ``context`` entries (医師, 看護師) drop out when another word names 病院 or 地域: they take the
+          side the rest of the note gives (「往診する医師」 is 地域).
+        """
+        entries, seen = [], set()
         for m in matches:
-            for z in m.entry.target:
-                scores[z] += m.entry.weight
-        return scores
+            if m.entry.key not in seen or not self.distinct:
+                seen.add(m.entry.key)
+                entries.append(m.entry)
+        if self.ignore_roles:
+            entries = [dataclasses.replace(e, role="") if e.role in self.ignore_roles else e for e in entries]
+        if any(e.role == "topic" for e in entries):
+            entries = [e for e in entries if not set(e.target) & {"H", "C"}]
+        family = _saturate([e.weight for e in entries if e.role in ("", "topic") and "F" in e.target],
+                           self.saturation)
+        if family >= self.min_evidence:
+            entries = [e for e in entries if e.role not in ("setting", "event")]
+        if any(e.role in ("", "setting") and set(e.target) & {"H", "C"} for e in entries):
+            entries = [e for e in entries if e.role not in ("context", "event")]
+        return entries
+
+    def score(self, matches: list[Match]) -> dict[str, float]:
+        """Evidence per zone (H, C, S, F, P) from a note's matches: the entries :meth:`evidence` keeps, each
+        once, and a zone's evidence saturates — its entries' weights in decreasing order, the k-th
+        multiplied by ``saturation`` ** k (with 0.5, at most twice the strongest): 家族 twice, or 家族 +
+        母親 + 保護者, does not outweigh two service words."""
+        weights: dict[str, list[float]] = {z: [] for z in SCORED}
+        for e in self.evidence(matches):
+            for z in e.target:
+                weights[z].append(e.weight)
+        return {z: _saturate(w, self.saturation) for z, w in weights.items()}
 
     def decide(self, scores: dict[str, float], matches: list[Match], *, min_evidence: float | None = None):
         """(zones, confidence, reason) from evidence, or None when the evidence is too weak to place."""
@@ -127,7 +172,7 @@ class ZonePlacer:
             zones = "F" if scores["F"] >= scores["P"] else "P"
             other = "P" if zones == "F" else "F"
             conf = self._confidence(side_best, [side_best], [scores[other], core_best])
-        reason = _reason(matches, set(zones))
+        reason = _reason(self.evidence(matches), set(zones))
         return zones, conf, reason
 
     def _confidence(self, best: float, chosen: list[float], others: list[float]) -> float:
@@ -272,7 +317,7 @@ class ZonePlacer:
             r, c = q[r], pool[c]
             if not is_sparse:
                 v = np.einsum("ij,ij->i", x[r], x[c])  # exact float64 cosine of the spare candidates
-                keep = (v >= self.min_similarity) & (v > 0)
+                keep = (v >= self.min_similarity) & (v > _ZERO)
                 r, c, v = r[keep], c[keep], v[keep]
                 r, c, v = _first_per_row(r, c, v, k)
             rows.append(r)
@@ -320,7 +365,11 @@ class ZonePlacer:
             elif weakly is not None:
                 weak[i] = weakly
 
-        unplaced = np.array([i for i in range(n) if zones[i] == "X"], dtype=int)
+        # Notes with weak words only keep them (below) rather than take their neighbours' region, unless
+        # ``weak_first`` is off: on real notes a weak word of the note's own (不安, 看護師, サービス) was
+        # right more often than the neighbours (docs/diagram.md).
+        unplaced = np.array([i for i in range(n) if zones[i] == "X" and not (self.weak_first and i in weak)],
+                            dtype=int)
         seeds = [i for i in range(n) if zones[i] != "X" and conf[i] >= self.seed_confidence]
         self.n_seeds_ = len(seeds)
         self.n_inferred_ = 0
@@ -422,13 +471,13 @@ def _edit_line(edit: dict, pos: int) -> int:
     return pos
 
 
-def _reason(matches: list[Match], chosen: set[str]) -> str:
-    seen, parts = set(), []
-    for m in matches:
-        if set(m.entry.target) & chosen and m.entry.key not in seen:
-            seen.add(m.entry.key)
-            parts.append(m.label)
-    return "・".join(parts)
+def _saturate(weights: list[float], rate: float) -> float:
+    """Σ w_k · rate^k over the weights in decreasing order: one strong word counts fully, more add less."""
+    return sum(w * rate ** k for k, w in enumerate(sorted(weights, reverse=True)))
+
+
+def _reason(entries: list[Entry], chosen: set[str]) -> str:
+    return "・".join(f"{e.key}({region_name(e.target)})" for e in entries if set(e.target) & chosen)
 
 
 def _missing(value) -> bool:
@@ -454,6 +503,7 @@ class _UnitRows:
 
 
 _GROUP = 32  # columns per group in _top_k's bound
+_ZERO = 1e-12  # similarities below are rounding noise of orthogonal rows (a sparse product gave 1e-17)
 
 
 def _top_k(block: np.ndarray, k: int, floor: float):
@@ -474,7 +524,7 @@ def _top_k(block: np.ndarray, k: int, floor: float):
         bound = np.full(m, floor, dtype=block.dtype)
     gr, gg = np.nonzero(best >= bound[:, None])
     vals = groups[gr, :, gg]  # (n open groups, _GROUP)
-    keep = (vals >= bound[gr, None]) & (vals > 0)
+    keep = (vals >= bound[gr, None]) & (vals > _ZERO)
     r = np.broadcast_to(gr[:, None], vals.shape)[keep]
     c = (gg[:, None] + np.arange(_GROUP) * ng)[keep]
     v = vals[keep]

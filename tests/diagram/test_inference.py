@@ -98,7 +98,7 @@ def split_neighbourhood(**placer_kw):
     """The planted note's 7 neighbours are one seed each of 7 regions, equally similar; 5 more seeds of
     each region elsewhere, so that no region is a majority."""
     texts = {"H": "大学病院の外来", "C": "訪問看護の不足", "S": "相談支援専門員がいない", "F": "母親が休めない",
-             "P": "診療報酬の加算", "HC": "退院調整が遅れる", "CS": "サービス等利用計画の作成"}
+             "P": "診療報酬の加算", "HC": "退院調整が遅れる", "CS": "受給者証の支給決定"}
     near, far = np.array([1.0, 0.2, 0.0]), np.array([0.0, 0.0, 1.0])
     seeds = [(t, near) for t in texts.values()] + [(t, far) for t in texts.values() for _ in range(5)]
     notes = pd.DataFrame({"note_id": [f"N{i:03d}" for i in range(len(seeds) + 1)],
@@ -147,14 +147,18 @@ def test_masking_removes_every_lexicon_word(text, masked):
 
 def test_inference_only_on_the_labelled_notes_is_not_majority_biased():
     """The benchmark's inference-only evaluation, sample-workshop context, TF-IDF graph: every labelled and
-    held-out note masked and placed among the 737 sample notes. Measured 0.420 macro-F1 with 116 notes
-    inferred, 25 % of all predictions 地域 (labels: 22 %); plain label spreading gave 0.324 with 48 % 地域
-    (0.350 and 50 % with the lexicon before 2026-11-24)."""
+    held-out note masked and placed among the 737 sample notes. With ``min_share`` 0.5 (since 2026-12-06:
+    a region must hold half the neighbours' balanced scores) 84 notes are inferred, 36 % of them right, 43 %
+    地域 (labels: 22 %), macro-F1 0.33; with 0.3, 115 inferred, 31 % right, 34 % 地域, 0.40. Abstaining
+    costs recall here, where every masked note has a true region, and was chosen for real notes, where
+    inferred placements were right 3 times in 13 (homecare_dev, themes vectors; 3 in 5 with 0.5).
+    Plain label spreading gave 0.324 with 48 % 地域 (0.350 and 50 % with the lexicon before 2026-11-24)."""
     bench = _bench()
     notes = bench._eval_notes()
     got = bench.inference_only(notes, ZoneLexicon(), context="sample", features="terms")
     assert len(got) == 143
     reached = got[got["inferred"]]
-    assert len(reached) >= 110
-    assert (reached["predicted"] == "C").mean() <= 0.4
-    assert bench.scores(list(got["zones"]), list(got["predicted"]))["macro_f1"] >= 0.39
+    assert len(reached) >= 75
+    assert (reached["predicted"] == "C").mean() <= 0.45
+    assert (reached["predicted"] == reached["zones"]).mean() >= 0.33
+    assert bench.scores(list(got["zones"]), list(got["predicted"]))["macro_f1"] >= 0.31

@@ -132,7 +132,15 @@ def test_trie_pattern_is_leftmost_longest(words, text):
     assert got == brute_leftmost_longest(words, text)
 
 
-DOMAIN = Path(__file__).resolve().parents[2].parent / "shared" / "domain.md"
+_HERE = Path(__file__).resolve()
+# shared/domain.md beside the repository (or beside the folder of worktrees)
+DOMAIN = next((p for p in (_HERE.parents[2].parent / "shared" / "domain.md",
+                           _HERE.parents[3].parent / "shared" / "domain.md") if p.is_file()),
+              _HERE.parents[2].parent / "shared" / "domain.md")
+# Where the labelling conventions of the real evaluation sets (shared/data/homecare_dev.md) place a word
+# differently from domain.md's first list: service-use plans and case conferences are 相談支援 (S), not
+# 地域∩相談支援 (a municipal consultation window about services is the conventions' C∩S).
+CONVENTIONS = {"サービス等利用計画": "S", "障害児支援利用計画": "S", "サービス担当者会議": "S"}
 
 
 def domain_vocabulary() -> list[tuple[str, str]]:
@@ -164,6 +172,7 @@ def test_every_word_of_the_domain_vocabulary_is_in_the_lexicon(lex):
     assert len(pairs) > 140
     missing = []
     for word, zones in pairs:
+        zones = CONVENTIONS.get(word, zones)
         matches = lex.match(word)
         whole = [m for m in matches if m.start == 0 and m.end == len(lex.normalize(word))]
         if not whole or not set(zones) <= set(whole[0].entry.target):
@@ -175,7 +184,7 @@ def test_every_word_of_the_domain_vocabulary_is_in_the_lexicon(lex):
     # field words added 2026-11-24: short forms, school, entitlements, fees, the metropolitan government
     ("子家センには医療の情報が入らない", ["子ども家庭支援センター(地域)"]),  # the abbreviation, expanded
     ("子ども家庭支援センターと児相", ["子ども家庭支援センター(地域)", "児相(地域)"]),
-    ("校外学習に看護師がつけない", ["校外学習(地域)", "看護師(病院∩地域)"]),
+    ("校外学習に看護師がつけない", ["校外学習(地域)", "看護師(地域)"]),
     ("補装具の判定に時間がかかる", ["補装具(制度・政策)"]),
     ("移行期医療の受け皿がない", ["移行期医療(病院)"]),
     ("小児科医院が少ない", ["小児科医院(地域)"]),  # not 小児科医 (病院) + 院
