@@ -118,7 +118,7 @@ def run_report(store: st.Store, conn, job, progress):
     # PDF only when Chromium is installed; the HTML and xlsx never depend on it.
     n_themes = params.get("n_themes", "auto")
     pdf = bool(params.get("pdf", True)) and find_chromium() is not None
-    make_report([folder], out, seed=int(params.get("seed", 0)), pdf=pdf,
+    make_report([folder], out, seed=int(params.get("seed", 0)), pdf=pdf, mask_pii=bool(params.get("mask_pii")),
                 n_themes=int(n_themes) if str(n_themes).isdigit() else "auto")
     files = sorted(p.name for p in out.iterdir() if p.is_file())
     return {"files": json.dumps(files).encode()}, "レポートを作成しました。"

@@ -409,6 +409,24 @@ def undo_edit(conn, workshop_id: int) -> dict | None:
         return json.loads(row["op"])
 
 
+def redo_edit(conn, workshop_id: int) -> dict | None:
+    """Bring back the edit undone last, as long as no edit was made since (the undo stack's top).
+
+    Redoable edits are the undone ones newer than the last live edit; the one undone most recently comes
+    back first (ties within a second: the older edit), so undo, undo, redo, redo ends where it began, and a
+    new edit after an undo leaves nothing to redo (everything undone before it is older than it).
+    """
+    with transaction(conn):
+        row = conn.execute(
+            "SELECT id, op FROM edits WHERE workshop_id = ? AND undone_at IS NOT NULL AND id > "
+            "COALESCE((SELECT MAX(id) FROM edits WHERE workshop_id = ? AND undone_at IS NULL), 0) "
+            "ORDER BY undone_at DESC, id LIMIT 1", (workshop_id, workshop_id)).fetchone()
+        if row is None:
+            return None
+        conn.execute("UPDATE edits SET undone_at = NULL WHERE id = ?", (row["id"],))
+        return json.loads(row["op"])
+
+
 def live_edits(conn, workshop_id: int) -> list[dict]:
     rows = conn.execute("SELECT op FROM edits WHERE workshop_id = ? AND undone_at IS NULL ORDER BY id",
                         (workshop_id,)).fetchall()

@@ -38,6 +38,9 @@ def make_env() -> Environment:
     env.globals["ZONE_CHOICES"] = ZONE_CHOICES
     env.filters["fromjson"] = json.loads
     env.filters["safe_json"] = safe_json
+    from issuemine.app.board import group_id
+
+    env.globals["group_id"] = group_id
     return env
 
 

@@ -444,10 +444,11 @@ def apply_zone_edits(placements: pd.DataFrame, edits: list[dict]) -> list[str]:
         except ValueError:
             raise ConfigError("概念図の領域の指定が読めません。", column="zones", **where,
                               hint="H, C, S, HC, HS, CS, HCS, F, P, X のいずれかを書いてください") from None
-        note = edit.get("note")
-        if not isinstance(note, str) or not note:
-            raise ConfigError("付箋 ID がありません。", column="note", **where)
-        last[note] = (zones, line)
+        notes = edit.get("notes") if "notes" in edit else [edit.get("note")]  # one note or several
+        if not isinstance(notes, list) or not notes or not all(isinstance(n, str) and n for n in notes):
+            raise ConfigError("付箋 ID がありません。", column="notes" if "notes" in edit else "note", **where)
+        for note in notes:
+            last[note] = (zones, line)
     warnings = []
     ids = placements["note_id"].astype(str)
     for note, (zones, line) in last.items():

@@ -11,7 +11,8 @@ Stable API (used by the CLI, the report and the web app):
 """
 
 from issuemine.edits.apply import JACCARD_MIN, NOT_APPLIED_TITLE, RULE_JA, apply_theme_edits, find_theme
-from issuemine.edits.listfile import (OP_NAMES_JA, OPS, SCHEMA, ZONE_VALUES, append_edit, dump_line, edits_path_for,
+from issuemine.edits.listfile import (OP_NAMES_JA, OPS, SCHEMA, ZONE_VALUES, append_edit, dump_line, edit_notes,
+                                      edits_path_for,
                                       load_edits, note_ids_of, parse_line, record_members, validate_edit)
 
 __all__ = ["JACCARD_MIN", "NOT_APPLIED_TITLE", "OPS", "OP_NAMES_JA", "RULE_JA", "SCHEMA", "ZONE_VALUES",

@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
 
-from issuemine.edits.listfile import OP_NAMES_JA
+from issuemine.edits.listfile import OP_NAMES_JA, edit_notes
 
 JACCARD_MIN = Fraction(1, 2)
 PRESENT_MIN = Fraction(1, 2)
@@ -102,7 +102,7 @@ class _Applier:
         if edit.get("label"):
             what += f"「{edit['label'].strip()}」"
         elif edit["op"] == "move":
-            what += f" 付箋 {edit['note']}"
+            what += f" 付箋 {edit['note']}" if "note" in edit else f" 付箋 {len(edit['notes']):,} 枚"
         self.outcomes.append({
             "edit": n, "op": edit["op"], "status": status, "themes": list(themes),
             "overlap": [round(x, 4) for x in overlap],
@@ -181,13 +181,19 @@ class _Applier:
         self.outcome(n, edit, "applied", themes=[new])
 
     def move(self, n: int, edit: dict) -> None:
-        nid = edit["note"]
-        if nid not in self.pos:
-            return self.outcome(n, edit, "not_applied", f"付箋 {nid} がいまの付箋にありません。")
+        ids = edit_notes(edit)
+        here = [nid for nid in ids if nid in self.pos]
+        if not here:
+            return self.outcome(n, edit, "not_applied", f"付箋 {'・'.join(ids[:3])}{' ほか' if len(ids) > 3 else ''}"
+                                                        "がいまの付箋にありません。")
         m = self.locate(edit, edit["theme"], edit.get("members"), self.groups())
         if m.theme is None:
             return self.outcome(n, edit, "not_applied", "移動先のテーマが見つかりません。" + m.reason)
-        self.res.theme_of[self.pos[nid]] = m.theme
+        for nid in here:
+            self.res.theme_of[self.pos[nid]] = m.theme
+        if len(here) < len(ids):
+            return self.outcome(n, edit, "partly_applied", f"移動する付箋のうち {len(ids) - len(here):,} 枚がいまの付箋に"
+                                                           f"ないため、残りの {len(here):,} 枚を移動しました。", [m.theme], [])
         self._done(n, edit, [m])
 
     def _done(self, n: int, edit: dict, found: list[Match]) -> None:

@@ -8,6 +8,8 @@
     {"op": "split", "theme": "T02", "notes": ["N…", …], "label": "…"}
     {"op": "move", "note": "N…", "theme": "T05", "members": ["N…", …]}
     {"op": "zone", "note": "N…", "zones": "HC"}
+    {"op": "move", "notes": ["N…", …], "theme": "T05", "members": […]}  # several notes, one edit
+    {"op": "zone", "notes": ["N…", …], "zones": "HC"}
 
 ``members`` records the notes the named theme(s) held when the edit was made (:func:`record_members`
 adds it). It is what keeps an edit true after a re-analysis: the edit goes to the theme that now holds
@@ -38,9 +40,12 @@ SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
     "rename": {"theme": ("theme_id", True), "label": ("label", True), "members": ("note_ids", False)},
     "merge": {"themes": ("theme_ids", True), "label": ("label", False), "members": ("note_id_lists", False)},
     "split": {"theme": ("theme_id", True), "notes": ("note_ids", True), "label": ("label", False)},
-    "move": {"note": ("note_id", True), "theme": ("theme_id", True), "members": ("note_ids", False)},
-    "zone": {"note": ("note_id", True), "zones": ("zones", True)},
+    "move": {"note": ("note_id", False), "notes": ("note_ids", False), "theme": ("theme_id", True),
+             "members": ("note_ids", False)},
+    "zone": {"note": ("note_id", False), "notes": ("note_ids", False), "zones": ("zones", True)},
 }
+# move and zone name one note ("note") or several at once ("notes": one edit, undone at once): exactly one.
+ONE_OF = {"move": ("note", "notes"), "zone": ("note", "notes")}
 OPS = {op: tuple(k for k, (_, req) in keys.items() if req) for op, keys in SCHEMA.items()}
 
 MAX_ID = 64              # characters in a theme or note id
@@ -162,6 +167,10 @@ def validate_edit(edit, *, file=None, row=None) -> dict:
     if not isinstance(op, str) or op not in SCHEMA:
         shown = repr(op) if isinstance(op, str) and len(op) <= 20 and not _bad_text(op) else _kind_ja(op)
         raise _err(f"手直しの種類がわかりません: {shown}(使えるもの: {', '.join(SCHEMA)})。", "op", file, row)
+    if op in ONE_OF and sum(k in edit for k in ONE_OF[op]) != 1:
+        one, many = ONE_OF[op]
+        raise _err(f"「{op}」には項目「{one}」(付箋1枚)か「{many}」(付箋のリスト)のどちらか一方が必要です。",
+                   one if many not in edit else many, file, row)
     for key, (kind, required) in SCHEMA[op].items():
         if key not in edit:
             if required:
@@ -169,6 +178,11 @@ def validate_edit(edit, *, file=None, row=None) -> dict:
             continue
         _check(kind, edit[key], key, edit, file, row)
     return edit
+
+
+def edit_notes(edit: dict) -> list[str]:
+    """The notes a move or zone edit is about: ``notes`` (a list) or the single ``note``."""
+    return list(edit["notes"]) if "notes" in edit else [edit["note"]]
 
 
 def parse_line(line: str, *, file=None, row=None) -> dict:

@@ -70,7 +70,7 @@ def test_facilitator_flow(server, page, tmp_path):
     csv_path.write_bytes(data)
     page.set_input_files("input[name=file]", str(csv_path))
     page.click("form[action$='/notes'] button")
-    expect(page.locator("#encoding")).to_have_text("シフトJIS(CP932)")  # the encoding named for people
+    expect(page.locator("#encoding")).to_have_text("シフトJIS(CP932)")
     expect(page.locator("#columns")).to_have_text("内容、グループ、職種")
     expect(page.locator("#preview-rows")).to_contain_text("①短期入所の受け入れ先が足りない")
     shot(page, "01_preview")
@@ -84,35 +84,42 @@ def test_facilitator_flow(server, page, tmp_path):
     expect(page.locator("#job-analysis[data-status=done]")).to_be_visible(timeout=180_000)
     shot(page, "03_analysed")
     page.click("#job-analysis >> text=テーマを見る")
-    expect(page.locator("#themes")).to_be_visible()
+    expect(page.locator("#board article.card").first).to_be_visible()
 
-    # rename the first theme
-    first = page.locator("#themes tbody tr").first
-    theme_id = first.locator("input[name=theme]").get_attribute("value")
-    first.locator("input[name=label]").fill("短期入所・レスパイトの不足")
-    first.locator("button:has-text('名前を変更')").click()
-    expect(page.locator(f"#theme-{theme_id} input[name=label]")).to_have_value("短期入所・レスパイトの不足")
+    # rename the first theme in place
+    first = page.locator("#board article.card").first
+    theme_id = first.get_attribute("data-key")
+    first.locator("input.title").fill("短期入所・レスパイトの不足")
+    first.locator("input.title").press("Enter")
+    expect(page.locator("#toast")).to_contain_text("「短期入所・レスパイトの不足」に変更しました")
+    expect(page.locator(f"#card-{theme_id} input.title")).to_have_value("短期入所・レスパイトの不足")
 
-    # move the ① note to another theme
-    row = page.locator("#notes tbody tr", has_text="①短期入所の受け入れ先が足りない")
-    note_id = row.get_attribute("id").removeprefix("note-")
-    current = row.locator("select[name=theme]").input_value()
-    options = row.locator("select[name=theme] option").evaluate_all("os => os.map(o => [o.value, o.textContent])")
-    target, target_text = next((v, t) for v, t in reversed(options) if v != current)
-    target_label = target_text  # the option shows the theme name only (no id)
-    row.locator("select[name=theme]").select_option(target)
-    row.locator("button:has-text('移動')").click()
-    expect(page.locator(f"#note-{note_id} select[name=theme]")).to_have_value(target)
-    expect(page.locator("#edit-history")).to_contain_text("付箋の移動")
+    # move the ① note to another theme with the menu
+    page.fill("#q", "①短期入所")
+    note = page.locator("li.note", has_text="①短期入所の受け入れ先が足りない")
+    expect(note).to_have_count(1)
+    note_id = note.get_attribute("data-note")
+    current = note.locator("xpath=ancestor::article").get_attribute("data-key")
+    options = page.locator("#move-to option").evaluate_all("os => os.map(o => o.value).filter(v => v)")
+    target = next(v for v in reversed(options) if v != current)
+    target_label = page.locator(f"#card-{target} input.title").input_value() if page.locator(
+        f"#card-{target}").count() else page.locator(f"#move-to option[value='{target}']").text_content().rsplit("(", 1)[0]
+    note.click()
+    page.select_option("#move-to", target)
+    page.click("#move-btn")
+    expect(page.locator("#toast")).to_contain_text("へ移動しました")
+    expect(page.locator(f"#card-{target} #note-{note_id}")).to_have_count(1)
     shot(page, "04_themes")
 
     # override the note's zones on the diagram
     page.click("nav >> text=③ 概念図")
-    expect(page.locator("#diagram .main-svg").first).to_be_visible(timeout=30_000)
-    zone_row = page.locator(f"#placements #note-{note_id}")
-    zone_row.locator("select[name=zones]").select_option("HCS")
-    zone_row.locator("button:has-text('変更')").click()
-    expect(page.locator(f"#placements #note-{note_id} td.zone")).to_have_text("病院・地域・相談支援の重なり")
+    page.fill("#q", "①短期入所")
+    page.locator(f"#note-{note_id}").click()
+    page.select_option("#zone-to", "HCS")
+    page.click("#zone-btn")
+    expect(page.locator(f"#card-HCS #note-{note_id}")).to_have_count(1)
+    expect(page.locator(f"#card-HCS #note-{note_id}")).to_have_attribute("title", "根拠: ファシリテーターが指定")
+    page.locator("#figure-box summary").click()
     expect(page.locator("#diagram .main-svg").first).to_be_visible(timeout=30_000)
     shot(page, "05_diagram")
 
@@ -168,7 +175,7 @@ def test_facilitator_flow(server, page, tmp_path):
     assert "短期入所・レスパイトの不足" in html and "在宅医療の制度" in html
     from openpyxl import load_workbook
 
-    rows = list(load_workbook(xlsx_path)["技術情報"].iter_rows(values_only=True))  # codes: the machine sheet
+    rows = list(load_workbook(xlsx_path)["技術情報"].iter_rows(values_only=True))  # codes as in notes.csv
     header = list(rows[0])
     note = next(r for r in rows[1:] if r[col(header, "note_id")] == note_id)
     assert note[col(header, "text")] == "①短期入所の受け入れ先が足りない"

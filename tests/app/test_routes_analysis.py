@@ -63,22 +63,25 @@ def ws(env):
 
 
 def themes_of(client, wid) -> dict[str, str]:
-    """theme id → label as shown in the rename inputs."""
+    """theme id → label as shown in the rename inputs of the board's cards."""
     html = client.get(f"/w/{wid}/themes").text
     return dict(re.findall(r'name="theme" value="(T?[^"]+)">\s*<input type="text" name="label" value="([^"]*)"', html))
 
 
 def note_ids(client, wid) -> dict[str, str]:
-    """note text (unescaped where simple) → note id, from the themes page."""
-    html = client.get(f"/w/{wid}/themes").text
-    pairs = re.findall(r'<tr id="note-([^"]+)">.*?<td class="note-text">(.*?)</td>', html, flags=re.S)
+    """note text (unescaped where simple) → note id, from the board with every card open (?all=1)."""
+    html = client.get(f"/w/{wid}/themes?all=1").text
+    pairs = re.findall(r'<li class="note[^"]*" id="note-([^"]+)".*?<span class="text">(.*?)</span>', html, flags=re.S)
     return {text.replace("&lt;", "<").replace("&gt;", ">"): nid for nid, text in pairs}
 
 
 def theme_of_note(client, wid, note_id) -> str:
-    html = client.get(f"/w/{wid}/themes").text
-    row = html.split(f'<tr id="note-{note_id}">', 1)[1].split("</tr>", 1)[0]
-    return re.search(r'<option value="([^"]+)" selected>', row).group(1)
+    """The card (theme id) holding the note on the board."""
+    html = client.get(f"/w/{wid}/themes?all=1").text
+    for card in html.split('<article class="card')[1:]:
+        if f'id="note-{note_id}"' in card:
+            return re.search(r'data-key="([^"]+)"', card).group(1)
+    raise AssertionError(f"note {note_id} is on no card")
 
 
 def test_workshop_page_shows_the_finished_analysis(ws):
@@ -119,11 +122,15 @@ def test_rename_and_undo(ws):
     r = client.post(f"/w/{wid}/edits", data={"op": "rename", "theme": theme, "label": "短期入所が<足りない>"})
     assert r.status_code == 303 and r.headers["location"] == f"/w/{wid}/themes"
     assert themes_of(client, wid)[theme] == "短期入所が&lt;足りない&gt;"
-    text = page_text(client.get(f"/w/{wid}/themes").text)
-    assert "名前の変更" in text and "有効" in text
+    text = page_text(client.get(f"/w/{wid}/edit-history").text)
+    assert "テーマの名前を「短期入所が&lt;足りない&gt;」に変更" in text and "有効" in text
+    assert "最後の手直し: テーマの名前を「短期入所が&lt;足りない&gt;」に変更" in page_text(client.get(f"/w/{wid}/themes").text)
     assert client.post(f"/w/{wid}/undo", data={}).status_code == 303
     assert themes_of(client, wid)[theme] == old
-    assert "取り消し" in client.get(f"/w/{wid}/themes").text  # the audit trail stays
+    assert "取り消し" in client.get(f"/w/{wid}/edit-history").text  # the audit trail stays
+    assert client.post(f"/w/{wid}/redo", data={}).status_code == 303
+    assert themes_of(client, wid)[theme] == "短期入所が&lt;足りない&gt;"
+    assert client.post(f"/w/{wid}/redo", data={}).status_code == 409  # nothing left to redo
 
 
 @pytest.mark.parametrize("form,message", [
@@ -186,33 +193,56 @@ def test_merge_and_split(ws):
         assert [e["op"] for e in st.live_edits(conn, wid)] == ["merge", "split"]
 
 
+def card_of(html: str, note_id: str) -> tuple[str, str]:
+    """(card key, the note's list item) of a note on a board page."""
+    for card in html.split('<article class="card')[1:]:
+        if f'id="note-{note_id}"' in card:
+            item = card.split(f'id="note-{note_id}"', 1)[1].split("</li>", 1)[0]
+            return re.search(r'data-key="([^"]+)"', card).group(1), item
+    raise AssertionError(f"note {note_id} is on no card")
+
+
 def test_zone_override_on_the_diagram(ws):
     client, wid, _ = ws
     nid = note_ids(client, wid)[NOTES[1][0]]
     r = client.post(f"/w/{wid}/edits", data={"op": "zone", "note": nid, "zones": "C∩H"})
     assert r.status_code == 303 and r.headers["location"] == f"/w/{wid}/diagram#note-{nid}"
-    html = client.get(f"/w/{wid}/diagram").text
-    row = html.split(f'<tr id="note-{nid}">', 1)[1].split("</tr>", 1)[0]
-    assert '<td class="zone">病院と地域の重なり</td>' in row and "ファシリテーターが指定" in row
+    key, item = card_of(client.get(f"/w/{wid}/diagram?all=1").text, nid)
+    assert key == "HC" and "ファシリテーターが指定" in item
+    assert '<h3 class="title">病院と地域の重なり</h3>' in client.get(f"/w/{wid}/diagram").text
     r = client.post(f"/w/{wid}/undo", data={"page": "diagram"})
     assert r.status_code == 303 and r.headers["location"] == f"/w/{wid}/diagram"
+
+
+def test_zone_override_of_several_notes_is_one_edit(ws):
+    client, wid, store = ws
+    ids = list(note_ids(client, wid).values())[:3]
+    r = client.post(f"/w/{wid}/edits", data={"op": "zone", "notes": ids, "zones": "S"},
+                    headers={"HX-Request": "true"})
+    assert r.status_code == 200 and "付箋3枚を概念図の「相談支援」へ移しました。" in r.text
+    assert 'id="card-S" data-key="S" hx-swap-oob="outerHTML"' in r.text and 'id="undo-bar"' in r.text
+    html = client.get(f"/w/{wid}/diagram?all=1").text
+    assert {card_of(html, n)[0] for n in ids} == {"S"}
+    with store.session() as conn:
+        assert st.live_edits(conn, wid) == [{"op": "zone", "notes": ids, "zones": "S"}]
+    r = client.post(f"/w/{wid}/undo", data={"page": "diagram"}, headers={"HX-Request": "true"})
+    assert r.status_code == 200 and "元に戻しました" in r.text
 
 
 def test_diagram_page(ws):
     client, wid, _ = ws
     html = client.get(f"/w/{wid}/diagram").text
-    assert '<script src="/static-plotly/plotly.min.js"></script>' in html and 'id="diagram"' in html
-    data = html.split('<script id="diagram-data" type="application/json">', 1)[1].split("</script>", 1)[0]
-    assert "<" not in data  # note text in the figure cannot break out of the script element
+    assert 'id="diagram"' in html and "/static/Sortable.min.js" in html
     import json
 
-    fig = json.loads(data)
+    r = client.get(f"/w/{wid}/diagram/figure.json")
+    assert r.status_code == 200 and "<" not in r.text  # plotly escapes note text in its JSON
+    fig = r.json()["figure"]
     assert fig["data"] and "概念図" in json.dumps(fig["layout"], ensure_ascii=False)
-    text = page_text(html)
-    membership = re.search(r"所属数.*?領域 枚数 (.*?) 排他的", text).group(1)
-    exclusive = re.search(r"排他的な区分ごとの枚数 区分 枚数 (.*?) 付箋の配置", text).group(1)
-    assert sum(int(n) for n in re.findall(r"\d+", exclusive)) == len(ROWS)
-    assert sum(int(n) for n in re.findall(r"\d+", membership)) >= len(ROWS)
+    membership = page_text(html.split('<table id="membership">', 1)[1].split("</table>", 1)[0])
+    exclusive = page_text(html.split('<table id="exclusive">', 1)[1].split("</table>", 1)[0])
+    assert sum(int(n) for n in re.findall(r" (\d+)", exclusive.split("枚数", 2)[-1])) == len(ROWS)
+    assert sum(int(n) for n in re.findall(r" (\d+)", membership.split("枚数", 2)[-1])) >= len(ROWS)
 
 
 def test_edits_survive_reanalysis(ws):

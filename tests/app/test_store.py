@@ -143,3 +143,24 @@ def test_migration_2_keeps_numbering_above_every_existing_workshop(tmp_path):
         with pytest.raises(sqlite3.IntegrityError):
             st.add_workshop(conn, "e")  # a taken name: nothing created, no number used up
         assert st.add_workshop(conn, "f") == 8
+
+
+def test_redo_brings_back_the_undone_edits_in_order(tmp_path):
+    store = st.Store(tmp_path)
+    with store.session() as conn:
+        w = st.add_workshop(conn, "w")
+        for label in ("一", "二", "三"):
+            st.add_edit(conn, w, {"op": "rename", "theme": "T01", "label": label})
+        assert st.redo_edit(conn, w) is None  # nothing undone
+        st.undo_edit(conn, w)
+        st.undo_edit(conn, w)
+        assert [e["label"] for e in st.live_edits(conn, w)] == ["一"]
+        assert st.redo_edit(conn, w)["label"] == "二"
+        assert st.redo_edit(conn, w)["label"] == "三"
+        assert st.redo_edit(conn, w) is None
+        assert [e["label"] for e in st.live_edits(conn, w)] == ["一", "二", "三"]
+        # a new edit after an undo: the undone edit can no longer come back
+        st.undo_edit(conn, w)
+        st.add_edit(conn, w, {"op": "rename", "theme": "T01", "label": "四"})
+        assert st.redo_edit(conn, w) is None
+        assert [e["label"] for e in st.live_edits(conn, w)] == ["一", "二", "四"]

@@ -1,12 +1,16 @@
-"""The concept diagram: the figure, the zone counts, and overriding a note's zones."""
+"""The concept diagram as a board: a card per region (drop targets), inferred placements to review, the
+reason of each placement, overriding the zones of one or several notes; the figure on demand."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
 
 from issuemine.app import store as st
-from issuemine.app.routes.themes import view_or_409
-from issuemine.app.web import Id, ZONE_CHOICES, get_conn, options_by_selected, render, workshop_or_404
+from issuemine.app.board import Query
+from issuemine.app.boardcache import undo_state
+from issuemine.app.routes.themes import board_or_409
+from issuemine.app.web import Id, ZONE_CHOICES, get_conn, render, workshop_or_404
 
 router = APIRouter()
 
@@ -37,9 +41,21 @@ def counts(view) -> tuple[list[dict], list[dict]]:
 @router.get("/w/{workshop_id}/diagram")
 def diagram_page(request: Request, workshop_id: Id, conn=Depends(get_conn)):
     ws = workshop_or_404(conn, workshop_id)
-    view = view_or_409(conn, workshop_id)
+    view, board = board_or_409(request, conn, workshop_id, "diagram")
+    query = Query.from_params(request.query_params)
+    n_inferred = sum(1 for notes in board.notes_by_key.values() for n in notes if n["inferred"])
+    return render(request, "diagram.html", ws=ws, view=view, board=board, query=query, groups=board.groups(query),
+                  counts=counts(view), total=len(view.placements), n_inferred=n_inferred,
+                  zone_choices=ZONE_CHOICES, undo=undo_state(conn, workshop_id, view))
+
+
+@router.get("/w/{workshop_id}/diagram/figure.json")
+def diagram_figure(request: Request, workshop_id: Id, conn=Depends(get_conn)):
+    """The figure's plotly JSON (fetched when the facilitator opens the figure)."""
+    workshop_or_404(conn, workshop_id)
+    view, _ = board_or_409(request, conn, workshop_id, "diagram")
     figure, height = figure_json(view)
-    return render(request, "diagram.html", ws=ws, view=view, figure=figure, height=height, counts=counts(view),
-                  total=len(view.placements),
-                  notes=view.table().to_dict("records"), zone_options=options_by_selected(ZONE_CHOICES),
-                  history=st.edit_history(conn, workshop_id))
+    return Response(f'{{"height": {height}, "figure": {figure}}}', media_type="application/json")
+
+
+__all__ = ["router", "figure_json", "counts", "st"]

@@ -8,7 +8,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from issuemine.app import store as st
@@ -37,18 +37,20 @@ def download_page(request: Request, workshop_id: Id, conn=Depends(get_conn)):
     order = {name: i for i, name in enumerate(DESCRIBE)}
     files = sorted(files, key=lambda f: (order.get(f, len(order)), f))
     job = request.app.state.runner.refresh(conn, st.latest_job(conn, workshop_id, "report"))
+    masked = bool(json.loads(done["params"] or "{}").get("mask_pii")) if done is not None else False
     return render(request, "download.html", ws=ws, job=job, done=done, files=files, describe=DESCRIBE,
-                  n_notes=len(st.records(conn, workshop_id, "notes")))
+                  n_notes=len(st.records(conn, workshop_id, "notes")), masked=masked)
 
 
 @router.post("/w/{workshop_id}/report")
-def start_report(request: Request, workshop_id: Id, conn=Depends(get_conn)):
+def start_report(request: Request, workshop_id: Id, mask_pii: str = Form(""), conn=Depends(get_conn)):
     workshop_or_404(conn, workshop_id)
     back = f"/w/{workshop_id}/download"
     ensure_job_can_start(request, conn, workshop_id, "report", back)
     analysis = st.latest_job(conn, workshop_id, "analysis", status="done")
     params = json.loads(analysis["params"]) if analysis is not None else {"seed": 0, "n_themes": "auto"}
-    request.app.state.runner.start(workshop_id, "report", {**params, "pdf": request.app.state.report_pdf})
+    request.app.state.runner.start(workshop_id, "report", {**params, "pdf": request.app.state.report_pdf,
+                                                           "mask_pii": mask_pii in ("1", "on", "true")})
     return RedirectResponse(back, status_code=303)
 
 
