@@ -85,9 +85,16 @@ def journey(tmp_path_factory):
     themes_html = get("テーマ", f"/w/{wid}/themes")
     get("概念図", f"/w/{wid}/diagram")
     # edits: rename, merge, move, split, zone, and one undo
-    theme_ids = re.findall(r'id="theme-([^"]+)"', themes_html)
-    note_ids = re.findall(r'id="note-([^"]+)"', themes_html)
+    theme_ids = list(dict.fromkeys(re.findall(r'<article class="card[^"]*" id="card-[^"]+" data-key="([^"]+)"',
+                                              themes_html)))
+    note_ids = list(dict.fromkeys(re.findall(r'data-note="([^"]+)"', themes_html)))
     assert len(theme_ids) >= 3 and len(note_ids) >= 10
+    # the board's other states: a search, one card's further notes, the board fragment, the diagram board
+    get("テーマ(検索)", f"/w/{wid}/themes?q=短期入所")
+    get("テーマ(ボードだけ)", f"/w/{wid}/themes/board?q=連携")
+    get("テーマ(もっと見る)", f"/w/{wid}/themes/cards/{theme_ids[0]}/notes?offset=3")
+    get("概念図(ボードだけ)", f"/w/{wid}/diagram/board")
+    get("用例(KWIC)", f"/w/{wid}/kwic?term=連携")
 
     def edit(**form):
         r = client.post(f"/w/{wid}/edits", data=form)
@@ -95,7 +102,7 @@ def journey(tmp_path_factory):
 
     edit(op="rename", theme=theme_ids[0], label="短期入所の不足")
     edit(op="merge", themes=[theme_ids[1], theme_ids[2]])
-    edit(op="move", note=note_ids[0], theme=theme_ids[0])
+    edit(op="move", note=note_ids[-1], theme=theme_ids[0])  # a note of a later card
     edit(op="zone", note=note_ids[1], zones="HC")
     edit(op="zone", note=note_ids[2], zones="F")
     assert client.post(f"/w/{wid}/undo", data={"page": "diagram"}).status_code == 303
