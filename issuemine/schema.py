@@ -61,6 +61,7 @@ NOTES = Table(
         Column("round", "string", "Round of the group work (回・ラウンド), empty if not given."),
         Column("participant", "string", "Participant (参加者・氏名), empty if not given."),
         Column("source_file", "string", "File name the note came from."),
+        Column("source_sheet", "string", "Worksheet the note was read from (.xlsx), empty for text files."),
         Column("source_row", "Int64", "1-based row in that file as a spreadsheet shows it (header = row 1)."),
         Column("duplicate_of", "string", "note_id of an identical earlier note in the same group, else empty."),
         Column("near_duplicate_of", "string", "note_id of a near-identical earlier note in the same group "

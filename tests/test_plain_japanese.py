@@ -85,9 +85,8 @@ def journey(tmp_path_factory):
     themes_html = get("テーマ", f"/w/{wid}/themes")
     get("概念図", f"/w/{wid}/diagram")
     # edits: rename, merge, move, split, zone, and one undo
-    theme_ids = list(dict.fromkeys(re.findall(r'<article class="card[^"]*" id="card-[^"]+" data-key="([^"]+)"',
-                                              themes_html)))
-    note_ids = list(dict.fromkeys(re.findall(r'data-note="([^"]+)"', themes_html)))
+    theme_ids = re.findall(r'<article class="card[^"]*" id="card-([^"]+)"', themes_html)  # the board's cards
+    note_ids = re.findall(r'<li class="note[^"]*" id="note-([^"]+)"', themes_html)
     assert len(theme_ids) >= 3 and len(note_ids) >= 10
     # the board's other states: a search, one card's further notes, the board fragment, the diagram board
     get("テーマ(検索)", f"/w/{wid}/themes?q=短期入所")
@@ -102,11 +101,15 @@ def journey(tmp_path_factory):
 
     edit(op="rename", theme=theme_ids[0], label="短期入所の不足")
     edit(op="merge", themes=[theme_ids[1], theme_ids[2]])
-    edit(op="move", note=note_ids[-1], theme=theme_ids[0])  # a note of a later card
+    edit(op="move", note=note_ids[-1], theme=theme_ids[0])  # a note of the last card
     edit(op="zone", note=note_ids[1], zones="HC")
     edit(op="zone", note=note_ids[2], zones="F")
     assert client.post(f"/w/{wid}/undo", data={"page": "diagram"}).status_code == 303
     get("テーマ(手直し後)", f"/w/{wid}/themes")
+    get("テーマ(検索・要確認)", f"/w/{wid}/themes?q=訪問看護&weak=1")
+    get("テーマ(すべて表示)", f"/w/{wid}/themes?all=1")
+    get("手直しの記録", f"/w/{wid}/edit-history")
+    get("語の前後(KWIC)", f"/w/{wid}/kwic?term=訪問看護")
     get("概念図(手直し後)", f"/w/{wid}/diagram")
     q = (SAMPLE / "questionnaire.csv").read_bytes()
     r = client.post(f"/w/{wid}/survey", files={"file": ("研修前後アンケート.csv", q, "text/csv")})

@@ -150,9 +150,8 @@ class Board:
     # -- construction -------------------------------------------------------------------------------
     @classmethod
     def themes(cls, view) -> "Board":
-        table = view.table()
         notes_by_key: dict[str, list[dict]] = {}
-        for rec in table.to_dict("records"):
+        for rec in _records(view):
             notes_by_key.setdefault(str(rec["theme_id"]), []).append(_note(rec))
         # Notes the facilitator moved come first (latest first), so a move is seen at once on a collapsed
         # card; then the most typical; the weak ones gather at the end.
@@ -177,9 +176,8 @@ class Board:
     def diagram(cls, view) -> "Board":
         from issuemine.present.names import REGION_NAMES as REGIONS
 
-        table = view.table()
         notes_by_key: dict[str, list[dict]] = {}
-        for rec in table.to_dict("records"):
+        for rec in _records(view):
             notes_by_key.setdefault(str(rec["zones"]), []).append(_note(rec))
         # placed by the facilitator first (latest first), then inferred placements: the ones to review
         moved = _moved(view.edits, ("zone",))
@@ -286,6 +284,28 @@ def changed_cards(before: Board, after: Board, query: Query):
     added = [c for k, c in new.items() if k not in old]
     regroup = old_groups != new_groups or any(c.group != old[c.key].group for c in changed)
     return changed, removed, added, regroup
+
+
+def _records(view):
+    """One dict per note (text, group, profession, theme, zones): ``View.table()`` without pandas' merge and
+    ``to_dict``, which cost more than the rest of a board for 737 notes."""
+    def columns(frame, names):
+        return {c: (frame[c].tolist() if c in frame.columns else [None] * len(frame)) for c in names}
+
+    notes = columns(view.notes, ["note_id", "text", "group", "profession"])
+    a = view.assignments
+    theme = dict(zip(a["note_id"].astype(str), zip(*columns(a, ["theme_id", "theme_label", "theme_confidence",
+                                                                 "theme_weak"]).values())))
+    p = view.placements
+    zone = dict(zip(p["note_id"].astype(str), zip(*columns(p, ["zones", "region", "zone_confidence", "zone_reason",
+                                                                "zone_inferred"]).values())))
+    empty_t, empty_z = (None,) * 4, (None,) * 5
+    for nid, text, group, profession in zip(*notes.values()):
+        nid = str(nid)
+        t, z = theme.get(nid, empty_t), zone.get(nid, empty_z)
+        yield {"note_id": nid, "text": text, "group": group, "profession": profession,
+               "theme_id": t[0], "theme_label": t[1], "theme_confidence": t[2], "theme_weak": t[3],
+               "zones": z[0], "region": z[1], "zone_confidence": z[2], "zone_reason": z[3], "zone_inferred": z[4]}
 
 
 def _moved(edits, ops) -> dict[str, int]:

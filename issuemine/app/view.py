@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import pickle
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from issuemine.app import store as st
@@ -65,11 +67,7 @@ def current_view(conn, workshop_id: int) -> View | None:
 
     from issuemine.diagram.place import apply_zone_edits
     from issuemine.edits import apply_theme_edits
-    notes = pd.read_json(_io(st.result(conn, job["id"], "notes")), orient="records", dtype=False)
-    result = pickle.loads(st.result(conn, job["id"], "theme_result"))  # our own bytes, written by our worker
-    placements = pd.read_json(_io(st.result(conn, job["id"], "placements")), orient="records", dtype=False)
-    for frame in (notes, placements):
-        frame["note_id"] = frame["note_id"].astype(str)
+    notes, result, placements = _loaded(conn, job)
     edits = st.live_edits(conn, workshop_id)
     base_labels = dict(zip(result.themes["theme_id"], result.themes["label"]))
     result, messages = apply_theme_edits(result, edits)
@@ -79,6 +77,39 @@ def current_view(conn, workshop_id: int) -> View | None:
                 placements=placements, edits=edits, messages=messages, info=info,
                 outcomes=list(info.get("edits", {}).get("outcomes", [])),
                 by_id=list(info.get("edits", {}).get("applied_by_id", [])), base_labels=base_labels)
+
+
+# A finished analysis never changes: the last few read are kept, so an edit on the board does not parse the
+# notes and placements again (90 ms of the 300 ms an edit may take for 737 notes). Keyed by the database
+# file, the job and its finish time; the caller gets its own copy of what it may change (placements).
+_LOADED: OrderedDict = OrderedDict()
+_LOADED_KEEP = 4
+_LOADED_LOCK = threading.Lock()
+
+
+def _loaded(conn, job):
+    """(notes, theme result, placements) of a finished analysis job, read once."""
+    import pandas as pd
+
+    key = (conn.execute("PRAGMA database_list").fetchone()[2], job["id"], job["finished_at"])
+    with _LOADED_LOCK:
+        hit = _LOADED.get(key)
+        if hit is not None:
+            _LOADED.move_to_end(key)
+    if hit is None:
+        notes = pd.read_json(_io(st.result(conn, job["id"], "notes")), orient="records", dtype=False)
+        result = pickle.loads(st.result(conn, job["id"], "theme_result"))  # our own bytes, written by our worker
+        placements = pd.read_json(_io(st.result(conn, job["id"], "placements")), orient="records", dtype=False)
+        for frame in (notes, placements):
+            frame["note_id"] = frame["note_id"].astype(str)
+        hit = (notes, result, placements)
+        with _LOADED_LOCK:
+            _LOADED[key] = hit
+            while len(_LOADED) > _LOADED_KEEP:
+                _LOADED.popitem(last=False)
+    notes, result, placements = hit
+    # apply_theme_edits returns a new result and leaves its input alone; apply_zone_edits changes placements
+    return notes.copy(), result, placements.copy()
 
 
 def _io(payload: bytes):

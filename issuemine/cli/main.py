@@ -98,6 +98,23 @@ def _show_progress() -> None:
     logger.setLevel(logging.INFO)
 
 
+def _internal_error(exc: Exception) -> int:
+    """A bug: say so in Japanese with where it happened, never the exception's message or a traceback
+    (either may quote a note: a KeyError names a header, a UnicodeError shows the text around a
+    character). ``ISSUEMINE_DEBUG=1`` raises it as usual for a developer."""
+    import os
+    import traceback
+
+    if os.environ.get("ISSUEMINE_DEBUG"):
+        raise exc
+    frames = traceback.extract_tb(exc.__traceback__)[-3:]
+    where = " ← ".join(f"{os.path.basename(f.filename)}:{f.lineno}" for f in reversed(frames))
+    print(f"エラー: 内部エラーで処理を続けられませんでした({type(exc).__name__}、{where})。"
+          "入力の内容は表示していません。この行を添えて開発者に知らせてください"
+          "(ISSUEMINE_DEBUG=1 を付けて実行すると詳しい情報が出ます)。", file=sys.stderr)
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -129,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:  # noqa: BLE001 - a bug, not the user's mistake
+        return _internal_error(exc)
     finally:
         gc.set_threshold(*thresholds)  # main() called in-process (tests, notebooks) leaves GC as it was
 

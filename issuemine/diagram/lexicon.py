@@ -118,15 +118,19 @@ class ZoneLexicon:
                 return [(m.group(), *m.span()) for m in pattern.finditer(text)]
             return [(m.group().casefold(), *m.span()) for m in pattern.finditer(text)]
         whole = self._boundaries.whole
-        found, pos = [], 0
+        found, pos, classes, n = [], 0, None, len(text)
         search = pattern.search
         while (m := search(text, pos)) is not None:
             start, end = m.span()
-            if whole(text, start, end):
-                found.append((m.group() if uncased else m.group().casefold(), start, end))
-                pos = end
-            else:  # not a word here (就学 in 未就学): look for the next match from the following letter
-                pos = start + 1
+            if classes is None:
+                classes = text.translate(_CLASSES)
+            # a match that touches a letter of its own script on either side may be part of a longer word
+            if ((start > 0 and classes[start - 1] == classes[start])
+                    or (end < n and classes[end] == classes[end - 1])) and not whole(text, start, end):
+                pos = start + 1  # not a word here (就学 in 未就学): look again from the following letter
+                continue
+            found.append((m.group() if uncased else m.group().casefold(), start, end))
+            pos = end
         return found
 
     def match(self, text: str, *, normalized: bool = False) -> list[Match]:
@@ -162,13 +166,8 @@ class _WordBoundaries:
         self.cache_size = cache_size
 
     def whole(self, text: str, start: int, end: int) -> bool:
-        script = _SCRIPTS.get
-        before = start > 0 and (script(text[start - 1]) or _script(text[start - 1])) == (
-            script(text[start]) or _script(text[start]))
-        after = end < len(text) and (script(text[end]) or _script(text[end])) == (
-            script(text[end - 1]) or _script(text[end - 1]))
-        if not (before or after):
-            return True
+        """Whether ``text[start:end]`` begins and ends on a UniDic word boundary, not after a negating
+        prefix (the caller has found that it touches a letter of its own script)."""
         lo, hi = max(0, start - _WINDOW), min(len(text), end + _WINDOW)
         window = text[lo:hi]
         found = self._cache.get(window)
@@ -208,27 +207,19 @@ def _quote(*parts: str) -> str:
     return shlex.quote(str(Path(*parts)))
 
 
-def _script(ch: str) -> str:
-    """A coarse script class: kanji, hiragana, katakana, Latin letters and digits, or other (remembered in
-    ``_SCRIPTS``: a dict lookup is several times cheaper than the tests)."""
-    _SCRIPTS[ch] = cls = _script_of(ch)
-    return cls
+def _class_table() -> dict[int, str]:
+    """``str.translate`` table to a coarse script class per character: K kanji, H hiragana, T katakana,
+    A Latin letters and digits; other characters stay themselves (never equal to a letter's class)."""
+    table = {}
+    for lo, hi, cls in ((0x4E00, 0x9FFF, "K"), (0x3400, 0x4DBF, "K"), (0x3041, 0x309F, "H"),
+                        (0x30A1, 0x30FF, "T")):
+        table.update(dict.fromkeys(range(lo, hi + 1), cls))
+    table.update(dict.fromkeys(map(ord, "々〆ヶ"), "K"))
+    table.update(dict.fromkeys(map(ord, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"), "A"))
+    return table
 
 
-_SCRIPTS: dict[str, str] = {}
-
-
-def _script_of(ch: str) -> str:
-    o = ord(ch)
-    if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or ch in "々〆ヶ":
-        return "kanji"
-    if 0x3041 <= o <= 0x309F:
-        return "hiragana"
-    if 0x30A1 <= o <= 0x30FF:
-        return "katakana"
-    if ch.isalnum():
-        return "latin"
-    return ch  # punctuation, spaces: never equal to a letter's class
+_CLASSES = _class_table()
 
 
 def _trie_pattern(words) -> str:

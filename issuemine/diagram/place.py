@@ -80,6 +80,7 @@ class ZonePlacer:
 
     def __init__(self, lexicon: ZoneLexicon | str | Path | None = None, *, rel_threshold: float = 0.5,
                  decisive: float = 0.8, side_dominance: float = 3.0, saturation: float = 0.5,
+                 min_member: float = 0.5,
                  min_evidence: float = 0.5, seed_confidence: float = 0.5, n_neighbors: int = 7,
                  min_similarity: float = 0.3, alpha: float = 0.6, class_balance: float = 0.5,
                  min_share: float = 0.5, min_seeds: int = 5,
@@ -91,6 +92,7 @@ class ZonePlacer:
         self.decisive = decisive
         self.side_dominance = side_dominance
         self.saturation = saturation
+        self.min_member = min_member
         self.min_evidence = min_evidence
         self.seed_confidence = seed_confidence
         self.n_neighbors = n_neighbors
@@ -149,20 +151,26 @@ class ZonePlacer:
         once, and a zone's evidence saturates — its entries' weights in decreasing order, the k-th
         multiplied by ``saturation`` ** k (with 0.5, at most twice the strongest): 家族 twice, or 家族 +
         母親 + 保護者, does not outweigh two service words."""
+        return self._scores(self.evidence(matches))
+
+    def _scores(self, entries: list[Entry]) -> dict[str, float]:
         weights: dict[str, list[float]] = {z: [] for z in SCORED}
-        for e in self.evidence(matches):
+        for e in entries:
             for z in e.target:
                 weights[z].append(e.weight)
         return {z: _saturate(w, self.saturation) for z, w in weights.items()}
 
-    def decide(self, scores: dict[str, float], matches: list[Match], *, min_evidence: float | None = None):
-        """(zones, confidence, reason) from evidence, or None when the evidence is too weak to place."""
+    def decide(self, scores: dict[str, float], matches: list[Match], *, min_evidence: float | None = None,
+               entries: list[Entry] | None = None):
+        """(zones, confidence, reason) from evidence, or None when the evidence is too weak to place.
+        ``entries``: ``self.evidence(matches)`` if already computed."""
         floor = self.min_evidence if min_evidence is None else min_evidence
         core_best = max(scores[z] for z in CORE)
         side_best = max(scores["F"], scores["P"])
         if core_best >= floor and core_best > 0 and side_best < self.side_dominance * core_best:
             chosen = [z for z in CORE
-                      if scores[z] >= self.rel_threshold * core_best or scores[z] >= self.decisive]
+                      if scores[z] == core_best or scores[z] >= self.decisive
+                      or (scores[z] >= self.rel_threshold * core_best and scores[z] >= self.min_member)]
             others = [scores[z] for z in CORE if z not in chosen]
             zones = "".join(chosen)
             conf = self._confidence(core_best, [scores[z] for z in chosen], others)
@@ -172,7 +180,7 @@ class ZonePlacer:
             zones = "F" if scores["F"] >= scores["P"] else "P"
             other = "P" if zones == "F" else "F"
             conf = self._confidence(side_best, [side_best], [scores[other], core_best])
-        reason = _reason(self.evidence(matches), set(zones))
+        reason = _reason(self.evidence(matches) if entries is None else entries, set(zones))
         return zones, conf, reason
 
     def _confidence(self, best: float, chosen: list[float], others: list[float]) -> float:
@@ -345,18 +353,20 @@ class ZonePlacer:
         score_rows = []
         weak: dict[int, tuple] = {}
         # Scores and decisions depend only on the sequence of matched entries, which notes share a lot
-        # (「訪問看護」 alone, 「病院」+「退院」 …): each sequence is decided once.
+        # (「訪問看護」 alone, 「病院」+「退院」 …): each sequence is decided once. (Whole-word matching needs
+        # each match's surroundings, so every note is matched; only the decision is shared.)
         known: dict[tuple, tuple] = {}
-        normalize, signature = lex.normalize, lex.signature
+        normalize, match = lex.normalize, lex.match
         for i, text in enumerate(texts):
-            text = normalize(text)
-            key = signature(text, normalized=True)
+            matches = match(normalize(text), normalized=True)
+            key = tuple(m.entry.key for m in matches)  # the evidence depends on the matched entries only
             found = known.get(key)
             if found is None:
-                matches = lex.match(text, normalized=True)
-                scores = self.score(matches)
-                decided = self.decide(scores, matches)
-                weakly = self.decide(scores, matches, min_evidence=0.0) if decided is None and matches else None
+                entries = self.evidence(matches)
+                scores = self._scores(entries)
+                decided = self.decide(scores, matches, entries=entries)
+                weakly = (self.decide(scores, matches, min_evidence=0.0, entries=entries)
+                          if decided is None and matches else None)
                 found = known[key] = ([scores[z] for z in SCORED], decided, weakly)
             score_row, decided, weakly = found
             score_rows.append(score_row)

@@ -10,9 +10,10 @@ from issuemine.ingest.notes import DEFAULT_MAX_CHARS, note_id, read_notes
 from issuemine.ingest.report import ReadReport
 from issuemine.ingest.source import DEFAULT_MAX_BYTES
 from issuemine.ingest.table import TableInfo, read_table
+from issuemine.ingest.xlsx import SheetInfo, list_sheets
 
 __all__ = [
-    "DEFAULT_MAX_BYTES", "DEFAULT_MAX_CHARS", "ReadReport", "TableInfo", "bigram_set", "flag_duplicates",
-    "guard_cell", "jaccard", "note_id", "read_notes", "read_table", "to_csv_bytes", "to_csv_text",
+    "DEFAULT_MAX_BYTES", "DEFAULT_MAX_CHARS", "ReadReport", "SheetInfo", "TableInfo", "bigram_set", "flag_duplicates",
+    "guard_cell", "jaccard", "list_sheets", "note_id", "read_notes", "read_table", "to_csv_bytes", "to_csv_text",
     "unguard_cell", "write_csv",
 ]

@@ -1,8 +1,9 @@
 """Write tables as CSV that Excel opens correctly and cannot turn into formulas.
 
 UTF-8 with a BOM (without it Japanese Excel assumes CP932 and shows mojibake), CRLF line ends, and
-the OWASP guard against CSV injection: a text cell starting with ``= + - @``, a tab or a carriage
-return gets a leading ``'`` so a spreadsheet shows it as text instead of running it. read_table takes
+the OWASP guard against CSV injection: a text cell starting with ``= + - @`` (or full-width ``＝ ＋ － ＠``),
+a tab or a carriage return gets a leading ``'`` so a spreadsheet shows it as text instead of running it
+(the rule is ``cellsafe.formula_like``, shared with the xlsx writer). read_table takes
 the guard off again (:func:`unguard_cell`), so write_csv → read_notes is an exact round trip.
 """
 
@@ -10,12 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from pathlib import Path
 
-# A value already looking guarded ('=…, ''=…) gets one more quote, so unguard(guard(v)) == v always.
-_GUARDED = re.compile(r"'*[=+\-@\t\r]")
-_UNGUARD = re.compile(r"'+[=+\-@\t\r]")
+from issuemine.ingest.cellsafe import GUARDED as _GUARDED
+from issuemine.ingest.cellsafe import UNGUARD as _UNGUARD
 
 
 def guard_cell(value: str) -> str:

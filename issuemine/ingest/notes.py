@@ -6,11 +6,12 @@ import hashlib
 from pathlib import Path
 
 from issuemine.errors import InputError
+from issuemine.ingest.cellsafe import UNSAFE_CHARS, REPLACEMENT
 from issuemine.ingest.columns import ROLES, TEXT_HEADER_NAMES, resolve_mapping
 from issuemine.ingest.duplicates import flag_duplicates
 from issuemine.ingest.report import ReadReport
 from issuemine.ingest.source import DEFAULT_MAX_BYTES
-from issuemine.ingest.table import read_table
+from issuemine.ingest.table import is_blank, read_table
 
 # Sticky notes are 10–60 characters; a cell this long is almost always a CSV quote left open that
 # swallowed the rest of the file, so it is an error rather than a note.
@@ -76,6 +77,7 @@ def read_notes(path: str | Path, *, workshop: str | None = None, mapping: dict |
         "round": cols["round"],
         "participant": cols["participant"],
         "source_file": path.name,
+        "source_sheet": info.sheet or "",
         "source_row": [info.source_rows[i] for i in keep],
         "duplicate_of": dup_of,
         "near_duplicate_of": near_of,
@@ -84,9 +86,16 @@ def read_notes(path: str | Path, *, workshop: str | None = None, mapping: dict |
     if info.empty_rows:
         warnings.append(f"空の行を {len(info.empty_rows)} 行読み飛ばしました({_rows(info.empty_rows)})。")
     if blank_text:
-        warnings.append(f"「{text_col}」が空の行を {len(blank_text)} 行読み飛ばしました({_rows(blank_text)})。")
+        warnings.append(f"「{text_col}」が空の行を {len(blank_text)} 行読み飛ばしました({_rows(blank_text)})"
+                        "(空白や幅のない文字だけの行も空とみなします)。")
+    unsafe = _unsafe_rows(cols, frame["source_row"].tolist())
+    if unsafe:
+        warnings.append(f"制御文字など、Excel のファイルに書けない見えない文字を含む付箋が {len(unsafe)} 件あります"
+                        f"({_rows(unsafe)})。付箋の内容はそのまま読みました。notes.xlsx ではその文字を"
+                        f"「{REPLACEMENT}」に置き換えます。")
     frame.attrs["report"] = ReadReport(
         file=str(path), encoding=info.encoding, format=info.format, sheet=info.sheet,
+        sheets=list(info.sheets), hidden_sheets=list(info.hidden_sheets),
         delimiter=info.delimiter, header_row=info.header_row, columns_found=list(info.columns),
         mapping=dict(roles), n_rows=len(info.source_rows) + len(info.empty_rows), n_notes=len(ids),
         skipped_empty=len(skipped), skipped_empty_rows=skipped,
@@ -113,7 +122,7 @@ def _note_rows(texts: list[str], rows: list[int], max_chars: int, path: Path,
     """``(indexes of rows holding a note, file rows whose text is blank)``; a too-long text is an error."""
     keep, blank = [], []
     for i, (text, row) in enumerate(zip(texts, rows)):
-        if not text.strip():
+        if is_blank(text):
             blank.append(row)
         elif len(text) > max_chars:
             raise InputError(f"付箋の内容が長すぎます({len(text):,}文字。上限 {max_chars:,}文字)。", file=path,
@@ -122,6 +131,13 @@ def _note_rows(texts: list[str], rows: list[int], max_chars: int, path: Path,
         else:
             keep.append(i)
     return keep, blank
+
+
+def _unsafe_rows(cols: dict[str, list[str]], rows: list[int]) -> list[int]:
+    """File rows of the notes holding a character an .xlsx cannot carry (in any column read)."""
+    if not any(UNSAFE_CHARS.search("".join(values)) for values in cols.values()):
+        return []
+    return [row for i, row in enumerate(rows) if any(UNSAFE_CHARS.search(v[i]) for v in cols.values())]
 
 
 def _stripped(values: list[str], keep: list[int]) -> list[str]:

@@ -15,7 +15,9 @@ class ReadReport:
     file: str
     encoding: str | None  # None for xlsx
     format: str = ""
-    sheet: str | None = None
+    sheet: str | None = None  # the sheet read (.xlsx); None for text files
+    sheets: list[str] = field(default_factory=list)  # every sheet of the workbook, in order (a sheet choice)
+    hidden_sheets: list[str] = field(default_factory=list)
     delimiter: str | None = None
     header_row: int | None = None
     columns_found: list[str] = field(default_factory=list)

@@ -13,6 +13,8 @@ from pathlib import Path
 from issuemine.errors import InputError
 
 DEFAULT_MAX_BYTES = 20 * 2**20
+_LIMIT_HINT = ("ファイルを分けるか、上限を上げてください(issuemine のコマンドでは --max-mb 50 のように MB で指定します。"
+               "Python からは max_bytes)")
 
 # Magic numbers of files people attach by mistake. Zip is handled separately (xlsx is a zip).
 _MAGIC = (
@@ -49,14 +51,14 @@ def load_bytes(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     if size > max_bytes:
         raise InputError(
             f"ファイルが大きすぎます({human_size(size)})。上限は {human_size(max_bytes)} です。",
-            file=p, hint="ファイルを分けるか、上限(max_bytes)を上げてください",
+            file=p, hint=_LIMIT_HINT,
         )
     try:
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"ファイルを開けません({type(exc).__name__})。", file=p) from None
     if len(data) > max_bytes:  # the file grew between stat and read
-        raise InputError(f"ファイルが大きすぎます。上限は {human_size(max_bytes)} です。", file=p)
+        raise InputError(f"ファイルが大きすぎます。上限は {human_size(max_bytes)} です。", file=p, hint=_LIMIT_HINT)
     return data
 
 

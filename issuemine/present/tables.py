@@ -126,7 +126,9 @@ NOTE_COLUMNS = [
     ("theme_confidence", "テーマの確からしさ", numbers.confidence_word), ("theme_weak", "テーマ要確認", _flag),
     ("region", "概念図の領域", names.zone_name), ("zone_reason", "配置の根拠", names.plain_zones),
     ("zone_confidence", "配置の確からしさ", numbers.confidence_word), ("zone_inferred", "近い付箋から推定", _flag),
-    ("workshop", "ワークショップ", None), ("source_file", "元ファイル", None), ("source_row", "元の行", None),
+    ("workshop", "ワークショップ", None), ("source_file", "元ファイル", None),
+    ("source_sheet", "元シート", None),  # only in the table when an .xlsx sheet was read
+    ("source_row", "元の行", None),
     ("duplicate_of", "重複元の付箋ID", None), ("near_duplicate_of", "ほぼ重複の付箋ID", None),
     ("theme_id", "テーマID", None), ("note_id", "付箋ID", None),
 ]

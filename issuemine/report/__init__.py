@@ -18,12 +18,13 @@ __all__ = ["ReportBuilder", "ReportData", "WorkshopData", "Workshop", "find_work
 
 
 def make_report(workshops, out, *, seed: int = 0, mask_pii: bool = False, pdf: bool = False,
-                n_themes="auto"):
+                n_themes="auto", max_bytes: int | None = None):
     """Build and write the report of ``workshops`` (folders or notes files) into ``out``; return ReportData.
 
+    ``max_bytes``: the largest input file read (default ``issuemine.ingest.DEFAULT_MAX_BYTES``).
     On a cold start a helper process computes the theme map and the workbook meanwhile (same output)."""
     with report_helper() as helper:
-        report = ReportBuilder(seed=seed, mask_pii=mask_pii, n_themes=n_themes, helper=helper).build(
-            list(workshops))
+        report = ReportBuilder(seed=seed, mask_pii=mask_pii, n_themes=n_themes, helper=helper,
+                               max_bytes=max_bytes).build(list(workshops))
         write_report(report, out, pdf=pdf, helper=helper)
     return report

@@ -80,8 +80,9 @@ class WorkshopData:
             p = self.placements.drop(columns=[c for c in self.placements.columns
                                               if c in table.columns and c != "note_id"])
             table = table.merge(p, on="note_id", how="left", sort=False)
-        for c in ("source_file", "source_row"):
-            if c in self.notes.columns:
+        for c in ("source_file", "source_sheet", "source_row"):
+            # the sheet only when one was read (an .xlsx file)
+            if c in self.notes.columns and (c != "source_sheet" or self.notes[c].fillna("").ne("").any()):
                 table[c] = self.notes[c].to_numpy()
         return table
 
@@ -106,19 +107,25 @@ class ReportBuilder:
     n_themes : "auto" or a number, passed to the theme model.
     helper : a started ``HelperProcess`` (see ``report_helper``) that computes the theme map's layout
         while the diagram, the survey and the other figures are built here; ``None``: all in this process.
+    max_bytes : the largest notes or questionnaire file read (None: ingest's default, 20 MB).
     """
 
-    def __init__(self, seed: int = 0, mask_pii: bool = False, n_themes="auto", helper=None) -> None:
+    def __init__(self, seed: int = 0, mask_pii: bool = False, n_themes="auto", helper=None,
+                 max_bytes: int | None = None) -> None:
         self.seed = seed
         self.mask_pii = mask_pii
         self.n_themes = n_themes
         self.helper = helper
+        self.max_bytes = max_bytes
+
+    def _limit(self) -> dict:
+        return {} if self.max_bytes is None else {"max_bytes": self.max_bytes}
 
     # --- one stage each -------------------------------------------------------------------------------
     def _read(self, ws: Workshop):
         from issuemine.ingest import read_notes
 
-        notes = read_notes(ws.notes)  # as `issuemine analyze` reads it (notes.csv byte-identical)
+        notes = read_notes(ws.notes, **self._limit())  # as `issuemine analyze` reads it (notes.csv byte-identical)
         read_report = notes.attrs.get("report")
         notes = notes.reset_index(drop=True)
         notes.attrs["read_summary"] = read_report.summary() if hasattr(read_report, "summary") else ""
@@ -178,7 +185,7 @@ class ReportBuilder:
         from issuemine.survey import compare_items, read_answers
 
         # Respondent ids are codes, not names; free-text answers are masked below.
-        result = compare_items(read_answers(*data.workshop.questionnaires))
+        result = compare_items(read_answers(*data.workshop.questionnaires, **self._limit()))
         if self.mask_pii and getattr(result, "freetext", None) is not None:
             from issuemine.report.pii import PiiMasker
 
@@ -207,8 +214,9 @@ class ReportBuilder:
         ws = workshop if isinstance(workshop, Workshop) else find_workshop(workshop)
         progress.report("付箋の読み込み")
         notes = self._read(ws)
-        data = WorkshopData(workshop=ws, notes=notes, read_summary=notes.attrs.get("read_summary", ""),
-                            edits=self._edits(ws))
+        # which files of the folder were used and what reading them found (no note text)
+        summary = "\n".join([*ws.messages, notes.attrs.get("read_summary", "")]).strip()
+        data = WorkshopData(workshop=ws, notes=notes, read_summary=summary, edits=self._edits(ws))
         progress.report("語の集計", len(notes))
         self._terms(data)
         progress.report("テーマ分け", len(notes))
@@ -229,7 +237,8 @@ class ReportBuilder:
             for i, d in enumerate(datas, start=1):
                 d.workshop = Workshop(name=f"{i}. {d.name}", notes=d.workshop.notes,
                                       questionnaires=d.workshop.questionnaires, edits=d.workshop.edits,
-                                      folder=d.workshop.folder, extra=d.workshop.extra)
+                                      folder=d.workshop.folder, extra=d.workshop.extra,
+                                      messages=d.workshop.messages)
         comparison = None
         if len(datas) > 1:
             from issuemine.report.compare import compare_workshops

@@ -2,8 +2,14 @@
 
 A workshop is a folder (``workshops/sample/``) or a single notes file. In a folder the notes file is the one
 named ``notes`` / ``付箋`` (any supported extension), else the only readable table that is not a
-questionnaire. The questionnaire is ``questionnaire*`` / ``アンケート*``: one file (phase column or wide
-layout) or two (``…pre…`` / ``…post…``, ``…前…`` / ``…後…``). The edit list is ``<notes stem>.edits.jsonl``.
+questionnaire. The edit list is ``<notes stem>.edits.jsonl``.
+
+The questionnaire files are ``questionnaire*`` / ``survey*`` / ``アンケート*``, chosen by one rule
+(:func:`choose_questionnaires`) that says in ``Workshop.messages`` what it did with the files it left out:
+the same name in several formats → the first of .csv, .tsv, .xlsx; a pre file and a post file
+(``…pre…``/``…post…``, ``…前…``/``…後…``) → that pair; otherwise one file without a phase in its name →
+that file; otherwise two files without a phase → by name, the first as 研修前; anything else is an error
+that lists the files.
 
 An optional ``workshop.json`` in the folder gives the names a person knows: ``{"name": workshop name,
 "notes_file": the notes file as uploaded, "questionnaire_files": [...]}`` (the web app writes it); the
@@ -36,26 +42,57 @@ class Workshop:
     edits: Path | None = None
     folder: Path | None = None
     extra: dict = field(default_factory=dict, compare=False)
+    messages: tuple[str, ...] = field(default=(), compare=False)  # files left out and why (Japanese)
 
 
 def _is_survey(p: Path) -> bool:
     return p.stem.lower().startswith(SURVEY_PREFIXES)
 
 
-def _order_pre_post(files: list[Path]) -> tuple[Path, ...]:
-    """Two questionnaire files: put the 'pre' one first when the names say which is which."""
-    if len(files) != 2:
-        return tuple(files)
+def _phase(p: Path) -> str | None:
+    """"pre" or "post" when the file name says which (and not both, as 「前後」 does), else None."""
+    s = p.stem.lower()
+    pre, post = any(m in s for m in PRE_MARKS), any(m in s for m in POST_MARKS)
+    return "pre" if pre and not post else "post" if post and not pre else None
 
-    def rank(p: Path) -> int:
-        s = p.stem.lower()
-        if any(m in s for m in POST_MARKS):
-            return 1
-        if any(m in s for m in PRE_MARKS):
-            return 0
-        return 2
 
-    return tuple(sorted(files, key=lambda p: (rank(p), p.name)))
+def _names(files) -> str:
+    return "、".join(f"「{p.name}」" for p in files)
+
+
+def choose_questionnaires(files: list[Path], folder: Path | None = None) -> tuple[tuple[Path, ...], list[str]]:
+    """``(questionnaire files in reading order (pre first), messages about the files left out)``."""
+    messages: list[str] = []
+    by_stem: dict[str, list[Path]] = {}
+    for p in sorted(files, key=lambda p: (p.stem, SURVEY_EXTS.index(p.suffix.lower()))):
+        by_stem.setdefault(p.stem, []).append(p)
+    unique = []
+    for same in by_stem.values():
+        unique.append(same[0])
+        if len(same) > 1:
+            messages.append(f"アンケートの {_names(same[1:])} は同じ名前の「{same[0].name}」があるため使いませんでした。")
+    unique.sort(key=lambda p: p.name)
+    pre = [p for p in unique if _phase(p) == "pre"]
+    post = [p for p in unique if _phase(p) == "post"]
+    plain = [p for p in unique if _phase(p) is None]
+    if len(unique) <= 1:
+        return tuple(unique), messages
+    if len(pre) == 1 and len(post) == 1:
+        if plain:
+            messages.append(f"アンケートは研修前「{pre[0].name}」と研修後「{post[0].name}」の2ファイルを使い、"
+                            f"{_names(plain)} は使いませんでした。")
+        return (pre[0], post[0]), messages
+    if len(plain) == 1:
+        messages.append(f"アンケートは「{plain[0].name}」を使い、{_names(pre + post)} は使いませんでした"
+                        "(研修前と研修後の組がそろっていないため)。")
+        return (plain[0],), messages
+    if not pre and not post and len(plain) == 2:
+        messages.append(f"アンケートのファイル名から研修前・研修後が分からないため、名前の順に「{plain[0].name}」を研修前、"
+                        f"「{plain[1].name}」を研修後として読みました。")
+        return (plain[0], plain[1]), messages
+    raise InputError(f"アンケートのファイルがどれか決められません(候補: {_names(unique)})。", file=folder,
+                     hint="1ファイル(時期の列つき)なら questionnaire.csv だけを、2ファイルなら "
+                          "questionnaire_pre.csv と questionnaire_post.csv だけを置いてください")
 
 
 def find_workshop(path: str | Path) -> Workshop:
@@ -73,9 +110,13 @@ def find_workshop(path: str | Path) -> Workshop:
     candidates = [p for p in files if p.suffix.lower() in NOTE_EXTS and not _is_survey(p)
                   and not p.name.endswith(".edits.jsonl") and p.stem.lower() != "readme"]
     named = [p for p in candidates if p.stem.lower() in NOTE_STEMS]
+    messages: list[str] = []
     if named:
         # Prefer the order of NOTE_EXTS when several formats of the same notes exist.
-        notes = sorted(named, key=lambda p: NOTE_EXTS.index(p.suffix.lower()))[0]
+        named = sorted(named, key=lambda p: (NOTE_EXTS.index(p.suffix.lower()), p.name))
+        notes = named[0]
+        if len(named) > 1:
+            messages.append(f"付箋のファイルは「{notes.name}」を使い、{_names(named[1:])} は使いませんでした。")
     elif len(candidates) == 1:
         notes = candidates[0]
     elif not candidates:
@@ -85,11 +126,12 @@ def find_workshop(path: str | Path) -> Workshop:
         names = "、".join(p.name for p in candidates)
         raise InputError(f"付箋のファイルがどれか決められません(候補: {names})。", file=path,
                          hint="付箋のファイル名を notes.csv にするか、ファイルを直接指定してください")
+    questionnaires, said = choose_questionnaires(surveys, path)
     edits = notes.with_name(notes.stem + ".edits.jsonl")
     extra = _workshop_json(path / WORKSHOP_JSON)
     return Workshop(name=str(extra.get("name") or path.resolve().name), notes=notes,
-                    questionnaires=_order_pre_post(surveys), edits=edits if edits.exists() else None, folder=path,
-                    extra=extra)
+                    questionnaires=questionnaires, edits=edits if edits.exists() else None, folder=path,
+                    extra=extra, messages=tuple(messages + said))
 
 
 def _workshop_json(path: Path) -> dict:

@@ -1,21 +1,25 @@
 """The coded notes as an Excel workbook (openpyxl), safe to open and byte-identical for the same input.
 
 Formula injection: a string cell starting with = + - @ (or a tab / carriage return) is stored as an inline
-string with Excel's quote prefix, never as a formula. Determinism: openpyxl stamps the save time into
-``docProps/core.xml`` and into every zip entry, so the archive is rewritten with fixed times.
+string with Excel's quote prefix, never as a formula. Characters XML cannot carry (control characters,
+U+FFFE …) are replaced by a visible U+FFFD and counted: both rules are ``issuemine.ingest.cellsafe``.
+Determinism: openpyxl stamps the save time into ``docProps/core.xml`` and into every zip entry, so the
+archive is rewritten with fixed times.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import re
 import zipfile
 from pathlib import Path
 
+from issuemine.ingest.cellsafe import FORMULA_STARTS, UNSAFE_CHARS, unsafe_note, xlsx_text
+
 TECHNICAL = "技術情報"  # sheet titles starting so hold machine tables (see issuemine.present.tables)
 WIDE = ("text", "representative_notes", "key_terms", "zone_reason", "内容", "代表的な付箋", "キーワード", "配置の根拠",
         "注意", "中央値 研修前 → 研修後")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 FIXED_DOC_TIME = "2000-01-01T00:00:00Z"
 
@@ -25,7 +29,8 @@ HEADERS_JA = {
     "round": "回", "participant": "参加者", "theme_id": "テーマID", "theme_label": "テーマ", "heading": "見出し",
     "theme_confidence": "テーマ確信度", "theme_weak": "テーマ要確認", "zones": "ゾーン", "region": "領域",
     "zone_confidence": "ゾーン確信度", "zone_reason": "ゾーン根拠", "zone_inferred": "ゾーン推定",
-    "source_file": "元ファイル", "source_row": "元の行", "duplicate_of": "重複元", "near_duplicate_of": "類似元",
+    "source_file": "元ファイル", "source_sheet": "元シート", "source_row": "元の行", "duplicate_of": "重複元",
+    "near_duplicate_of": "類似元",
     "label": "ラベル", "size": "件数", "key_terms": "キーワード", "representative_notes": "代表的な付箋",
     "stability": "安定性", "source": "由来",
 }
@@ -76,8 +81,24 @@ def write_workbook(sheets: dict, path: str | Path) -> Path:
 
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
+    replaced = 0
+
+    def safe(v):
+        nonlocal replaced
+        if not isinstance(v, str):
+            return v
+        v, n = xlsx_text(v)
+        replaced += n
+        return v
+
+    def safe_column(values: list) -> list:
+        # one search over the whole column: nearly every column has nothing to replace
+        if not UNSAFE_CHARS.search("".join(v for v in values if isinstance(v, str))):
+            return values
+        return [safe(v) for v in values]
+
     for title, df in sheets.items():
-        ws = wb.create_sheet(title=str(title)[:31])
+        ws = wb.create_sheet(title=safe(str(title))[:31])
         ws.freeze_panes = "A2"
         for j, c in enumerate(df.columns, start=1):  # column widths must precede the rows
             width = 60 if str(c) in WIDE else 14
@@ -85,7 +106,7 @@ def write_workbook(sheets: dict, path: str | Path) -> Path:
         technical = str(title).startswith(TECHNICAL)  # machine tables keep their documented column names
         header = []
         for c in df.columns:
-            cell = WriteOnlyCell(ws, value=str(c) if technical else HEADERS_JA.get(str(c), str(c)))
+            cell = WriteOnlyCell(ws, value=safe(str(c) if technical else HEADERS_JA.get(str(c), str(c))))
             cell.font = bold
             header.append(cell)
         ws.append(header)
@@ -97,9 +118,11 @@ def write_workbook(sheets: dict, path: str | Path) -> Path:
             cell.quotePrefix = True
             return cell
 
-        columns = [_column_values(df.iloc[:, j]) for j in range(df.shape[1])]
+        columns = [safe_column(_column_values(df.iloc[:, j])) for j in range(df.shape[1])]
         for row in zip(*columns):
             ws.append([text_cell(v) if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v for v in row])
+    if replaced:  # a count, never the text; ingest already named the notes' rows
+        logging.getLogger(__name__).warning(unsafe_note(replaced, Path(path).name))
     buf = io.BytesIO()
     wb.save(buf)
     path = Path(path)

@@ -138,7 +138,7 @@ class _Columns:
     items: list[str] = field(default_factory=list)
 
 
-def _classify(df) -> _Columns:
+def _classify(df, file: Path) -> _Columns:
     cols = _Columns()
     for c in df.columns:
         k = _key(c)
@@ -152,6 +152,16 @@ def _classify(df) -> _Columns:
             cols.ignored.append(c)
         else:
             cols.items.append(c)
+    # Items are matched across files (and pre/post columns paired) by their compared form: two columns
+    # of one file with the same form could not be told apart.
+    seen: dict[str, str] = {}
+    for c in cols.items + cols.freetext:
+        k = _key(c)
+        if k in seen:
+            raise InputError(f"列「{seen[k]}」と列「{c}」は同じ見出しとみなされ、区別できません"
+                             "(全角・半角、大文字・小文字、空白の違いは区別しません)。", file=file, column=c,
+                             hint="どちらかの見出しを別の名前に変えてください")
+        seen[k] = c
     return cols
 
 
@@ -307,9 +317,11 @@ def _assign_scales(cells: list[_Cell], items: list[str], scales: Scales, scale: 
     return chosen, numeric_only
 
 
-def read_survey(path, path2=None, *, scale: str | None = None, scales: Scales | str | Path | None = None
-                ) -> SurveyData:
-    """Read one or two questionnaire files into answers, free text and a description of the reading."""
+def read_survey(path, path2=None, *, scale: str | None = None, scales: Scales | str | Path | None = None,
+                max_bytes: int | None = None) -> SurveyData:
+    """Read one or two questionnaire files into answers, free text and a description of the reading.
+
+    ``info["read_warnings"]`` holds what reading the files found (Japanese, never an answer's text)."""
     import pandas as pd
 
     from issuemine.schema import ANSWERS
@@ -319,14 +331,16 @@ def read_survey(path, path2=None, *, scale: str | None = None, scales: Scales | 
         raise ConfigError(f"尺度「{scale}」は定義されていません。定義済み: {'、'.join(scales.ids())}",
                           file=scales.source)
     path = Path(path)
-    df, rows, enc = read_table(path)
-    cols = _classify(df)
+    read_warnings: list[str] = []
+    df, rows, enc = read_table(path, max_bytes, read_warnings)
+    cols = _classify(df, path)
     info: dict = {"files": [path.name], "encodings": [enc], "respondent_column": cols.respondent or "",
-                  "freetext_columns": list(cols.freetext), "ignored_columns": list(cols.ignored)}
+                  "freetext_columns": list(cols.freetext), "ignored_columns": list(cols.ignored),
+                  "read_warnings": read_warnings}
     if path2 is not None:
         path2 = Path(path2)
-        df2, rows2, enc2 = read_table(path2)
-        cols2 = _classify(df2)
+        df2, rows2, enc2 = read_table(path2, max_bytes, read_warnings)
+        cols2 = _classify(df2, path2)
         df2 = df2.rename(columns=_match_items(cols, cols2, path, path2))
         cols2.items = list(cols.items)
         cells = _long_cells(df, rows, path, cols, "pre") + _long_cells(df2, rows2, path2, cols2, "post")
@@ -399,10 +413,10 @@ def _match_items(cols, cols2, path: Path, path2: Path) -> dict[str, str]:
     return {post[k]: pre[k] for k in pre}
 
 
-def read_answers(path, path2=None, *, scale: str | None = None, scales=None):
+def read_answers(path, path2=None, *, scale: str | None = None, scales=None, max_bytes: int | None = None):
     """Answers of one or two questionnaire files as a DataFrame conforming to schema.ANSWERS.
 
     The free text and the reading notes ride along in ``answers.attrs["survey"]`` so that
     ``compare_items(read_answers(...))`` reports them; ``read_survey`` returns them explicitly.
     """
-    return read_survey(path, path2, scale=scale, scales=scales).answers
+    return read_survey(path, path2, scale=scale, scales=scales, max_bytes=max_bytes).answers

@@ -16,7 +16,7 @@ MEMBERSHIP_F1_FLOOR = 0.92  # macro-F1 over H, C, S, F, P (measured 0.965)
 def test_labelled_set_covers_every_region(labelled):
     assert len(labelled) >= 60
     assert set(labelled["zones"]) == set(REGION_CODES)
-    assert (labelled["kind"] == "inferred").sum() >= 3
+    assert (labelled["kind"] == "inferred").sum() >= 2
     assert set(labelled["kind"]) <= {"clear", "hard", "inferred"}
 
 
@@ -34,7 +34,7 @@ def test_notes_without_lexicon_words_are_inferred(labelled, labelled_placed):
     assert (got[[f"zone_score_{z}" for z in "HCSFP"]] == 0).all().all()  # truly no lexicon word
     # placed from neighbours, or left 未分類 when no note is similar enough
     assert (got["zone_inferred"] | (got["zones"] == "X")).all()
-    assert got["zone_inferred"].sum() >= 1  # (3 wordless notes; the inference has its own tests)
+    assert got["zone_inferred"].sum() >= 1  # (2 wordless notes; the inference has its own tests)
     inferred = got[got["zone_inferred"]]
     assert inferred["zone_reason"].str.startswith("近傍から推定(").all()
     assert (inferred["zone_confidence"] <= 0.6).all() and (inferred["zone_confidence"] > 0).all()

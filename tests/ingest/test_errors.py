@@ -141,10 +141,18 @@ def test_no_text_column_cuts_long_header_cells(tmp_path):
     assert long_note not in str(exc) and "あ" * 20 + "…" in str(exc)
 
 
-def test_too_long_cell_names_row_and_column(tmp_path):
+def test_unclosed_quote_names_row_and_column(tmp_path):
     path = tmp_path / "w.csv"
     # an unclosed quote swallows the rest of the file into one cell
     path.write_text('班,内容\n1班,連携不足\n2班,"' + (SECRET + "\n") * 300, encoding="utf-8")
+    exc = _error(path)
+    assert exc.row == 3 and exc.column == "内容" and "引用符" in exc.message and "300 行" in exc.message
+    assert "3行目" in str(exc) and "列「内容」" in str(exc)
+
+
+def test_too_long_cell_names_row_and_column(tmp_path):
+    path = tmp_path / "w.csv"
+    path.write_text('班,内容\n1班,連携不足\n2班,"' + SECRET * 300 + '"\n', encoding="utf-8")
     exc = _error(path)
     assert exc.row == 3 and exc.column == "内容" and "長すぎます" in exc.message
     assert "3行目" in str(exc) and "列「内容」" in str(exc)
@@ -170,9 +178,25 @@ def test_read_table_raises_the_same_errors(tmp_path):
         read_table(tmp_path / "e.csv")
 
 
-def test_unclosed_quote_under_the_limit_is_warned(tmp_path):
+def test_unclosed_quote_under_the_length_limit_is_an_error(tmp_path):
     path = tmp_path / "w.csv"
     path.write_text('班,内容\n1班,連携不足\n2班,"人手不足\n3班,a\n4班,b\n5班,c\n6班,d\n7班,e\n', encoding="utf-8")
+    exc = _error(path)  # the open quote would swallow rows 3–8 into one cell
+    assert exc.row == 3 and exc.column == "内容" and "6 行" in exc.message
+
+
+def test_unclosed_quote_on_the_last_line_is_warned(tmp_path):
+    path = tmp_path / "w.csv"
+    path.write_text('班,内容\n1班,連携不足\n2班,"人手不足\n', encoding="utf-8")
     df = read_notes(path)
-    assert len(df) == 2  # the open quote swallowed rows 3–8 into one cell
+    assert df["text"].tolist() == ["連携不足", "人手不足\n"]
+    assert any("3行目のB列(「内容」)で開いた引用符" in w for w in df.attrs["report"].warnings)
+
+
+def test_quote_closed_many_lines_later_is_warned(tmp_path):
+    path = tmp_path / "w.csv"
+    path.write_text('班,内容\n1班,連携不足\n2班,"人手不足\n3班,a\n4班,b\n5班,c\n6班,d\n7班,"e\n8班,f\n',
+                    encoding="utf-8")
+    df = read_notes(path)
+    assert len(df) == 3
     assert any("3行目のセルが" in w and "引用符" in w for w in df.attrs["report"].warnings)

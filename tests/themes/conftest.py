@@ -24,6 +24,7 @@ def make_notes(texts, professions=None) -> pd.DataFrame:
         "note_id": [f"N{i:04d}" for i in range(n)], "workshop": ["test"] * n, "text": list(texts),
         "group": ["A"] * n, "profession": list(professions) if professions else [""] * n,
         "round": [""] * n, "participant": [""] * n, "source_file": ["test.csv"] * n,
+        "source_sheet": [""] * n,
         "source_row": list(range(2, n + 2)), "duplicate_of": [""] * n, "near_duplicate_of": [""] * n,
     })
     return NOTES.conform(df)

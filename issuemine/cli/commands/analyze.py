@@ -40,6 +40,9 @@ def add_arguments(parser) -> None:
                         help="ファシリテーターの編集リスト(既定: 入力ファイルの横の <名前>.edits.jsonl があれば使用)")
     parser.add_argument("--figures", action="store_true",
                         help="テーマ地図・共起ネットワーク(HTML)と職種×テーマ表も書き出します(UMAP のため時間がかかります)")
+    from issuemine.cli.commands._input import add_max_mb
+
+    add_max_mb(parser)
 
 
 def _jsonable(obj):
@@ -68,6 +71,18 @@ def _place(notes, result, edits, info, placed=None):
     return placed
 
 
+def _read_info(notes) -> dict:
+    """What reading the notes file found (ingest's ReadReport, file name only): counts, columns, warnings."""
+    from pathlib import Path
+
+    report = notes.attrs.get("report")
+    if not hasattr(report, "to_dict"):
+        return {}
+    out = report.to_dict()
+    out["file"] = Path(out["file"]).name  # not the absolute path: the same input gives the same bytes
+    return out
+
+
 def build_outputs(notes, result, edits, *, figures: bool = False, seed: int = 0,
                   placements=None) -> dict[str, bytes]:
     """File name → bytes of everything ``analyze`` writes (used by the command, the report and tests).
@@ -83,6 +98,7 @@ def build_outputs(notes, result, edits, *, figures: bool = False, seed: int = 0,
     from issuemine.schema import PLACEMENTS
 
     info = dict(result.info)
+    info["input"] = _read_info(notes)
     a = result.assignments.reset_index(drop=True)
     base = notes.reset_index(drop=True)
     table = pd.DataFrame({
@@ -150,13 +166,14 @@ def run(args) -> int:
     from pathlib import Path
 
     from issuemine import progress
+    from issuemine.cli.commands._input import max_bytes, print_warnings, read_warnings
     from issuemine.edits import apply_theme_edits, edits_path_for, load_edits
     from issuemine.errors import IssuemineError
     from issuemine.ingest import read_notes
     from issuemine.themes import ThemeModel
 
     progress.report("付箋の読み込み")
-    notes = read_notes(args.input)
+    notes = read_notes(args.input, max_bytes=max_bytes(args))
     if len(notes) == 0:
         raise IssuemineError("付箋が 1 枚もありません。", file=args.input)
     codebook = False if args.no_codebook else (args.codebook or None)
@@ -173,6 +190,7 @@ def run(args) -> int:
     files = build_outputs(notes, result, edits, figures=args.figures, seed=args.seed)
     write_outputs(files, args.out)
     info = result.info
+    print_warnings(read_warnings(notes))  # what reading the file found: also in analysis.json ("input")
     print(f"付箋 {len(notes)} 枚を {info['n_themes']} のテーマに分けました({info['mode_ja']})。")
     print(info.get("why_ja", ""))
     print(info["vectors"]["message"])

@@ -17,6 +17,9 @@ def add_arguments(parser) -> None:
                         help="電話番号・メールアドレス・人名をすべての出力で伏せ字にします")
     parser.add_argument("--seed", type=int, default=0, help="乱数シード(既定 0)。同じ入力と同じシードなら同じ出力")
     parser.add_argument("--themes", default="auto", metavar="auto|N", help="テーマ数(既定 auto: ツールが決めます)")
+    from issuemine.cli.commands._input import add_max_mb
+
+    add_max_mb(parser)
 
 
 def default_out(paths) -> str:
@@ -43,11 +46,17 @@ def parse_themes(value: str):
 def run(args) -> int:
     from pathlib import Path
 
+    from issuemine.cli.commands._input import max_bytes, print_warnings, read_warnings
     from issuemine.report import make_report
 
     out = Path(args.out or default_out(args.workshops))
-    make_report(args.workshops, out, seed=args.seed, mask_pii=args.mask_pii, pdf=args.pdf,
-                n_themes=parse_themes(args.themes))
+    report = make_report(args.workshops, out, seed=args.seed, mask_pii=args.mask_pii, pdf=args.pdf,
+                         n_themes=parse_themes(args.themes), max_bytes=max_bytes(args))
+    for d in report.workshops:  # what choosing and reading the files found (also in the report's 読み込み)
+        several = len(report.workshops) > 1
+        survey = (getattr(d.survey, "info", None) or {}).get("read_warnings", [])
+        print_warnings([*d.workshop.messages, *read_warnings(d.notes), *survey],
+                       prefix=f"注意({d.name}): " if several else "注意: ")
     print(f"レポートを書き出しました: {out / 'index.html'}")
     if args.pdf:
         print(f"PDF: {out / 'report.pdf'}")

@@ -29,9 +29,13 @@ def add_arguments(parser) -> None:
                         help="ワークショップの付箋ファイル。指定すると付箋からテーマを作り、自由記述を研修前・研修後の"
                              "テーマに分類して survey_freetext_themes.csv に書きます")
     parser.add_argument("--seed", type=int, default=0, help="テーマ分けの乱数シード(--notes と一緒に使います、既定 0)")
+    from issuemine.cli.commands._input import add_max_mb
+
+    add_max_mb(parser)
 
 
 def run(args) -> int:
+    from issuemine.cli.commands._input import max_bytes, print_warnings, read_warnings
     from issuemine.errors import IssuemineError
     from issuemine.present import number
     from issuemine.survey import compare_items, load_scales, read_survey
@@ -41,7 +45,8 @@ def run(args) -> int:
     if not 0 < args.alpha < 1:
         raise IssuemineError(f"--alpha は 0 と 1 の間の値にしてください(指定: {args.alpha})。")
     scales = load_scales(args.scales)
-    data = read_survey(args.input, args.input2, scale=args.scale, scales=scales)
+    data = read_survey(args.input, args.input2, scale=args.scale, scales=scales, max_bytes=max_bytes(args))
+    print_warnings(data.info.get("read_warnings", []))
     result = compare_items(data.answers, alpha=args.alpha, freetext=data.freetext, info=data.info, scales=scales,
                            exact=not args.normal_approx)
     terms = freetext_terms(result.freetext) if len(result.freetext) else None
@@ -51,7 +56,9 @@ def run(args) -> int:
         from issuemine.survey.freetext import freetext_themes
         from issuemine.themes import ThemeModel
 
-        theme_result = ThemeModel(seed=args.seed).fit(read_notes(args.notes))
+        notes = read_notes(args.notes, max_bytes=max_bytes(args))
+        print_warnings(read_warnings(notes))
+        theme_result = ThemeModel(seed=args.seed).fit(notes)
         if not len(theme_result.themes):
             raise IssuemineError("付箋ファイルからテーマを作れませんでした(付箋が 0 枚です)。", file=args.notes,
                                  hint="自由記述のテーマ分類には付箋のあるファイルを指定してください")
