@@ -35,7 +35,9 @@ def board_for(app, conn, workshop_id: int, kind: str):
     if job is None:
         return None, None
     edits = json.dumps(st.live_edits(conn, workshop_id), ensure_ascii=False, sort_keys=True)
-    key = (workshop_id, job["id"], job["finished_at"], edits, kind)
+    # the stored uploads too: adding or removing one marks the analysis out of date (view.analysis_state)
+    uploads = tuple(st.stored_upload_ids(conn, workshop_id, "notes"))
+    key = (workshop_id, job["id"], job["finished_at"], edits, uploads, kind)
     cache = _cache(app)
     with _LOCK:
         hit = cache.get(key)

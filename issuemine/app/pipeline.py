@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import pickle
 import re
 import shutil
 from pathlib import Path
@@ -39,13 +38,7 @@ def export_workshop(store: st.Store, conn, workshop_id: int, folder: Path) -> Pa
     notes = st.records(conn, workshop_id, "notes")
     if not notes:
         raise InputError("保存された付箋がありません。先に付箋のファイルをアップロードして保存してください。")
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    roles = [r for r in EXPORT_HEADERS if r == "text" or any(n.get(r) for n in notes)]
-    writer.writerow([EXPORT_HEADERS[r] for r in roles])
-    for n in notes:
-        writer.writerow(["" if n.get(r) is None else str(n[r]) for r in roles])
-    (folder / "notes.csv").write_bytes(buf.getvalue().encode("utf-8-sig"))
+    (folder / "notes.csv").write_bytes(notes_csv_bytes(notes))
     for up in latest_survey_uploads(conn, workshop_id):
         opts = json.loads(up["options"])
         part = {1: "questionnaire_pre", 2: "questionnaire_post"}.get(opts.get("part"), "questionnaire")
@@ -68,6 +61,43 @@ def export_workshop(store: st.Store, conn, workshop_id: int, folder: Path) -> Pa
     return folder
 
 
+def notes_csv_bytes(notes: list[dict]) -> bytes:
+    """The workshop's stored notes as the one notes.csv a job analyses (row i + 2 is ``notes[i]``)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    roles = [r for r in EXPORT_HEADERS if r == "text" or any(n.get(r) for n in notes)]
+    writer.writerow([EXPORT_HEADERS[r] for r in roles])
+    for n in notes:
+        writer.writerow(["" if n.get(r) is None else str(n[r]) for r in roles])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def note_ids_by_upload(conn, workshop_id: int) -> dict[int, list[str]]:
+    """upload id → the note ids its notes get when the workshop is analysed (the ids edits record).
+
+    Ids depend on the whole workshop (the occurrence number of a repeated note), so the notes are written
+    and read exactly as an analysis job does.
+    """
+    import tempfile
+
+    from issuemine.ingest import read_notes
+
+    rows = conn.execute("SELECT u.id, r.record FROM notes r JOIN uploads u ON u.id = r.upload_id "
+                        "WHERE u.workshop_id = ? AND u.status = 'stored' ORDER BY u.id, r.ord",
+                        (workshop_id,)).fetchall()
+    if not rows:
+        return {}
+    owner = [r[0] for r in rows]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "notes.csv"
+        path.write_bytes(notes_csv_bytes([json.loads(r[1]) for r in rows]))
+        notes = read_notes(path)
+    out: dict[int, list[str]] = {}
+    for nid, row in zip(notes["note_id"], notes["source_row"]):
+        out.setdefault(owner[int(row) - 2], []).append(str(nid))
+    return out
+
+
 def ws_name(conn, workshop_id: int) -> str:
     row = st.get_workshop(conn, workshop_id)
     return str(row["name"]) if row is not None else ""
@@ -83,8 +113,12 @@ def run_analysis(store: st.Store, conn, job, progress):
     from issuemine.ingest import read_notes
     from issuemine.themes import ThemeModel
 
+    from issuemine.app import results as stored
+
     params = json.loads(job["params"])
     ws = st.get_workshop(conn, job["workshop_id"])
+    # which uploads this analysis saw: the app says "analyse again" once they change (view.analysis_state)
+    inputs = {"uploads": st.stored_upload_ids(conn, ws["id"], "notes")}
     folder = export_workshop(store, conn, ws["id"], workshop_folder(store, job["id"]) / folder_name(ws["name"]))
     progress(0.05, "付箋を読み込んでいます")
     notes = read_notes(folder / "notes.csv", workshop=ws["name"]).reset_index(drop=True)
@@ -98,8 +132,9 @@ def run_analysis(store: st.Store, conn, job, progress):
     progress(0.95, "結果を保存しています")
     results = {
         "notes": notes.to_json(orient="records", force_ascii=False).encode(),
-        "theme_result": pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL),
+        **stored.dump(result),  # explicit and versioned (JSON + npz), see app/results.py
         "placements": placements.to_json(orient="records", force_ascii=False).encode(),
+        "inputs.json": json.dumps(inputs, sort_keys=True).encode(),
     }
     return results, f"{len(notes)} 枚の付箋を {len(result.themes)} のテーマに分けました。"
 

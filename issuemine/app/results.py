@@ -25,6 +25,7 @@ from issuemine.errors import IssuemineError
 
 FORMAT = "issuemine.theme_result"
 VERSION = 1
+FORMAT_NAME = "result_format.json"  # {"format", "version"} alone, so a page can check it without loading
 JSON_NAME = "theme_result.json"
 ARRAYS_NAME = "theme_arrays.npz"
 LEGACY_PICKLE_NAME = "theme_result"  # written by versions before this format; never read
@@ -53,6 +54,13 @@ def _plain(obj):
     return obj
 
 
+TABLES = ("themes", "assignments", "stability", "unstable_notes")
+
+
+def _tables(result) -> dict:
+    return {name: getattr(result, name) for name in TABLES}
+
+
 def dump(result) -> dict[str, bytes]:
     """The result rows of a ThemeResult: ``{JSON_NAME: …, ARRAYS_NAME: …}`` (deterministic bytes)."""
     import numpy as np
@@ -68,6 +76,9 @@ def dump(result) -> dict[str, bytes]:
         "meta": _plain(result.meta), "info": _plain(result.info),
         "stability_by_theme": _plain(result.stability_by_theme),
         "display_forms": _plain(result.display_forms) if result.display_forms is not None else None,
+        # the tables as the analysis built them, so reading needs no rebuild (columns listed: explicit)
+        "tables": {name: {"columns": [str(c) for c in df.columns], "rows": _plain(df.to_numpy(dtype=object))}
+                   for name, df in _tables(result).items()},
         "labeller": {"class": type(lab).__name__,
                      **{k: _plain(getattr(lab, k)) for k in LABELLER_PARAMS if k != "generic"},
                      "generic": generic},
@@ -80,12 +91,19 @@ def dump(result) -> dict[str, bytes]:
     buf = io.BytesIO()
     np.savez(buf, **arrays)
     text = json.dumps(doc, ensure_ascii=False, sort_keys=True, allow_nan=False)
-    return {JSON_NAME: text.encode("utf-8"), ARRAYS_NAME: buf.getvalue()}
+    head = json.dumps({"format": FORMAT, "version": VERSION}, sort_keys=True)
+    return {FORMAT_NAME: head.encode(), JSON_NAME: text.encode("utf-8"), ARRAYS_NAME: buf.getvalue()}
 
 
 def check(payloads: dict[str, bytes | None]) -> None:
-    """Raise ResultOutdated unless ``payloads`` hold a result this version reads (cheap: no arrays loaded)."""
-    _header(payloads)
+    """Raise ResultOutdated unless ``payloads`` hold a result this version reads.
+
+    Cheap: with the small ``FORMAT_NAME`` row present, only it is parsed (pass the rows you have).
+    """
+    if payloads.get(FORMAT_NAME) is not None and payloads.get(JSON_NAME) is None:
+        _header({JSON_NAME: payloads[FORMAT_NAME]})
+    else:
+        _header(payloads)
 
 
 def _header(payloads) -> dict:
@@ -120,6 +138,8 @@ def load(payloads: dict[str, bytes | None]):
     from issuemine.themes.label import ThemeLabeller
     from issuemine.themes.model import ThemeResult
 
+    if payloads.get(FORMAT_NAME) is not None:  # a newer format says so even if its document changed shape
+        _header({JSON_NAME: payloads[FORMAT_NAME]})
     doc = _header(payloads)
     try:
         with np.load(io.BytesIO(payloads[ARRAYS_NAME]), allow_pickle=False) as z:
@@ -133,6 +153,20 @@ def load(payloads: dict[str, bytes | None]):
             stability_by_theme=stability, change_rate=arrays.get("change_rate"),
             change_seen=arrays.get("change_seen"), labeller=labeller, by_meaning=arrays.get("by_meaning"),
             embedder=None, display_forms=doc["display_forms"])
+        for name in TABLES:
+            setattr(result, name, _frame(name, doc["tables"][name]))
     except (KeyError, TypeError, ValueError, OSError):
         raise ResultOutdated("この分析の保存された結果の一部が読めません。" + AGAIN) from None
-    return result.rebuild()
+    return result
+
+
+def _frame(name: str, table: dict):
+    import pandas as pd
+
+    from issuemine.schema import ASSIGNMENTS, THEMES
+
+    df = pd.DataFrame.from_records(table["rows"], columns=table["columns"])
+    schema = {"themes": THEMES, "assignments": ASSIGNMENTS}.get(name)
+    if schema is not None:
+        return schema.conform(df)
+    return df.infer_objects()

@@ -318,9 +318,23 @@ def list_workshops(conn) -> list:
 
 
 # -- uploads ---------------------------------------------------------------------------------------
+class SameFile(Exception):
+    """The workshop already has an upload with exactly these bytes (stored or awaiting confirmation)."""
+
+    def __init__(self, upload) -> None:
+        super().__init__(upload["id"])
+        self.upload = upload
+
+
 def add_upload(conn, workshop_id: int, kind: str, filename: str, fmt: str, digest: str, size: int,
-               options: dict, report: dict) -> int:
+               options: dict, report: dict, refuse_same: bool = False) -> int:
+    """A new upload row awaiting confirmation. ``refuse_same``: raise SameFile instead if the workshop already
+    has this file (checked under the write lock, so two simultaneous uploads of one file cannot both pass)."""
     with transaction(conn):
+        if refuse_same:
+            same = same_file_upload(conn, workshop_id, kind, digest)
+            if same is not None:
+                raise SameFile(same)
         cur = conn.execute(
             "INSERT INTO uploads(workshop_id, kind, filename, fmt, sha256, size, status, options, report, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?, 'preview', ?, ?, ?)",
@@ -494,3 +508,54 @@ def _is_digest(text: str) -> bool:
 
 def _dump(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str)
+
+
+# -- managing a workshop's uploads ------------------------------------------------------------------
+def upload_note_counts(conn, workshop_id: int) -> dict[int, int]:
+    """upload id → number of stored note rows (or answer rows for a questionnaire)."""
+    out = {}
+    for table in ("notes", "answers"):
+        out.update(dict(conn.execute(
+            f"SELECT r.upload_id, COUNT(*) FROM {table} r JOIN uploads u ON u.id = r.upload_id "
+            "WHERE u.workshop_id = ? GROUP BY r.upload_id", (workshop_id,)).fetchall()))
+    return out
+
+
+def same_file_upload(conn, workshop_id: int, kind: str, digest: str):
+    """An upload of the workshop with exactly these bytes that is stored or awaiting confirmation, or None."""
+    return conn.execute("SELECT * FROM uploads WHERE workshop_id = ? AND kind = ? AND sha256 = ? "
+                        "AND status IN ('stored', 'preview') ORDER BY status = 'stored' DESC, id LIMIT 1",
+                        (workshop_id, kind, digest)).fetchone()
+
+
+def stored_upload_ids(conn, workshop_id: int, kind: str = "notes") -> list[int]:
+    return [r[0] for r in conn.execute("SELECT id FROM uploads WHERE workshop_id = ? AND kind = ? "
+                                       "AND status = 'stored' ORDER BY id", (workshop_id, kind))]
+
+
+@dataclass
+class RemovedUpload:
+    """What removing one upload left to do on disk once committed."""
+
+    filename: str
+    digest: str
+    n_rows: int
+
+
+def remove_upload(conn, workshop_id: int, upload_id: int) -> RemovedUpload | None:
+    """Remove one upload of a workshop and its stored rows, in one transaction; None if there is none.
+
+    The original file is not touched here: the caller removes it after the commit with
+    ``Store.remove_unreferenced_originals`` — the same rule as deleting a workshop (kept while any upload
+    row, of any workshop, still uses the same bytes). The workshop's analyses stay; the app shows them as
+    out of date (``view.analysis_state``) because the analysed uploads differ from the stored ones.
+    """
+    with transaction(conn):
+        up = conn.execute("SELECT * FROM uploads WHERE id = ? AND workshop_id = ?", (upload_id, workshop_id)).fetchone()
+        if up is None:
+            return None
+        n_rows = 0
+        for table in ("notes", "answers"):
+            n_rows += conn.execute(f"DELETE FROM {table} WHERE upload_id = ?", (upload_id,)).rowcount
+        conn.execute("DELETE FROM uploads WHERE id = ?", (upload_id,))
+    return RemovedUpload(filename=up["filename"], digest=up["sha256"], n_rows=n_rows)

@@ -7,7 +7,6 @@ an undo or a re-analysis simply changes what they are applied to.
 from __future__ import annotations
 
 import json
-import pickle
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -30,6 +29,8 @@ class View:
     outcomes: list = field(default_factory=list)
     by_id: list = field(default_factory=list)  # old edits (no recorded notes) applied by theme id, a warning each
     base_labels: dict = field(default_factory=dict)  # theme id → name before the edits (for the history)
+    # Japanese, "" when current: the notes changed since this analysis (uploads added or removed)
+    outdated: str = ""
 
     @property
     def theme_names(self) -> dict:
@@ -73,10 +74,53 @@ def current_view(conn, workshop_id: int) -> View | None:
     result, messages = apply_theme_edits(result, edits)
     messages = [str(m) for m in messages] + [str(m) for m in apply_zone_edits(placements, edits)]
     info = dict(result.info)
+    state = analysis_state(conn, workshop_id)
     return View(job=job, notes=notes, themes=result.themes, assignments=result.assignments,
                 placements=placements, edits=edits, messages=messages, info=info,
                 outcomes=list(info.get("edits", {}).get("outcomes", [])),
-                by_id=list(info.get("edits", {}).get("applied_by_id", [])), base_labels=base_labels)
+                by_id=list(info.get("edits", {}).get("applied_by_id", [])), base_labels=base_labels,
+                outdated=state["message"])
+
+
+def _theme_result(conn, workshop_id: int, job_id: int):
+    """The stored ThemeResult; a Japanese 409 page asking to analyse again if this version cannot read it."""
+    from issuemine.app import results as stored
+    from issuemine.app.web import PageError
+
+    names = (stored.FORMAT_NAME, stored.JSON_NAME, stored.ARRAYS_NAME, stored.LEGACY_PICKLE_NAME)
+    try:
+        return stored.load({name: st.result(conn, job_id, name) for name in names})
+    except stored.ResultOutdated as exc:
+        raise PageError(409, "もう一度分析してください", exc.message, f"/w/{workshop_id}") from None
+
+
+def analysis_state(conn, workshop_id: int) -> dict:
+    """What the workshop page says about the last finished analysis, without loading it.
+
+    ``{"job": row or None, "readable": bool, "outdated": bool, "message": Japanese or ""}``: not readable
+    when stored by another version (see app/results.py); outdated when the notes uploads differ from the ones
+    the analysis read (an upload added or removed since). Analyses from before the app recorded its inputs
+    cannot tell and are not called outdated.
+    """
+    from issuemine.app import results as stored
+
+    job = st.latest_job(conn, workshop_id, "analysis", status="done")
+    state = {"job": job, "readable": True, "outdated": False, "message": ""}
+    if job is None:
+        return state
+    try:
+        stored.check({name: st.result(conn, job["id"], name)
+                      for name in (stored.FORMAT_NAME, stored.LEGACY_PICKLE_NAME)})
+    except stored.ResultOutdated as exc:
+        return {**state, "readable": False, "message": exc.message}
+    inputs = load_json(st.result(conn, job["id"], "inputs.json"))
+    if isinstance(inputs, dict) and isinstance(inputs.get("uploads"), list):
+        then, now = set(inputs["uploads"]), set(st.stored_upload_ids(conn, workshop_id, "notes"))
+        if then != now:
+            parts = [f"{what} {len(ids)} 件" for what, ids in (("追加", now - then), ("取り除き", then - now)) if ids]
+            state.update(outdated=True, message=f"前回の分析の後に付箋のファイルが変わりました({'・'.join(parts)})。"
+                                                "表示しているのは前回の分析です。もう一度分析してください。")
+    return state
 
 
 # A finished analysis never changes: the last few read are kept, so an edit on the board does not parse the
@@ -98,7 +142,7 @@ def _loaded(conn, job):
             _LOADED.move_to_end(key)
     if hit is None:
         notes = pd.read_json(_io(st.result(conn, job["id"], "notes")), orient="records", dtype=False)
-        result = pickle.loads(st.result(conn, job["id"], "theme_result"))  # our own bytes, written by our worker
+        result = _theme_result(conn, job["workshop_id"], job["id"])  # versioned JSON + npz (app/results.py)
         placements = pd.read_json(_io(st.result(conn, job["id"], "placements")), orient="records", dtype=False)
         for frame in (notes, placements):
             frame["note_id"] = frame["note_id"].astype(str)

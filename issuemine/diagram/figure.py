@@ -24,12 +24,6 @@ REGION_COLORS = {"H": "#4C78A8", "C": "#54A24B", "S": "#F58518", "HC": "#2F8F8F"
 HOVER_WRAP = 28
 
 
-def _palette() -> list[str]:
-    from plotly.colors import qualitative as q
-
-    return list(q.Plotly) + list(q.D3) + list(q.Dark24) + list(q.Light24)
-
-
 def _hover(text: str, lines: list[str], max_chars: int) -> str:
     text = "" if text is None or text is pd.NA or (isinstance(text, float) and np.isnan(text)) else str(text)
     if len(text) > max_chars:
@@ -41,7 +35,7 @@ def _hover(text: str, lines: list[str], max_chars: int) -> str:
 
 def diagram_figure(notes: pd.DataFrame, placements: pd.DataFrame, assignments: pd.DataFrame | None = None, *,
                    title: str = "相談支援事業を中心とする小児在宅支援の概念図", max_hover_chars: int = 120,
-                   width: int = WIDTH):
+                   width: int = WIDTH, legend: bool = True):
     """A plotly Figure of the concept diagram.
 
     ``notes`` (NOTES) and ``placements`` (PLACEMENTS) are joined on ``note_id``; with ``assignments``
@@ -50,7 +44,14 @@ def diagram_figure(notes: pd.DataFrame, placements: pd.DataFrame, assignments: p
 
     The figure has a fixed ``width`` and a height that follows from it (the axes keep one scale); marker
     sizes are computed for that width, so change the width here rather than on the returned figure.
+    Themes get the theme map's colours and marker shapes (``themes.figures.palette``, by theme id order);
+    ``legend=False`` leaves the legend out (the report's small summary copy).
     """
+    from issuemine.present import zone_name
+    from issuemine.present.names import plain_zones
+    from issuemine.present.numbers import confidence_word
+    from issuemine.themes.figures.palette import theme_style
+
     import plotly.graph_objects as go
 
     df = placements[["note_id", "zones", "region", "zone_confidence", "zone_reason"]].merge(
@@ -73,23 +74,26 @@ def diagram_figure(notes: pd.DataFrame, placements: pd.DataFrame, assignments: p
         df["theme_label"] = df["theme_label"].fillna("(テーマなし)").astype(str)
         groups = sorted(df.groupby(["theme_id", "theme_label"], sort=False).groups.items(),
                         key=lambda kv: (kv[0][0] == "", kv[0][0], kv[0][1]))
-        colors = _palette()
-        traces = [(label, colors[k % len(colors)], idx) for k, ((_, label), idx) in enumerate(groups)]
+        ids = sorted({tid for (tid, _), _ in groups if tid})
+        rank = {tid: k for k, tid in enumerate(ids)}
+        traces = [(label, *(theme_style(rank[tid]) if tid else ("#888888", "circle")), idx)
+                  for (tid, label), idx in groups]
     else:
-        traces = [(zone_name(c), REGION_COLORS[c], df.index[df["zones"] == c]) for c in REGION_CODES
+        traces = [(zone_name(c), REGION_COLORS[c], "circle", df.index[df["zones"] == c]) for c in REGION_CODES
                   if (df["zones"] == c).any()]
-    for name, color, idx in traces:
+    scale = min(1.0, max(0.75, width / 680))  # a small copy (the summary page) gets smaller, still readable text
+    for name, color, symbol, idx in traces:
         part = df.loc[sorted(idx)]
         hover = []
         for row in part.itertuples(index=False):
-            lines = [f"領域: {zone_name(row.region)}(確からしさ {confidence_word(row.zone_confidence)})",
+            lines = [f"領域: {zone_name(row.zones)}(配置の確からしさ: {confidence_word(row.zone_confidence)})",
                      f"根拠: {plain_zones(row.zone_reason)}"]
             if assignments is not None:
                 lines.insert(0, f"テーマ: {row.theme_label}")
             hover.append(_hover(row.text, lines, max_hover_chars))
         fig.add_trace(go.Scatter(
             x=part["x"].tolist(), y=part["y"].tolist(), mode="markers", name=html.escape(name),
-            marker=dict(size=part["size"].tolist(), color=color, line=dict(width=0.5, color="white")),
+            marker=dict(size=part["size"].tolist(), color=color, symbol=symbol, line=dict(width=0.5, color="white")),
             hovertext=hover, hoverinfo="text", customdata=part["note_id"].tolist(),
         ))
 
@@ -103,23 +107,26 @@ def diagram_figure(notes: pd.DataFrame, placements: pd.DataFrame, assignments: p
                            fillcolor=_rgba(ZONE_COLORS[z], 0.10), layer="below"))
     title_at = {"H": (-1.0, 2.05, "middle"), "C": (1.0, 2.05, "middle"), "S": (0.0, -2.2, "middle")}
     for z, (tx, ty, _) in title_at.items():
-        annotations.append(dict(x=tx, y=ty, text=f"<b>{ZONE_NAMES[z]}</b>(延べ {members[z]}件)",
-                                showarrow=False, font=dict(size=15, color=ZONE_COLORS[z])))
+        count = f"(延べ {members[z]}件)" if width >= 500 else f" {members[z]}"  # small copy: shorter
+        annotations.append(dict(x=tx, y=ty, text=f"<b>{ZONE_NAMES[z]}</b>{count}",
+                                showarrow=False, font=dict(size=round(15 * scale), color=ZONE_COLORS[z])))
     for code, (lx, ly) in geo.LABEL_AT.items():
         annotations.append(dict(x=lx, y=ly, text=f"{int(counts.get(code, 0))}件", showarrow=False,
-                                font=dict(size=12, color="#333"), bgcolor="rgba(255,255,255,0.7)"))
+                                font=dict(size=round(12 * scale), color="#333"), bgcolor="rgba(255,255,255,0.7)"))
     for z in OUTSIDE:
         b = geo.BOXES[z]
         shapes.append(dict(type="rect", xref="x", yref="y", x0=b.x0, y0=b.y0, x1=b.x1, y1=b.y1,
                            line=dict(color=ZONE_COLORS[z], width=1.5, dash="dot"),
                            fillcolor=_rgba(ZONE_COLORS[z], 0.08), layer="below"))
-        annotations.append(dict(x=(b.x0 + b.x1) / 2, y=b.y1 + 0.1, text=f"<b>{ZONE_NAMES[z]}</b> {members[z]}件",
-                                showarrow=False, font=dict(size=13, color=ZONE_COLORS[z])))
+        annotations.append(dict(x=(b.x0 + b.x1) / 2, y=b.y1, yanchor="bottom",
+                                text=f"<b>{ZONE_NAMES[z]}</b> {members[z]}件",
+                                showarrow=False, font=dict(size=round(13 * scale), color=ZONE_COLORS[z])))
 
     legend_rows = -(-len(traces) // max(1, width // 200))
-    bottom = 30 + 22 * legend_rows
+    bottom = 30 + 22 * legend_rows if legend else 10
     fig.update_layout(
-        title=dict(text=html.escape(title), x=0.5, font=dict(size=16)),
+        title=dict(text=html.escape(title), x=0.5, font=dict(size=round(16 * scale) if legend else 14)),
+        showlegend=legend,
         width=width, height=plot_height + 50 + bottom, autosize=False,
         margin=dict(l=SIDE_MARGIN, r=SIDE_MARGIN, t=50, b=bottom),
         shapes=shapes, annotations=annotations, plot_bgcolor="white", paper_bgcolor="white",

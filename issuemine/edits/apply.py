@@ -56,19 +56,19 @@ def find_theme(members, groups: dict[str, set], present: set, name) -> Match:
     recorded = set(members)
     kept = recorded & present
     if not kept:
-        return Match(None, 0.0, f"記録した付箋 {len(recorded):,} 枚がどれもいまの付箋にありません。")
+        return Match(None, 0.0, f"手直ししたときの付箋 {len(recorded):,} 枚がどれもいまの付箋にありません。")
     if len(kept) < PRESENT_MIN * len(recorded):
-        return Match(None, 0.0, f"記録した付箋 {len(recorded):,} 枚のうち、いまの付箋にあるのは "
+        return Match(None, 0.0, f"手直ししたときの付箋 {len(recorded):,} 枚のうち、いまの付箋にあるのは "
                                 f"{len(kept):,} 枚だけです(半分未満)。")
     scores = sorted(((Fraction(len(kept & s), len(kept | s)), t) for t, s in groups.items() if kept & s),
                     key=lambda x: (-x[0], x[1]))
     best, theme = scores[0]
     if best < JACCARD_MIN:
         inter = len(kept & groups[theme])
-        return Match(None, float(best), f"いちばん近いテーマ「{name(theme)}」でも、記録した付箋 {len(kept):,} 枚の"
+        return Match(None, float(best), f"いちばん近いテーマ「{name(theme)}」でも、手直ししたときの付箋 {len(kept):,} 枚の"
                                         f"うち {inter:,} 枚を含むだけで、重なりが {float(best):.2f}(0.5 未満)です。")
     if len(scores) > 1 and scores[1][0] == best:
-        return Match(None, float(best), f"記録した付箋がテーマ「{name(theme)}」と「{name(scores[1][1])}」に同じだけ"
+        return Match(None, float(best), f"手直ししたときの付箋がテーマ「{name(theme)}」と「{name(scores[1][1])}」に同じだけ"
                                         "分かれていて、どちらか決められません。")
     return Match(theme, float(best))
 
@@ -130,7 +130,7 @@ class _Applier:
         for theme, mem in zip(edit["themes"], members):
             m = self.locate(edit, theme, mem, groups)
             if m.theme is None:
-                reasons.append(m.reason if mem is None else f"テーマ {theme} として記録した付箋: {m.reason}")
+                reasons.append(m.reason if mem is None else f"テーマ {theme}: {m.reason}")
             elif m.theme not in [f.theme for f in found]:
                 found.append(m)
         if len(found) < 2 and (reasons or not found):

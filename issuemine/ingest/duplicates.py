@@ -44,6 +44,11 @@ def bigram_set(text: str) -> frozenset[str]:
     return _bigrams(_normalize(text))
 
 
+def comparable_text(text: str) -> str:
+    """A note as the duplicate rules compare it: NFKC, case-folded, letters and digits only."""
+    return _normalize(text)
+
+
 def _normalize(text: str) -> str:
     return "".join(filter(str.isalnum, unicodedata.normalize("NFKC", text).casefold()))
 

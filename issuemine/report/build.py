@@ -95,6 +95,18 @@ class ReportData:
     mask_pii: bool = False
     versions: dict = field(default_factory=dict)
     parameters: dict = field(default_factory=dict)
+    created: object = None  # when the analysis ran (aware UTC datetime, to the minute); see analysis_time
+
+
+def analysis_time():
+    """Now in UTC to the minute, or $SOURCE_DATE_EPOCH when set (the reproducible-builds convention: two
+    runs with the same value give byte-identical reports)."""
+    import os
+    from datetime import datetime, timezone
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    when = datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch.isdigit() else datetime.now(timezone.utc)
+    return when.replace(second=0, microsecond=0)
 
 
 class ReportBuilder:
@@ -245,6 +257,6 @@ class ReportBuilder:
 
             comparison = compare_workshops(datas, seed=self.seed)
         return ReportData(workshops=datas, comparison=comparison, seed=self.seed, mask_pii=self.mask_pii,
-                          versions=package_versions(),
+                          versions=package_versions(), created=analysis_time(),
                           parameters={"seed": self.seed, "n_themes": self.n_themes, "mask_pii": self.mask_pii})
 

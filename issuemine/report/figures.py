@@ -2,8 +2,10 @@
 
 Every string a figure shows that may come from a note (text, hover text, custom data, trace names) is
 HTML-escaped here, whatever its maker did: plotly renders a small HTML subset in SVG text, so a note
-``<img src=x onerror=…>`` must reach it as ``&lt;img …``. Escaping is idempotent (unescape, then escape),
-and plotly's own line break ``<br>`` is kept.
+``<img src=x onerror=…>`` must reach it as ``&lt;img …``. The figure's own markup — plotly's line break
+``<br>`` and the attribute-free ``<b> <i> <sup> <sub>`` — and character entities are kept as they are, so a
+maker that escaped its notes and wrapped them in ``<b>`` shows bold text, not a literal ``<b>``; escaping is
+idempotent.
 """
 
 from __future__ import annotations
@@ -12,15 +14,18 @@ import html
 import re
 
 FIG_WIDTH = 680  # px: fits an A4 page with 15 mm margins at 96 dpi, on screen and on paper
-HEIGHTS = {"theme_sizes": 420, "theme_map": 560, "cooccurrence": 560, "diagram": 620,
+SUMMARY_WIDTH = 335  # two summary figures side by side on the page
+HEIGHTS = {"theme_sizes": 420, "theme_map": 600, "cooccurrence": 600, "diagram": 620,
            "survey_bars": 460, "survey_slope": 420, "survey_positive": 420,
            "compare_themes": 480, "compare_regions": 420}
-_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+# plotly's markup without attributes, and character entities: kept as they are
+_KEEP = re.compile(r"(<br\s*/?>|</?(?:b|i|em|sup|sub)>|&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6});)",
+                   re.IGNORECASE)
 
 
 def escape_text(s: str) -> str:
-    """HTML-escape ``s`` for plotly, keeping ``<br>`` line breaks; idempotent."""
-    return "<br>".join(html.escape(html.unescape(part), quote=False) for part in _BR.split(s))
+    """HTML-escape ``s`` for plotly, keeping ``<br>``, ``<b>``-style tags and entities; idempotent."""
+    return "".join(part if i % 2 else html.escape(part, quote=False) for i, part in enumerate(_KEEP.split(s)))
 
 
 def _escape_value(v):
@@ -44,22 +49,70 @@ def make_safe(fig, name: str):
                     trace[key] = _escape_value(trace[key])
                 except ValueError:
                     pass  # a property that refuses lists (e.g. scalar name set to a list) stays as made
-    # A height chosen by the figure's maker (e.g. one panel per item) is kept; the width is the page's.
-    fig.update_layout(width=FIG_WIDTH, height=fig.layout.height or HEIGHTS.get(name, 480), autosize=False)
+    # A height chosen by the figure's maker (e.g. one panel per item) is kept, and so is a width narrower
+    # than the page (the summary's side-by-side figures); anything wider gets the page's width.
+    width = fig.layout.width if fig.layout.width and fig.layout.width <= FIG_WIDTH else FIG_WIDTH
+    fig.update_layout(width=width, height=fig.layout.height or HEIGHTS.get(name, 480), autosize=False)
     return fig
 
 
-def theme_sizes_figure(themes):
-    """Horizontal bars of theme sizes, largest on top."""
+def theme_sizes_figure(themes, top: int | None = None, title: str = "テーマ別の付箋数", row_px: int = 20):
+    """Horizontal bars of theme sizes, largest on top; ``top``: only the largest ``top`` themes."""
     import plotly.graph_objects as go
 
-    t = themes.sort_values(["size", "theme_id"], ascending=[True, False])
+    t = themes.sort_values(["size", "theme_id"], ascending=[False, True])
+    if top is not None and len(t) > top:
+        title = f"{title}(上位 {top} テーマ、全 {len(t)} テーマ)"
+        t = t.head(top)
+    t = t.iloc[::-1]
     fig = go.Figure(go.Bar(x=t["size"].astype(int).tolist(), y=t["label"].tolist(), orientation="h",
                            text=t["size"].astype(int).tolist(), textposition="outside",
-                           hovertemplate="%{y}: %{x}件<extra></extra>", marker_color="#4c78a8"))
-    fig.update_layout(title="テーマ別の付箋数", xaxis_title="付箋数", margin=dict(l=10, r=30, t=50, b=40),
-                      yaxis=dict(automargin=True), height=max(300, 110 + 20 * len(t)))
+                           hovertemplate="%{y}: %{x}枚<extra></extra>", marker_color="#4c78a8"))
+    fig.update_layout(title=dict(text=title, font=dict(size=14 if top else 17)), xaxis_title="付箋数",
+                      margin=dict(l=10, r=30, t=45, b=40), template="plotly_white",
+                      yaxis=dict(automargin=True), height=max(220, 90 + row_px * len(t)))
     return fig
+
+
+def summary_figures(data) -> dict:
+    """The one-page summary's three small figures: the largest themes, the concept diagram (by region) and
+    the questionnaire's before → after."""
+    out = {}
+    if data.themes is not None and len(data.themes):
+        out["summary_themes"] = theme_sizes_figure(data.themes, top=8, title="付箋の多いテーマ", row_px=18)
+    if data.placements is not None:
+        from issuemine.diagram.figure import diagram_figure
+
+        fig = diagram_figure(data.notes, data.placements, None, width=SUMMARY_WIDTH, title="概念図での付箋の位置",
+                             legend=False)
+        out["summary_diagram"] = fig
+    if data.survey is not None and getattr(data.survey, "items", None) is not None and len(data.survey.items):
+        from issuemine.survey.figures import change_figure
+
+        out["summary_survey"] = change_figure(data.survey, width=SUMMARY_WIDTH)
+    return out
+
+
+def crosstab_figures(data) -> dict:
+    """Heatmaps of theme × zone counts, theme × profession counts and their adjusted residuals."""
+    from issuemine.present import number, zone_name
+    from issuemine.themes.figures.crosstab import count_heatmap, residual_heatmap
+
+    out = {}
+    zt = data.zone_theme
+    if zt is not None and len(zt):
+        zones = [c for c in zt.columns if c not in ("テーマID", "テーマ", "theme_id", "theme", "label", "計", "合計")]
+        counts = zt.set_index("テーマ" if "テーマ" in zt.columns else zt.columns[1])[zones]
+        counts.columns = [zone_name(c) for c in zones]
+        out["zone_heat"] = count_heatmap(counts, "テーマ × 概念図の領域(付箋数)")
+    if data.profession_theme is not None:
+        counts, test = data.profession_theme
+        if counts.shape[0] > 1:
+            out["profession_heat"] = count_heatmap(counts.T, "テーマ × 職種(付箋数)")
+        resid = test.get("adjusted_residuals") if test else None
+        if resid is not None and resid.size:
+            out["residual_heat"] = residual_heatmap(resid.T, number=number)
+    return out
 
 
 def workshop_figures(data, seed: int = 0):
@@ -78,7 +131,7 @@ def workshop_figures(data, seed: int = 0):
                                                    display_forms=getattr(r, "display_forms", None))
         prof_table = profession_theme_table(data.notes, r, seed=seed)
     if data.placements is not None:
-        figs["diagram"] = diagram_figure(data.notes, data.placements, data.assignments)
+        figs["diagram"] = diagram_figure(data.notes, data.placements, data.assignments, width=FIG_WIDTH)
     if data.survey is not None:
         answers = getattr(data.survey, "answers", None)
         if answers is not None:
@@ -88,5 +141,8 @@ def workshop_figures(data, seed: int = 0):
     if data.themes is not None:
         coords = data.theme_map.result() if data.theme_map is not None else None
         figs["theme_map"] = theme_map_figure(data.notes, data.theme_result, seed=seed, coords=coords)
+    data.profession_theme = prof_table
+    figs.update(crosstab_figures(data))
+    figs.update(summary_figures(data))
     figs = {k: make_safe(v, k) for k, v in figs.items() if v is not None}
     return figs, prof_table

@@ -12,8 +12,9 @@ that file; otherwise two files without a phase → by name, the first as 研修�
 that lists the files.
 
 An optional ``workshop.json`` in the folder gives the names a person knows: ``{"name": workshop name,
-"notes_file": the notes file as uploaded, "questionnaire_files": [...]}`` (the web app writes it); the
-report then shows these instead of the folder and file names.
+"notes_file": the notes file as uploaded, "questionnaire_files": [...], "date": "2026-12-06"}`` (the web
+app writes it); the report then shows these instead of the folder and file names, and the date (the day
+the workshop was held, ISO) on its cover.
 """
 
 from __future__ import annotations
@@ -147,7 +148,7 @@ def _workshop_json(path: Path) -> dict:
                          hint="消すか、{\"name\": \"ワークショップ名\"} の形にしてください") from exc
     if not isinstance(doc, dict):
         return {}
-    out = {k: str(doc[k]) for k in ("name", "notes_file") if isinstance(doc.get(k), str) and doc[k].strip()}
+    out = {k: str(doc[k]) for k in ("name", "notes_file", "date") if isinstance(doc.get(k), str) and doc[k].strip()}
     files = doc.get("questionnaire_files")
     if isinstance(files, list) and all(isinstance(f, str) for f in files):
         out["questionnaire_files"] = list(files)

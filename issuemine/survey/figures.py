@@ -83,7 +83,7 @@ def diverging_bars_figure(answers, *, scales: Scales | None = None):
                      ticktext=["100%", "50%", "0", "50%", "100%"], title="回答の割合(左: 否定的、右: 肯定的)",
                      zeroline=True, zerolinecolor="#333333")
     fig.update_yaxes(autorange="reversed")
-    _layout(fig, "項目ごとの回答の分布(研修前・研修後)", 140 + 64 * len(items))
+    _layout(fig, "項目ごとの回答の分布(研修前・研修後)", 140 + 54 * len(items))
     return fig
 
 
@@ -95,7 +95,9 @@ def slope_figure(answers, *, scales: Scales | None = None, columns: int = 4):
     scales = scales or load_scales()
     items = _items(answers)
     rows = max(1, -(-len(items) // columns))
-    fig = make_subplots(rows=rows, cols=columns, subplot_titles=[html.escape(i) for i in items],
+    # a panel is a quarter of the page: longer item names are cut (the table below the chart has them whole)
+    titles = [html.escape(i if len(i) <= 9 else i[:8] + "…") for i in items]
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles,
                         horizontal_spacing=0.06,
                         vertical_spacing=0.5 / rows)
     any_pair = False
@@ -123,10 +125,11 @@ def slope_figure(answers, *, scales: Scales | None = None, columns: int = 4):
             fig.update_yaxes(range=[min(scale.values) - 0.4, max(scale.values) + 0.4],
                              tickvals=scale.values, ticktext=[scale.labels[v] for v in scale.values],
                              row=row, col=col, showticklabels=col == 1)
+    fig.update_annotations(font_size=12)  # the panel titles: a quarter of the page each
     if not any_pair:
         fig.add_annotation(text="回答者IDで研修前と研修後を対応づけられないため、変化の線は描けません",
                            showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
-    _layout(fig, "回答者ごとの変化(線の太さ = 人数、青: 上昇、赤: 低下、灰: 同じ)", 120 + 260 * rows)
+    _layout(fig, "回答者ごとの変化(線の太さ = 人数、青: 上昇、赤: 低下、灰: 同じ)", 110 + 200 * rows)
     return fig
 
 
@@ -164,3 +167,34 @@ def figures_html(result, *, scales: Scales | None = None) -> str:
     return ("<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
             "<title>研修前後アンケートの図</title></head>\n"
             f"<body style=\"font-family:{FONT}\">\n<h1>研修前後アンケートの図</h1>\n{body}\n</body></html>\n")
+
+
+def change_figure(result, *, width: int = 340, height: int | None = None, label_chars: int = 9):
+    """Compact before → after of the % positive answers per item (a dot per phase joined by an arrow),
+    for the report's one-page summary."""
+    import plotly.graph_objects as go
+
+    items = result.items
+    names = [html.escape(i if len(i) <= label_chars else i[: label_chars - 1] + "…") for i in items["item"]]
+    pre = items["pct_positive_pre"].astype(float).tolist()
+    post = items["pct_positive_post"].astype(float).tolist()
+    fig = go.Figure()
+    for name, a, b in zip(names, pre, post):
+        if a == a and b == b:
+            fig.add_annotation(x=b, y=name, ax=a, ay=name, xref="x", yref="y", axref="x", ayref="y",
+                               showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=1.6,
+                               arrowcolor=POST_COLOR if b >= a else "#d62728", text="")
+    for ph, xs, color in (("pre", pre, PRE_COLOR), ("post", post, POST_COLOR)):
+        fig.add_trace(go.Scatter(x=xs, y=names, mode="markers", name=PHASE_JA[ph],
+                                 marker={"size": 9, "color": color},
+                                 hovertemplate=f"%{{y}} {PHASE_JA[ph]}: %{{x:.0f}}%<extra></extra>"))
+    fig.update_xaxes(range=[-5, 105], tickvals=[0, 50, 100], ticktext=["0%", "50%", "100%"],
+                     title="肯定的な回答の割合", fixedrange=True)
+    fig.update_yaxes(autorange="reversed", fixedrange=True)
+    fig.update_layout(title=dict(text="アンケート: 研修前 → 研修後", x=0, xanchor="left", y=0.99, yanchor="top",
+                                 font=dict(size=14)),
+                      width=width, height=height or 120 + 22 * len(names), autosize=False,
+                      font=dict(family=FONT, size=11), template="plotly_white",
+                      margin=dict(l=10, r=10, t=62, b=40),
+                      legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", font=dict(size=10)))
+    return fig

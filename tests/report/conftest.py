@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,10 @@ SAMPLE = ROOT / "workshops" / "sample"
 XSS_SCRIPT = "<script>alert(1)</script>"
 XSS_IMG = "<img src=x onerror=alert(1)>"
 FORMULAS = ["=1+1", "+SUM(A1:A9)", "-2+3 退院調整が難しい", "@SUM(A1) 連携できない"]
+# The cover's analysis time, fixed for the byte-identity tests (2026-12-06 05:53 UTC = 14:53 in Japan);
+# set before any report is built, and inherited by the cold subprocesses the tests start.
+FIXED_EPOCH = "1796536380"
+os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
 
 
 def hostile_workshop(folder: Path, keep: int = 200) -> Path:

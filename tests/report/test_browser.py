@@ -108,7 +108,7 @@ def test_hostile_notes_show_as_text_and_run_nothing(hostile_reports, browser):
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils(pdftotext)がありません")
-def test_pdf_has_japanese_text_and_cjk_font(sample_report, tmp_path):
+def test_pdf_is_a4_with_page_numbers_a_dated_cover_and_no_type3_fonts(sample_report, tmp_path):
     from issuemine.report.pdf import PdfPrinter
 
     out, _ = sample_report
@@ -116,10 +116,46 @@ def test_pdf_has_japanese_text_and_cjk_font(sample_report, tmp_path):
     assert pdf.read_bytes().startswith(b"%PDF")
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
-    assert "要約" in text and "概念図" in text and "方法" in text
+    assert "要約" in text and "概念図" in text and "分析の方法" in text
+    pages = text.split("\f")
+    if not pages[-1].strip():
+        pages = pages[:-1]
+    n = len(pages)
+    assert n >= 8
+    # the cover: title and the analysis time in Japan time (SOURCE_DATE_EPOCH of the fixtures)
+    assert "ワークショップ報告書" in pages[0] and "2026年12月6日 14:53" in pages[0]
+    # every page carries its number in the footer: "k / n" on the page's last line
+    for k, page in enumerate(pages, start=1):
+        last = [line for line in page.splitlines() if line.strip()][-1]
+        assert re.fullmatch(rf"\s*{k} / {n}\s*", last), (k, last)
+    # real embedded fonts: Japanese as CID TrueType subsets of Noto Sans CJK JP, never Type 3
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
-    # Chromium embeds subsets as Type 3 fonts: every font must be embedded (emb = yes) and map to Unicode
-    rows = [line.split() for line in fonts.splitlines()[2:] if line.strip()]
-    assert rows and all(r[-5] == "yes" and r[-3] == "yes" for r in rows), fonts
-    pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    assert re.search(r"Page size:\s+59[45](\.\d+)? x 84[12](\.\d+)? pts", pages), pages
+    rows = [line for line in fonts.splitlines()[2:] if line.strip()]
+    assert rows and not any("Type 3" in r for r in rows), fonts
+    assert any("NotoSansCJKjp" in r and "CID TrueType" in r for r in rows), fonts
+    assert all(r.split()[-5] == "yes" and r.split()[-3] == "yes" for r in rows), fonts  # embedded, Unicode
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Page size:\s+59[45](\.\d+)? x 84[12](\.\d+)? pts", info), info
+    # the source page is left as it was (the font is embedded in a printed copy only)
+    assert "IssueminePrintJP" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_print_font_is_truetype_and_covers_the_page():
+    """The embedded subset: TrueType outlines (glyf, no CFF) with a glyph for every character asked for."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from issuemine.report.pdf import _font_file, truetype_subset
+
+    found = _font_file("Regular")
+    if found is None:
+        pytest.skip("Noto Sans CJK JP がありません")
+    chars = "在宅支援の課題、連携できない。NICU 24時間"
+    font = TTFont(io.BytesIO(truetype_subset(found[0], found[1], chars)))
+    assert "glyf" in font and "CFF " not in font
+    cmap = font.getBestCmap()
+    assert all(ord(c) in cmap for c in chars)
+    glyphs = font.getGlyphSet()
+    assert all(font["glyf"][cmap[ord(c)]].numberOfContours > 0 for c in chars if not c.isspace())
+    assert len(glyphs) < 100  # a subset, not the 65,000 glyphs of the collection

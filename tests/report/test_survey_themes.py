@@ -8,7 +8,7 @@ import re
 
 from .conftest import SAMPLE
 
-TITLE = "自由記述で触れられたテーマ(研修前・研修後)"
+TITLE = "自由記述で触れられたテーマ"
 
 
 def _section(page: str, key: str) -> str:
@@ -35,17 +35,18 @@ def test_sample_report_shows_free_text_themes(sample_report):
     assert TITLE in section
     rows = _table_rows(section)
     header, body = rows[0], rows[1:]
-    assert header == ["テーマ", "研修前(件)", "研修後(件)", "研修前(割合)", "研修後(割合)", "ID"]  # the id last
+    assert header == ["テーマ", "研修前", "研修後"]
     # the same coding done directly (the demo: seed 0, automatic number of themes, no masking)
     result = ThemeModel(seed=0).fit(read_notes(SAMPLE / "notes.csv"))
     expected = freetext_themes(compare_items(read_answers(SAMPLE / "questionnaire.csv")).freetext, result)
-    assert len(expected) and [[r[-1]] + r[:3] for r in body] == [
-        [t, label, str(a), str(b)] for t, label, a, b in expected[["theme_id", "theme", "n_pre", "n_post"]]
-        .itertuples(index=False)]
+    # shown by name with the count and its whole-number share: 「2件(20%)」
+    assert len(expected) and [[r[0], r[1].split("件")[0], r[2].split("件")[0]] for r in body] == [
+        [label, str(a), str(b)] for label, a, b in expected[["theme", "n_pre", "n_post"]].itertuples(index=False)]
+    assert all(re.fullmatch(r"\d+件\(\d+%\)", c) for r in body for c in r[1:]), body
     # every theme shown is one of the report's themes
     with open(out / "themes.csv", encoding="utf-8-sig", newline="") as f:
-        ids = {r["theme_id"] for r in csv.DictReader(f)}
-    assert {r[-1] for r in body} <= ids
+        labels = {r["label"] for r in csv.DictReader(f)}
+    assert {r[0] for r in body} <= labels
 
 
 # Fictional notes on two obviously different topics.
@@ -85,4 +86,4 @@ def test_table_only_when_there_is_free_text(tmp_path):
     assert TITLE not in sec_b
     body = _table_rows(sec_a)[1:]
     # three answers before about short stay, three after about school: two themes, one per phase
-    assert sorted((r[1], r[2]) for r in body) == [("0", "3"), ("3", "0")]
+    assert sorted((r[1], r[2]) for r in body) == [("0件(0%)", "3件(100%)"), ("3件(100%)", "0件(0%)")]

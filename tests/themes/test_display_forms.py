@@ -170,7 +170,8 @@ def test_pickled_results_keep_the_map_and_old_ones_fall_back_to_lemmas(planted):
 
 
 def _node_text(fig):
-    return [t for tr in fig.data if tr.mode == "markers+text" for t in tr.text]
+    # the nodes' trace (hover text) and the placed labels' trace
+    return [t for tr in fig.data if tr.mode in ("markers", "text") and tr.text for t in tr.text]
 
 
 def test_network_nodes_show_written_forms(planted, tokenizer):

@@ -4,7 +4,7 @@ import json
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from issuemine.edits import SCHEMA, append_edit, load_edits, parse_line, record_members, validate_edit
@@ -122,3 +122,54 @@ def test_parse_line_never_raises_anything_but_input_error(value):
         parse_line(json.dumps(value), row=1)
     except InputError as exc:
         assert JAPANESE.search(exc.message)
+
+
+@pytest.mark.parametrize("line, key", [
+    ('{"op": "move", "note": 17, "theme": "T01"}', "note"),
+    ('{"op": "rename", "theme": "T01", "label": ["名前"]}', "label"),
+    ("[" * 100_000 + "]" * 100_000, None),
+])
+def test_analyze_with_a_hand_edited_list_says_which_line_and_key(tmp_path, capsys, line, key):
+    """Issue 12 item 5 through the real command: exit 2 and a Japanese message, no traceback, no note text."""
+    from issuemine.cli.main import main
+
+    src = tmp_path / "ws.csv"
+    src.write_text("text\n秘密の付箋の本文\n短期入所が足りない\n", encoding="utf-8")
+    (tmp_path / "ws.edits.jsonl").write_text('{"op": "rename", "theme": "T01", "label": "x"}\n' + line + "\n",
+                                             encoding="utf-8")
+    assert main(["analyze", str(src), "--out", str(tmp_path / "out")]) == 2
+    captured = capsys.readouterr()
+    assert "2行目" in captured.err and "ws.edits.jsonl" in captured.err
+    if key:
+        assert f"列「{key}」" in captured.err
+    assert "Traceback" not in captured.err and "秘密" not in captured.err + captured.out
+    assert not (tmp_path / "out").exists()
+
+
+ids = st.sampled_from([f"N{i:04d}" for i in range(22)] + ["N-gone", "T01"])
+themes = st.sampled_from(["T01", "T02", "T03", "T99"])
+members = st.lists(ids, min_size=1, max_size=12)
+valid_edits = st.one_of(
+    st.builds(lambda t, m: {"op": "rename", "theme": t, "label": "名前", "members": m}, themes, members),
+    st.builds(lambda t, m: {"op": "rename", "theme": t, "label": "旧形式"}, themes, members),
+    st.builds(lambda ts, m: {"op": "merge", "themes": ts, "members": [m] * len(ts)},
+              st.lists(themes, min_size=2, max_size=3, unique=True), members),
+    st.builds(lambda t, ns: {"op": "split", "theme": t, "notes": ns, "label": "分けた"}, themes, members),
+    st.builds(lambda n, t, m: {"op": "move", "note": n, "theme": t, "members": m}, ids, themes, members),
+    st.builds(lambda n: {"op": "zone", "note": n, "zones": "HC"}, ids),
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(valid_edits, max_size=6))
+def test_any_valid_list_applies_without_error_and_reports_in_japanese(two_topic_result, edits):
+    from issuemine.edits import apply_theme_edits
+
+    for e in edits:
+        validate_edit(e)
+    new, messages = apply_theme_edits(two_topic_result, edits)
+    outcomes = new.info["edits"]["outcomes"]
+    assert len(outcomes) == sum(e["op"] != "zone" for e in edits)
+    assert all(JAPANESE.search(m) for m in messages)
+    assert set(new.assignments["theme_id"]) == set(new.themes["theme_id"])
+    json.dumps(new.info, ensure_ascii=False, allow_nan=True)

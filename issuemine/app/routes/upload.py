@@ -7,6 +7,7 @@ stores the parsed notes in one transaction. Nothing is parsed from the browser's
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from fastapi import APIRouter, Depends, Request
@@ -82,16 +83,70 @@ def _parse(data: bytes, filename: str, fmt: str, options: dict, workshop: str):
     return records, report
 
 
+# -- the same notes twice ----------------------------------------------------------------------------
+NEAR_SHARE = 0.9  # an upload whose notes are at least this share already stored asks before it is stored
+
+
+def stored_texts(conn, workshop_id: int) -> dict[str, list[str]]:
+    """Every stored note of the workshop as the duplicate rules compare it → the files it came from."""
+    from issuemine.ingest.duplicates import comparable_text
+
+    out: dict[str, list[str]] = {}
+    rows = conn.execute("SELECT u.filename, r.record FROM notes r JOIN uploads u ON u.id = r.upload_id "
+                        "WHERE u.workshop_id = ? AND u.kind = 'notes' AND u.status = 'stored' ORDER BY u.id, r.ord",
+                        (workshop_id,))
+    for filename, record in rows:
+        files = out.setdefault(comparable_text(json.loads(record).get("text") or ""), [])
+        if filename not in files:
+            files.append(filename)
+    return out
+
+
+def overlap(records: list[dict] | None, existing: dict[str, list[str]]) -> dict | None:
+    """How many of an upload's notes are already in the workshop (same text after normalisation)."""
+    from collections import Counter
+
+    from issuemine.ingest.duplicates import comparable_text
+
+    if not records or not existing:
+        return None
+    texts = [comparable_text(r.get("text") or "") for r in records]
+    same = [t for t in texts if t in existing]
+    files = Counter(f for t in same for f in existing[t])
+    share = len(same) / len(texts)
+    return {"n_same": len(same), "n": len(texts), "share": round(share, 4), "warn": share >= NEAR_SHARE,
+            "files": [f for f, _ in files.most_common(3)]}
+
+
+def _same_file_error(workshop_id: int, filename: str, same) -> PageError:
+    from issuemine.present.dates import datetime_ja
+
+    waiting = same["status"] == "preview"
+    return PageError(409, "同じファイルがすでにあります",
+                     f"「{filename}」は、このワークショップに{datetime_ja(same['created_at'])}にアップロードした"
+                     f"「{same['filename']}」と中身がまったく同じです。"
+                     + ("そちらがまだ確認待ちです。そのページで保存するか取り消してください。" if waiting else
+                        "同じ付箋を二重に数えないよう、受け付けませんでした。"),
+                     f"/w/{workshop_id}/uploads/{same['id']}" if waiting else f"/w/{workshop_id}")
+
+
 @router.post("/w/{workshop_id}/notes")
 async def upload_notes(request: Request, workshop_id: Id):
     store = request.app.state.store
     ws = await in_db(store, workshop_or_404, workshop_id)
     filename, data, fmt = await form_file(await receive_form(request, workshop_id), "file", workshop_id)
+    same = await in_db(store, st.same_file_upload, workshop_id, "notes", hashlib.sha256(data).hexdigest())
+    if same is not None:  # refused before anything is kept
+        raise _same_file_error(workshop_id, filename, same)
     digest = await run_in_threadpool(store.save_original, data)
     options = {"mapping": {}, "header": True, "encoding": ""}
-    _, report = await run_in_threadpool(_parse, data, filename, fmt, options, ws["name"])
-    upload_id = await in_db(store, st.add_upload, workshop_id, "notes", filename, fmt, digest, len(data), options,
-                            report)
+    records, report = await run_in_threadpool(_parse, data, filename, fmt, options, ws["name"])
+    report["overlap"] = overlap(records, await in_db(store, stored_texts, workshop_id))
+    try:
+        upload_id = await in_db(store, st.add_upload, workshop_id, "notes", filename, fmt, digest, len(data),
+                                options, report, True)  # refuse_same
+    except st.SameFile as exc:  # the same file arrived meanwhile (two tabs, a double click)
+        raise _same_file_error(workshop_id, filename, exc.upload) from None
     await keep_originals(store, [data])
     return RedirectResponse(f"/w/{workshop_id}/uploads/{upload_id}", status_code=303)
 
@@ -137,7 +192,8 @@ async def change_options(request: Request, workshop_id: Id, upload_id: Id):
         raise PageError(409, "保存済みです", "このファイルはすでに保存されています。", f"/w/{workshop_id}")
     options = _options_from_form(await request.form())
     data = await run_in_threadpool(store.read_original, up["sha256"])
-    _, report = await run_in_threadpool(_parse, data, up["filename"], up["fmt"], options, ws["name"])
+    records, report = await run_in_threadpool(_parse, data, up["filename"], up["fmt"], options, ws["name"])
+    report["overlap"] = overlap(records, await in_db(store, stored_texts, workshop_id))
     await in_db(store, st.update_preview, upload_id, options, report)
     return RedirectResponse(f"/w/{workshop_id}/uploads/{upload_id}", status_code=303)
 
@@ -149,9 +205,14 @@ async def confirm(request: Request, workshop_id: Id, upload_id: Id):
     if up["status"] != "preview":
         raise PageError(409, "保存済みです", "このファイルはすでに保存されているか、取り消されています。",
                         f"/w/{workshop_id}")
+    force = (await request.form()).get("force") == "1"  # 「それでも保存する」 after the overlap warning
     options = json.loads(up["options"])
     data = await run_in_threadpool(store.read_original, up["sha256"])
     records, report = await run_in_threadpool(_parse, data, up["filename"], up["fmt"], options, ws["name"])
+    report["overlap"] = overlap(records, await in_db(store, stored_texts, workshop_id))
+    if report["overlap"] and report["overlap"]["warn"] and not force:
+        # mostly notes the workshop already has: the facilitator chooses (store anyway / cancel) first
+        return _preview_page(request, ws, up, options, report, status_code=409)
     if records is None:
         return _preview_page(request, ws, up, options, report, status_code=400)
     if not records:
@@ -171,3 +232,49 @@ def discard(request: Request, workshop_id: Id, upload_id: Id, conn=Depends(get_c
     if up["status"] == "preview":
         st.discard_upload(conn, upload_id)
     return RedirectResponse(f"/w/{workshop_id}", status_code=303)
+
+
+# -- removing one upload -------------------------------------------------------------------------------
+def _removal(conn, workshop_id: int, upload_id: int) -> dict:
+    """What removing an upload takes away: its notes, and the live edits that refer to them."""
+    from issuemine.app.pipeline import note_ids_by_upload
+    from issuemine.edits import note_ids_of
+
+    ws = workshop_or_404(conn, workshop_id)
+    up = _upload_or_404(conn, workshop_id, upload_id)
+    if up["status"] != "stored":
+        raise PageError(409, "取り除けません", "保存したファイルだけを取り除けます。確認待ちのファイルは「取り消す」を"
+                        "使ってください。", f"/w/{workshop_id}")
+    ids = note_ids_by_upload(conn, workshop_id)
+    gone = set(ids.get(upload_id, []))
+    n_edits = sum(1 for e in st.live_edits(conn, workshop_id) if note_ids_of(e) & gone)
+    return {"ws": ws, "up": up, "n_notes": len(gone), "n_left": sum(len(v) for v in ids.values()) - len(gone),
+            "n_edits": n_edits}
+
+
+@router.get("/w/{workshop_id}/uploads/{upload_id}/remove")
+def confirm_remove(request: Request, workshop_id: Id, upload_id: Id, conn=Depends(get_conn)):
+    return render(request, "remove_upload.html", **_removal(conn, workshop_id, upload_id))
+
+
+@router.post("/w/{workshop_id}/uploads/{upload_id}/remove")
+def remove(request: Request, workshop_id: Id, upload_id: Id, conn=Depends(get_conn)):
+    """Remove one stored notes upload: its notes leave the workshop; the original file goes by the rule of
+    workshop deletion (kept while another upload row uses the same bytes); analyses are then out of date."""
+    from issuemine.app.web import set_notice
+
+    what = _removal(conn, workshop_id, upload_id)
+    removed = st.remove_upload(conn, workshop_id, upload_id)
+    if removed is None:  # removed by someone else in the meantime
+        _upload_or_404(conn, workshop_id, upload_id)
+    notice = f"「{removed.filename}」の付箋 {what['n_notes']:,} 枚を取り除きました。もう一度分析してください。"
+    if what["n_edits"]:
+        notice += (f"この付箋にかかわる手直しが {what['n_edits']} 件あります。分析し直した後、付箋の半分以上が"
+                   "なくなった手直しは「適用できなかった手直し」に表示されます。")
+    try:
+        request.app.state.store.remove_unreferenced_originals([removed.digest])
+    except OSError:
+        notice += "ただし、元のファイルを削除できませんでした(データフォルダーの originals を確認してください)。"
+    response = RedirectResponse(f"/w/{workshop_id}", status_code=303)
+    set_notice(response, notice)
+    return response

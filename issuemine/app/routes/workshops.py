@@ -12,11 +12,13 @@ from fastapi.responses import RedirectResponse
 
 from issuemine.app import store as st
 from issuemine.app.pipeline import workshop_folder
+from issuemine.app.view import analysis_state
 from issuemine.app.web import (Id, JOB_KIND, PageError, clear_notice, get_conn, render, running_job, set_notice,
                                take_notice, workshop_or_404)
 
 router = APIRouter()
 MAX_NAME = 100
+THEME_COUNTS = range(2, 61)  # the choices of 「テーマの数(目安)」 besides 自動 (the route accepts up to 200)
 
 
 @router.get("/")
@@ -52,16 +54,21 @@ def create(request: Request, name: str = Form(""), conn=Depends(get_conn)):
 @router.get("/w/{workshop_id}")
 def overview(request: Request, workshop_id: Id, conn=Depends(get_conn)):
     ws = workshop_or_404(conn, workshop_id)
-    uploads = [dict(u, report=json.loads(u["report"])) for u in st.list_uploads(conn, workshop_id)]
-    counts = dict(conn.execute("SELECT r.upload_id, COUNT(*) FROM notes r JOIN uploads u ON u.id = r.upload_id "
-                               "WHERE u.workshop_id = ? GROUP BY r.upload_id", (workshop_id,)).fetchall())
+    # discarded previews are not the facilitator's files any more: only stored and waiting ones are listed
+    uploads = [dict(u, report=json.loads(u["report"])) for u in st.list_uploads(conn, workshop_id)
+               if u["status"] != "discarded"]
+    counts = st.upload_note_counts(conn, workshop_id)
     for u in uploads:
         u["n_rows"] = counts.get(u["id"], 0)
     n_notes = sum(u["n_rows"] for u in uploads if u["kind"] == "notes" and u["status"] == "stored")
-    return render(request, "workshop.html", ws=ws, uploads=uploads, n_notes=n_notes,
-                  analysis=request.app.state.runner.refresh(conn, st.latest_job(conn, workshop_id, "analysis")),
-                  n_edits=len(st.live_edits(conn, workshop_id)),
-                  max_upload=request.app.state.max_upload_bytes)
+    notice = take_notice(request)
+    response = render(request, "workshop.html", ws=ws, uploads=uploads, n_notes=n_notes, notice=notice,
+                      analysis=request.app.state.runner.refresh(conn, st.latest_job(conn, workshop_id, "analysis")),
+                      state=analysis_state(conn, workshop_id), n_edits=len(st.live_edits(conn, workshop_id)),
+                      theme_counts=THEME_COUNTS, max_upload=request.app.state.max_upload_bytes)
+    if notice is not None:
+        clear_notice(response)
+    return response
 
 
 # -- deleting a workshop -------------------------------------------------------------------------------

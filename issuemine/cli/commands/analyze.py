@@ -176,13 +176,14 @@ def run(args) -> int:
     notes = read_notes(args.input, max_bytes=max_bytes(args))
     if len(notes) == 0:
         raise IssuemineError("付箋が 1 枚もありません。", file=args.input)
-    codebook = False if args.no_codebook else (args.codebook or None)
-    progress.report("テーマ分け", len(notes))
-    result = ThemeModel(n_themes=args.themes, seed=args.seed, codebook=codebook).fit(notes)
+    # the edit list is checked before the long part, so a mistake in it is reported at once
     edits_path = Path(args.edits) if args.edits else edits_path_for(args.input)
     if args.edits and not edits_path.exists():
         raise IssuemineError("編集リストのファイルがありません。", file=edits_path)
     edits = load_edits(edits_path)
+    codebook = False if args.no_codebook else (args.codebook or None)
+    progress.report("テーマ分け", len(notes))
+    result = ThemeModel(n_themes=args.themes, seed=args.seed, codebook=codebook).fit(notes)
     report: list[str] = []
     if edits:
         result, report = apply_theme_edits(result, edits)

@@ -80,3 +80,72 @@ def profession_theme_table(notes, result, n_iter: int = 2000, seed: int = 0):
         test["warning"] = (f"期待度数が 5 未満のセルが {small:.0%} あり(20% を超える)、χ² 近似は不正確です。"
                            "p 値はモンテカルロ法の正確確率で、調整済み残差も参考値です。")
     return counts, test
+
+
+# --- heatmaps instead of number walls ------------------------------------------------------------------
+HEAT_ROW_PX = 17
+SIGNIFICANT = 1.96  # |adjusted residual| above this: more (or fewer) notes than independence would give
+
+
+def _short(label: str, limit: int = 16) -> str:
+    label = str(label)
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def _heat_layout(fig, title: str, n_rows: int, n_cols: int, col_title: str, width: int) -> None:
+    fig.update_layout(title=title, width=width, height=170 + HEAT_ROW_PX * n_rows, autosize=False,
+                      template="plotly_white", margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    fig.update_xaxes(side="bottom", tickangle=-50, title=None, tickfont={"size": 11}, fixedrange=True,
+                     automargin=True)
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 11}, automargin=True, fixedrange=True)
+
+
+def count_heatmap(counts, title: str, width: int = 680, colorbar_title: str = "付箋数"):
+    """Rows × columns of counts as a heatmap (white → blue) with the count written in every non-empty cell.
+
+    ``counts``: DataFrame, rows and columns labelled by names (themes down, professions or zones across).
+    """
+    import html as _html
+
+    import plotly.graph_objects as go
+
+    z = counts.to_numpy(dtype=float)
+    rows = [_html.escape(str(r)) for r in counts.index]
+    cols = [_html.escape(str(c)) for c in counts.columns]
+    text = [[str(int(v)) if v else "" for v in row] for row in z]
+    fig = go.Figure(go.Heatmap(
+        z=z.tolist(), x=[_short(c, 10) for c in cols], y=[_short(r) for r in rows], text=text,
+        texttemplate="%{text}", textfont={"size": 10}, colorscale="Blues", zmin=0, xgap=1, ygap=1,
+        customdata=[[[r, c] for c in cols] for r in rows],
+        hovertemplate="%{customdata[0]} × %{customdata[1]}: %{z:.0f}枚<extra></extra>",
+        colorbar={"title": {"text": colorbar_title}, "thickness": 12}))
+    _heat_layout(fig, title, len(rows), len(cols), "", width)
+    return fig
+
+
+def residual_heatmap(resid, title: str = "テーマ × 職種の偏り(調整済み残差)", width: int = 680,
+                     number=None):
+    """Adjusted residuals on a diverging scale (red: more notes than expected, blue: fewer), the colours
+    saturating at ±4; cells beyond ±1.96 are marked ▲ (more) or ▼ (fewer), the value is in the hover text.
+    ``number``: the presentation layer's number formatter (never 「-0」)."""
+    import html as _html
+
+    import plotly.graph_objects as go
+
+    z = resid.to_numpy(dtype=float)
+    lim = 4.0
+    rows = [_html.escape(str(r)) for r in resid.index]
+    cols = [_html.escape(str(c)) for c in resid.columns]
+    fmt = number or (lambda v, d: f"{v:.{d}f}")
+    text = [[("▲" if v > 0 else "▼") if abs(v) > SIGNIFICANT else "" for v in row] for row in z]
+    shown = [[fmt(v, 1) for v in row] for row in z]
+    fig = go.Figure(go.Heatmap(
+        z=np.round(z, 3).tolist(), x=[_short(c, 10) for c in cols], y=[_short(r) for r in rows], text=text,
+        texttemplate="%{text}", textfont={"size": 9}, colorscale="RdBu", reversescale=True, zmid=0,
+        zmin=-lim, zmax=lim, xgap=1, ygap=1,
+        customdata=[[[r, c, s] for c, s in zip(cols, srow)] for r, srow in zip(rows, shown)],
+        hovertemplate="%{customdata[0]} × %{customdata[1]}: 残差 %{customdata[2]}<extra></extra>",
+        colorbar={"title": {"text": "残差"}, "thickness": 12, "tickvals": [-4, -2, 0, 2, 4],
+                  "ticktext": ["−4 以下", "−2", "0", "2", "4 以上"]}))
+    _heat_layout(fig, title, len(rows), len(cols), "", width)
+    return fig

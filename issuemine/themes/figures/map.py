@@ -226,36 +226,92 @@ def _hover(text: str, limit: int) -> str:
     return html.escape(text)  # a note is data, never markup
 
 
-def theme_map_figure(notes, result, seed: int = 0, max_landmarks: int = 3000, height: int = 640,
-                     coords=None):
-    """plotly Figure: one trace per theme (legend = label), the note on hover.
+MAP_FONT_PX = 11
+MAP_MARGIN = {"l": 10, "r": 10, "t": 50, "b": 10}
+MAP_LABEL_CHARS = 12  # a longer theme name is cut with … on the map (the hover text has it whole)
 
-    ``coords``: the map's coordinates if already computed (``request_map(...).result()``).
+
+def _short(label: str, limit: int = MAP_LABEL_CHARS) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def theme_map_figure(notes, result, seed: int = 0, max_landmarks: int = 3000, height: int = 600,
+                     coords=None, width: int = 680):
+    """plotly Figure: one trace per theme, each theme's name written at the centre of its notes.
+
+    Colours and marker shapes come from ``palette.theme_style`` (distinct for 39 themes, the same as the
+    concept diagram's); the names are placed so that none overlaps another (``labels.place_labels``);
+    ``fig.layout.meta["label_boxes"]`` holds their boxes in pixels. ``coords``: the map's coordinates if
+    already computed (``request_map(...).result()``).
     """
     import plotly.graph_objects as go
+
+    from issuemine.themes.figures.labels import PixelFrame, label_box, place_labels
+    from issuemine.themes.figures.palette import theme_style
 
     a = result.assignments.reset_index(drop=True)
     if coords is None:
         coords = map_coordinates(result.note_vectors, seed=seed, max_landmarks=max_landmarks)
+    coords = np.asarray(coords, dtype=float)
     n = len(a)
     big = n > 5000
     limit = 40 if big else 80  # hover text is most of a large map's bytes (performance.md)
     Scatter = go.Scattergl if big else go.Scatter
     texts = list(notes["text"].fillna("").astype(str)) if "text" in notes else [""] * n
+    plot_w = width - MAP_MARGIN["l"] - MAP_MARGIN["r"]
+    plot_h = height - MAP_MARGIN["t"] - MAP_MARGIN["b"]
+    if n:
+        lo, hi = coords.min(axis=0), coords.max(axis=0)
+        span = np.maximum(hi - lo, 1e-6)
+        x_range = (round(float(lo[0] - 0.06 * span[0]), 4), round(float(hi[0] + 0.06 * span[0]), 4))
+        y_range = (round(float(lo[1] - 0.06 * span[1]), 4), round(float(hi[1] + 0.06 * span[1]), 4))
+    else:
+        x_range = y_range = (-1.0, 1.0)
+    frame = PixelFrame(x_range, y_range, plot_w, plot_h)
     fig = go.Figure()
+    centres, names, colors = [], [], []
+    rank = {t: k for k, t in enumerate(sorted(result.themes["theme_id"]))}  # the diagram's colours too
     for _, th in result.themes.iterrows():
         idx = np.flatnonzero((a["theme_id"] == th["theme_id"]).to_numpy())
+        color, symbol = theme_style(rank[th["theme_id"]])
+        label = str(th["label"])
         fig.add_trace(Scatter(
             x=coords[idx, 0], y=coords[idx, 1], mode="markers",
-            name=f"{th['theme_id']} {html.escape(str(th['label']))}({len(idx)})",
-            marker={"size": 5 if big else 8, "opacity": 0.8},
+            name=f"{html.escape(label)}({len(idx)}枚)",
+            marker={"size": 5 if big else 7, "opacity": 0.75, "color": color, "symbol": symbol},
             text=[_hover(texts[i], limit) for i in idx],
             customdata=[a["note_id"][i] for i in idx],
             hovertemplate="%{text}<extra>%{fullData.name}</extra>",
         ))
+        if len(idx):
+            cx, cy = np.median(coords[idx], axis=0)
+            centres.append(frame.to_px(float(cx), float(cy)))
+            names.append(_short(label))
+            colors.append(color)
+    # the largest themes choose their spot first
+    sizes = [int((a["theme_id"] == t).sum()) for t in result.themes["theme_id"]]
+    order = sorted(range(len(centres)), key=lambda i: (-sizes[i], i))
+    spots = place_labels([centres[i] for i in order], [names[i] for i in order], MAP_FONT_PX, (plot_w, plot_h),
+                         centred=True, pad=3.0)
+    annotations, boxes = [], []
+    for i, spot in zip(order, spots):
+        if spot is None:
+            continue
+        b = label_box(spot[0], spot[1], names[i], MAP_FONT_PX, 3.0)
+        boxes.append([round(v, 1) for v in (b.x0, b.y0, b.x1, b.y1)])
+        x, y = frame.to_data(*spot)
+        cx, cy = frame.to_data(*centres[i])
+        moved = np.hypot(spot[0] - centres[i][0], spot[1] - centres[i][1]) > 2
+        annotations.append(dict(
+            x=round(cx, 4), y=round(cy, 4), ax=round(x, 4), ay=round(y, 4), axref="x", ayref="y",
+            text=html.escape(names[i]), showarrow=bool(moved), arrowwidth=0.8, arrowcolor=colors[i],
+            arrowhead=0, font={"size": MAP_FONT_PX, "color": "#1f2933"}, bgcolor="rgba(255,255,255,0.85)",
+            bordercolor=colors[i], borderwidth=1, borderpad=1))
     fig.update_layout(
-        title="テーマ地図(意味の近い付箋ほど近くに配置)", height=height, template="plotly_white",
-        xaxis={"visible": False}, yaxis={"visible": False}, legend={"title": {"text": "テーマ"}},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        title="テーマ地図(意味の近い付箋ほど近くに。テーマ名はその付箋の中心)", width=width, height=height,
+        autosize=False, template="plotly_white", showlegend=False, annotations=annotations,
+        xaxis={"visible": False, "range": list(x_range), "fixedrange": True},
+        yaxis={"visible": False, "range": list(y_range), "fixedrange": True},
+        margin=MAP_MARGIN, meta={"label_boxes": boxes, "plot_size": [plot_w, plot_h]},
     )
     return fig
