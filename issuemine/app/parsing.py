@@ -83,13 +83,27 @@ def read_notes_upload(data: bytes, filename: str, fmt: str, options: dict, works
         path = Path(tmp) / safe_name(filename, fmt)
         path.write_bytes(data)
         df = read_notes(path, workshop=workshop, mapping=mapping, header=bool(options.get("header", True)),
-                        encoding=options.get("encoding") or None)
+                        encoding=options.get("encoding") or None, sheet=options.get("sheet") or None)
     found = df.attrs.get("report")
     report = _jsonable(found.to_dict() if hasattr(found, "to_dict") else dict(found or {}))
     report["file"] = filename  # not the private temporary path
     df = df.copy()
     df["source_file"] = filename
     return frame_records(df), report
+
+
+def sheet_choice(data: bytes, fmt: str) -> list[dict]:
+    """The worksheets of an .xlsx upload, ``[{"name", "visible"}]`` in workbook order (chart sheets left out),
+    for the preview's sheet choice; empty for text files and for a workbook that cannot be opened."""
+    if fmt != "xlsx":
+        return []
+    from issuemine.ingest import list_sheets
+
+    try:
+        sheets = list_sheets(data)
+    except IssuemineError:
+        return []
+    return [{"name": s.name, "visible": bool(s.visible)} for s in sheets if s.kind == "worksheet"]
 
 
 def read_survey_upload(files: list[tuple[str, bytes, str]]):

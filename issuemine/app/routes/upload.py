@@ -74,10 +74,12 @@ async def keep_originals(store, datas: list[bytes]) -> None:
 
 def _parse(data: bytes, filename: str, fmt: str, options: dict, workshop: str):
     """(records, report with preview rows and any error)."""
+    sheets = parsing.sheet_choice(data, fmt)  # offered in the preview even when the chosen sheet fails
     try:
         records, report = parsing.read_notes_upload(data, filename, fmt, options, workshop)
     except IssuemineError as exc:
-        return None, {"error": error_dict(exc)}
+        return None, {"error": error_dict(exc), "sheet_choice": sheets}
+    report["sheet_choice"] = sheets
     report["n_notes"] = len(records)
     report["preview"] = [{k: r.get(k) for k in ("source_row", *parsing.ROLES)} for r in records[:PREVIEW_ROWS]]
     return records, report
@@ -180,7 +182,7 @@ def _options_from_form(form) -> dict:
     if encoding not in {e for e, _ in ENCODINGS}:
         encoding = ""
     return {"mapping": {k: v for k, v in mapping.items() if v}, "header": form.get("header") == "1",
-            "encoding": encoding}
+            "encoding": encoding, "sheet": str(form.get("sheet", "")).strip()[:200]}
 
 
 @router.post("/w/{workshop_id}/uploads/{upload_id}/options")
@@ -191,6 +193,8 @@ async def change_options(request: Request, workshop_id: Id, upload_id: Id):
     if up["status"] != "preview":
         raise PageError(409, "保存済みです", "このファイルはすでに保存されています。", f"/w/{workshop_id}")
     options = _options_from_form(await request.form())
+    if options["sheet"] and options["sheet"] != json.loads(up["report"]).get("sheet"):
+        options["mapping"] = {}  # another sheet has other columns: read it with the automatic mapping first
     data = await run_in_threadpool(store.read_original, up["sha256"])
     records, report = await run_in_threadpool(_parse, data, up["filename"], up["fmt"], options, ws["name"])
     report["overlap"] = overlap(records, await in_db(store, stored_texts, workshop_id))

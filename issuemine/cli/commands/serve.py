@@ -64,7 +64,11 @@ def run(args) -> int:
 
     app = create_app(args.data, token=token, max_upload_bytes=int(args.max_upload_mb * 1024 * 1024),
                      host=args.host, allowed_hosts=args.allowed_host)
-    where = f"http://{args.host}:{args.port}/"
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    where = f"http://{shown}:{args.port}/"
     print(f"issuemine を起動しました: {where}(データ: {os.path.abspath(args.data)})。止めるには Ctrl+C。", flush=True)
+    if args.host in ("0.0.0.0", "::"):
+        print("他のパソコンからは、このパソコンの IP アドレス(例: http://192.168.1.5:"
+              f"{args.port}/)で開けます。名前で開くときは --allowed-host その名前 を付けて起動してください。", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0
