@@ -10,6 +10,9 @@ Shapes (issue 12, item 8), written to a temporary folder:
 * ``wide.csv``     — 1,000 named columns and 400,000 one-value rows (padding to the header's width)
 * ``normal.csv``   — 100,000 ordinary notes in four columns (the price of the checks on a real file)
 
+Note texts are bench/ingest.py's (halves of the sample's notes, so most are distinct: numbered copies
+of one note would time the near-duplicate search, not the reading).
+
 Each read runs in its own process (so peak RSS is that read's), under an address-space limit and a
 timeout so that a baseline blowing up does not take the machine with it. ``--baseline SRC`` is a
 checkout of an older issuemine (``git worktree add /tmp/old <commit>``); its figures print beside ours.
@@ -45,20 +48,25 @@ except MemoryError:
 except Exception as exc:
     outcome = type(exc).__name__ + ": " + str(getattr(exc, "message", exc))[:40]
 wall = time.perf_counter() - t
-print(json.dumps({"wall": wall, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "outcome": outcome}))
+# VmHWM, not ru_maxrss: the latter keeps the high-water mark of the process this one was forked from
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
+print(json.dumps({"wall": wall, "rss_mb": hwm / 1024, "outcome": outcome}))
 """
 
 
 def write_shapes(folder: Path, rows: int) -> dict[str, Path]:
     import openpyxl
 
+    sys.path.insert(0, str(ROOT / "bench"))
+    from ingest import build_rows  # bench/ingest.py
+
+    notes = build_rows(100_000, 8)
     files = {}
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("付箋")
     ws.append([None] * 16383 + ["内容"])
-    for i in range(rows):
-        ws.append([None] * 16383 + [f"連携が難しい{i}"])
+    for r in notes[:rows]:
+        ws.append([None] * 16383 + [r[3]])
     files["xfd.xlsx"] = folder / "xfd.xlsx"
     wb.save(files["xfd.xlsx"])
 
@@ -76,8 +84,8 @@ def write_shapes(folder: Path, rows: int) -> dict[str, Path]:
     files["wide.csv"].write_text(head + "\n" + "連携\n" * 400_000, encoding="utf-8")
 
     files["normal.csv"] = folder / "normal.csv"
-    files["normal.csv"].write_text("グループ,職種,回,内容\n" + "".join(
-        f"G{i % 8},看護師,1,訪問看護ステーションが足りない{i}\n" for i in range(100_000)), encoding="utf-8")
+    files["normal.csv"].write_text("グループ,職種,回,内容\n" + "".join(",".join(r) + "\n" for r in notes),
+                                   encoding="utf-8")
     return files
 
 

@@ -88,6 +88,12 @@ def journey(tmp_path_factory):
     theme_ids = re.findall(r'<article class="card[^"]*" id="card-([^"]+)"', themes_html)  # the board's cards
     note_ids = re.findall(r'<li class="note[^"]*" id="note-([^"]+)"', themes_html)
     assert len(theme_ids) >= 3 and len(note_ids) >= 10
+    # the board's other states: a search, one card's further notes, the board fragment, the diagram board
+    get("テーマ(検索)", f"/w/{wid}/themes?q=短期入所")
+    get("テーマ(ボードだけ)", f"/w/{wid}/themes/board?q=連携")
+    get("テーマ(もっと見る)", f"/w/{wid}/themes/cards/{theme_ids[0]}/notes?offset=3")
+    get("概念図(ボードだけ)", f"/w/{wid}/diagram/board")
+    get("用例(KWIC)", f"/w/{wid}/kwic?term=連携")
 
     def edit(**form):
         r = client.post(f"/w/{wid}/edits", data=form)

@@ -12,7 +12,9 @@ import numpy as np
 import pandas as pd
 
 from issuemine.diagram import geometry as geo
-from issuemine.diagram.zones import CORE, OUTSIDE, REGION_CODES, REGIONS, ZONE_NAMES
+from issuemine.diagram.zones import CORE, OUTSIDE, REGION_CODES, ZONE_NAMES
+from issuemine.present.names import plain_zones, zone_name
+from issuemine.present.numbers import confidence_word
 
 WIDTH = 1000  # default; a report page passes its own (the dots are sized for the width they are drawn at)
 SIDE_MARGIN = 10
@@ -77,7 +79,7 @@ def diagram_figure(notes: pd.DataFrame, placements: pd.DataFrame, assignments: p
         traces = [(label, *(theme_style(rank[tid]) if tid else ("#888888", "circle")), idx)
                   for (tid, label), idx in groups]
     else:
-        traces = [(REGIONS[c], REGION_COLORS[c], "circle", df.index[df["zones"] == c]) for c in REGION_CODES
+        traces = [(zone_name(c), REGION_COLORS[c], "circle", df.index[df["zones"] == c]) for c in REGION_CODES
                   if (df["zones"] == c).any()]
     scale = min(1.0, max(0.75, width / 680))  # a small copy (the summary page) gets smaller, still readable text
     for name, color, symbol, idx in traces:

@@ -118,39 +118,42 @@ class ZoneLexicon:
                 return [(m.group(), *m.span()) for m in pattern.finditer(text)]
             return [(m.group().casefold(), *m.span()) for m in pattern.finditer(text)]
         whole = self._boundaries.whole
-        found, pos, classes, n = [], 0, None, len(text)
-        search = pattern.search
+        found, pos, n = [], 0, len(text)
+        search, cls = pattern.search, _CLASSES.get
         while (m := search(text, pos)) is not None:
             start, end = m.span()
-            if classes is None:
-                classes = text.translate(_CLASSES)
             # a match that touches a letter of its own script on either side may be part of a longer word
-            if ((start > 0 and classes[start - 1] == classes[start])
-                    or (end < n and classes[end] == classes[end - 1])) and not whole(text, start, end):
+            if ((start > 0 and cls(text[start - 1], 1) == cls(text[start], 2))
+                    or (end < n and cls(text[end], 1) == cls(text[end - 1], 2))) and not whole(text, start, end):
                 pos = start + 1  # not a word here (就学 in 未就学): look again from the following letter
                 continue
             found.append((m.group() if uncased else m.group().casefold(), start, end))
             pos = end
         return found
 
-    def match(self, text: str, *, normalized: bool = False) -> list[Match]:
-        """Evidence-giving matches in ``text`` (neutral entries shield their span and are dropped)."""
-        if not normalized:
-            text = self.normalizer(text)
+    def spans(self, text: str, *, normalized: bool = False) -> list[tuple[str, int, int]]:
+        """(key, start, end) of every whole-word, leftmost-longest match, neutral entries included: the
+        cheapest form of the matches, for recognising notes whose evidence is the same."""
+        return self._spans(text if normalized else self.normalizer(text))
+
+    def to_matches(self, spans: list[tuple[str, int, int]]) -> list[Match]:
+        """The evidence-giving matches among ``spans`` (neutral entries shield their span and are dropped)."""
         by_key = self._by_key
         out = []
-        for key, start, end in self._spans(text):
+        for key, start, end in spans:
             entry = by_key[key]
             if entry.target != NEUTRAL:
                 out.append(Match(entry, start, end))
         return out
 
+    def match(self, text: str, *, normalized: bool = False) -> list[Match]:
+        """Evidence-giving matches in ``text`` (neutral entries shield their span and are dropped)."""
+        return self.to_matches(self.spans(text, normalized=normalized))
+
     def signature(self, text: str, *, normalized: bool = False) -> tuple[str, ...]:
         """The matched entries' keys in order (neutral ones too): all that ``match`` gives evidence from,
         at a fraction of its cost (no match objects), to recognise notes whose evidence is the same."""
-        if not normalized:
-            text = self.normalizer(text)
-        return tuple(f[0] for f in self._spans(text))
+        return tuple(f[0] for f in self.spans(text, normalized=normalized))
 
 
 class _WordBoundaries:
@@ -207,15 +210,15 @@ def _quote(*parts: str) -> str:
     return shlex.quote(str(Path(*parts)))
 
 
-def _class_table() -> dict[int, str]:
-    """``str.translate`` table to a coarse script class per character: K kanji, H hiragana, T katakana,
-    A Latin letters and digits; other characters stay themselves (never equal to a letter's class)."""
+def _class_table() -> dict[str, str]:
+    """A coarse script class per character: K kanji, H hiragana, T katakana, A Latin letters and digits;
+    other characters have none (the caller's defaults differ, so two of them never compare equal)."""
     table = {}
     for lo, hi, cls in ((0x4E00, 0x9FFF, "K"), (0x3400, 0x4DBF, "K"), (0x3041, 0x309F, "H"),
                         (0x30A1, 0x30FF, "T")):
-        table.update(dict.fromkeys(range(lo, hi + 1), cls))
-    table.update(dict.fromkeys(map(ord, "々〆ヶ"), "K"))
-    table.update(dict.fromkeys(map(ord, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"), "A"))
+        table.update(dict.fromkeys(map(chr, range(lo, hi + 1)), cls))
+    table.update(dict.fromkeys("々〆ヶ", "K"))
+    table.update(dict.fromkeys("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", "A"))
     return table
 
 

@@ -356,12 +356,13 @@ class ZonePlacer:
         # (「訪問看護」 alone, 「病院」+「退院」 …): each sequence is decided once. (Whole-word matching needs
         # each match's surroundings, so every note is matched; only the decision is shared.)
         known: dict[tuple, tuple] = {}
-        normalize, match = lex.normalize, lex.match
+        normalize, spans = lex.normalize, lex.spans
         for i, text in enumerate(texts):
-            matches = match(normalize(text), normalized=True)
-            key = tuple(m.entry.key for m in matches)  # the evidence depends on the matched entries only
+            found_spans = spans(normalize(text), normalized=True)
+            key = tuple(f[0] for f in found_spans)  # the evidence depends on the matched entries only
             found = known.get(key)
             if found is None:
+                matches = lex.to_matches(found_spans)
                 entries = self.evidence(matches)
                 scores = self._scores(entries)
                 decided = self.decide(scores, matches, entries=entries)

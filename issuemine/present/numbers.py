@@ -32,8 +32,11 @@ CONFIDENCE_LOW = "低い"
 
 
 def missing(v) -> bool:
-    """None, NaN, pandas NA/NaT or an empty string."""
+    """None, NaN, pandas NA/NaT, an empty string or a template's undefined value (a key an older stored
+    result does not have)."""
     if v is None:
+        return True
+    if any(c.__name__ == "Undefined" for c in type(v).__mro__):
         return True
     if isinstance(v, str):
         return v.strip() == ""

@@ -9,8 +9,10 @@ import pandas as pd
 
 from issuemine.present import names, numbers, words
 
-SURVEY_NOTE = ("「肯定的な回答」は尺度の上位2段階(例: わかる・とてもわかる)の割合です。p 値は、回答が50件(対)未満なら"
-               "同じ回答を含めたまま全通りを数えた正確検定の値で、「< 0.001」は 0.001 未満のことです。"
+SURVEY_NOTE = ("「肯定的な回答」は尺度の上位2段階(例: わかる・とてもわかる)の割合です。比べ方は、研修前後を回答者で"
+               "対応づけられた項目は Wilcoxon の符号付順位検定、できない項目は Mann–Whitney の U 検定です。p 値は、"
+               "回答が50件(対)未満なら同じ回答を含めたまま全通りを数えた正確検定の値で、「< 0.001」は 0.001 未満の"
+               "ことです。肯定的な回答の変化は McNemar(対応あり)または Fisher(対応なし)の正確検定です。"
                "「正規近似」は SPSS や R と比べるための参考値です。" + numbers.EFFECT_NOTE
                + "すべての列は survey_items.csv にあります。")
 TECHNICAL = "技術情報"  # sheets whose title starts with this hold the machine tables with their own names
@@ -25,9 +27,12 @@ def _get(row, key, default=None):
     return default if numbers.missing(v) else v
 
 
-def survey_for_people(items, scales: dict | None = None, *, detail: bool = False) -> pd.DataFrame:
+def survey_for_people(items, scales: dict | None = None, *, detail: bool = False, compact: bool = False
+                      ) -> pd.DataFrame:
     """One row per item: medians with scale words, shares, change, p (exact, and the normal approximation
-    beside it), effect with its word, Holm. ``detail`` adds quartiles and means (the workbook)."""
+    beside it), effect with its word, Holm. ``detail`` adds quartiles and means (the workbook); ``compact``
+    (the A4 report) leaves out the test and method columns: the method is named after p only where it is
+    not the exact test, and the test only when items were compared differently."""
     rows = []
     for r in items.to_dict("records"):
         paired = bool(_get(r, "paired", False))
@@ -57,8 +62,15 @@ def survey_for_people(items, scales: dict | None = None, *, detail: bool = False
                                        if not numbers.missing(r.get(f"q1_{ph}")) else numbers.MISSING)
                 row[f"平均 {ja}"] = numbers.number(r.get(f"mean_{ph}"), 2)
             row["差が0の対"] = numbers.integer(r.get("n_zero_diff")) if paired else numbers.MISSING
+        if compact:
+            if method == "asymptotic":
+                row["p 値"] += "(正規近似)"
+            del row["p 値の求め方"]
         rows.append(row)
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    if compact and len(out) and out["比べ方"].nunique() == 1:
+        out = out.drop(columns="比べ方")
+    return out
 
 
 def zone_counts_for_people(zc) -> pd.DataFrame:

@@ -73,10 +73,6 @@ def _survey_prose(survey) -> list[str]:
 
 def method_blocks(data, report) -> list[dict]:
     """The appendix of one workshop as template blocks."""
-    import pandas as pd
-
-    from issuemine.report.html import table_block
-
     out = [_p("この付録は、結果がどのように作られたかと、同じ結果を再現するための条件をまとめたものです。"
               "同じファイルと同じ乱数シードからは、同じ結果が得られます。計算の細かな設定は analysis.json と "
               "survey.json に記録しています。")]
@@ -120,10 +116,9 @@ def method_blocks(data, report) -> list[dict]:
     out += _file_list(data)
     versions = report.versions or {}
     shown = [("issuemine", versions.get("issuemine", ""))] + [(k, versions.get(k, "")) for k in MAIN_PACKAGES]
-    table = pd.DataFrame({"部品": [k for k, _ in shown], "バージョン": [v for _, v in shown]})
     out += [{"kind": "h", "text": "使った部品"},
-            _p(f"Python {versions.get('python', '')} と次の部品で計算しました(すべての部品のバージョンは analysis.json にあります)。"),
-            table_block(table, small=True)]
+            _p(f"Python {versions.get('python', '')} と " + "、".join(f"{k} {v}" for k, v in shown if v)
+               + " などで計算しました(すべての部品のバージョンは analysis.json にあります)。")]
     return out
 
 

@@ -96,7 +96,11 @@ class Normalizer:
         text = _SPACES.sub(" ", text).strip()
         text = _TYPING.sub(_fix_typing, text)
         if self._regex is not None:
-            text = self._expand(text)
+            expanded = self._expand(text)
+            if expanded != text:
+                # an expansion can put Japanese after a digit and a space (24 ST → 24 言語聴覚士): fix that
+                # spacing too, so normalising twice changes nothing
+                text = _TYPING.sub(_fix_typing, expanded)
         return text
 
     def _expand(self, text: str) -> str:

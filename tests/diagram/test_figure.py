@@ -89,8 +89,12 @@ def test_figure_traces_are_themes_and_counts_are_shown(labelled, labelled_placed
 
 
 def test_without_assignments_colours_by_region(labelled, labelled_placed):
+    from issuemine.present import zone_name
+
     fig = diagram_figure(labelled, labelled_placed)
-    assert {t.name for t in fig.data} == set(labelled_placed["region"])
+    # the legend names the regions plainly (病院と地域の重なり, not 病院∩地域)
+    assert {t.name for t in fig.data} == {zone_name(r) for r in labelled_placed["region"]}
+    assert not any("∩" in t.name for t in fig.data)
 
 
 def test_hover_is_the_note_escaped(make_notes):

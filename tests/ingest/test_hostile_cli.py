@@ -251,3 +251,11 @@ def test_a_title_merged_across_columns_stays_a_title(tmp_path):
     notes = read_notes(path)
     assert notes["group"].tolist() == ["1班", "1班"] and notes["text"].tolist() == ["連携不足", "人手不足"]
     assert notes.attrs["report"].header_row == 3
+
+
+def test_a_note_too_long_is_refused_without_its_text(tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_text('内容\n連携が難しい\n"' + MARK * 400 + '"\n', encoding="utf-8")
+    proc = _run("analyze", path, "--out", tmp_path / "o", cwd=tmp_path)
+    assert proc.returncode == 2 and "長すぎます" in proc.stderr and "3行目" in proc.stderr
+    _private(proc)

@@ -116,3 +116,15 @@ def test_jinja_filters_registered():
         p=0.0004, t="2026-12-06 05:53:00", z="CS", r=-0.31, s=0.9)
     assert out == "&lt; 0.001 2026年12月6日 14:53 地域と相談支援の重なり -0.31(中) 安定(0.90)"
     assert not math.isnan(0.0)
+
+
+def test_filters_on_keys_an_older_stored_result_lacks():
+    from jinja2 import Environment
+
+    from issuemine.present.jinja import register
+
+    env = Environment(autoescape=True)
+    register(env)
+    out = env.from_string("{{ r.x | p }}|{{ r.x | effect }}|{{ median_change(r.a, r.b, none) }}|{{ r.x | int }}"
+                          "|{{ r.x | stability }}").render(r={})
+    assert out == "—|—|—|—|—"

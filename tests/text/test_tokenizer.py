@@ -64,6 +64,12 @@ def test_terms_agree_with_tokens_and_call(text):
     assert all(terms)
 
 
+def test_normalize_fixes_spacing_an_expansion_creates():
+    # found by the property below: ST expands to Japanese after "24 ", which the first pass had kept
+    assert normalize("24 ST") == "24言語聴覚士" == normalize(normalize("24 ST"))
+    assert normalize("訪看ST 2 名") == "訪問看護ステーション 2名"
+
+
 @settings(max_examples=100, deadline=None)
 @given(field_text)
 def test_normalize_is_idempotent(text):
