@@ -30,3 +30,18 @@ def test_conform_names_missing_columns():
 def test_error_message_names_file_row_and_column():
     err = IssuemineError("本文の列が見つかりません", file="/x/ws.csv", row=3, column="内容")
     assert str(err) == "ファイル「ws.csv」 3行目 列「内容」: 本文の列が見つかりません"
+
+
+def test_json_ready_is_valid_deterministic_json():
+    import json
+    import math
+
+    import numpy as np
+
+    from issuemine.jsonready import json_ready
+
+    obj = {1: np.float32(0.5), "a": (np.int64(3), {"z", "b"}), "n": math.nan, "i": np.array([1.0, np.inf]),
+           "b": np.bool_(True), "o": object.__name__}
+    out = json_ready(obj)
+    assert out == {"1": 0.5, "a": [3, ["b", "z"]], "n": None, "i": [1.0, None], "b": True, "o": "object"}
+    json.dumps(out, allow_nan=False)  # strictly valid JSON: no NaN or Infinity

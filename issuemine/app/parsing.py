@@ -16,6 +16,7 @@ from pathlib import Path
 
 from issuemine.app.sniff import safe_name
 from issuemine.errors import InputError, IssuemineError
+from issuemine.jsonready import json_ready
 
 log = logging.getLogger("issuemine.app")
 
@@ -43,18 +44,6 @@ def _cell(value):
 def frame_records(df) -> list[dict]:
     cols = list(df.columns)
     return [{c: _cell(v) for c, v in zip(cols, row)} for row in df.itertuples(index=False, name=None)]
-
-
-def _jsonable(obj):
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple, set)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, (str, int, float, bool)) or obj is None:
-        return obj
-    if hasattr(obj, "item"):
-        return obj.item()
-    return str(obj)
 
 
 @contextmanager
@@ -85,7 +74,7 @@ def read_notes_upload(data: bytes, filename: str, fmt: str, options: dict, works
         df = read_notes(path, workshop=workshop, mapping=mapping, header=bool(options.get("header", True)),
                         encoding=options.get("encoding") or None, sheet=options.get("sheet") or None)
     found = df.attrs.get("report")
-    report = _jsonable(found.to_dict() if hasattr(found, "to_dict") else dict(found or {}))
+    report = json_ready(found.to_dict() if hasattr(found, "to_dict") else dict(found or {}))
     report["file"] = filename  # not the private temporary path
     df = df.copy()
     df["source_file"] = filename
@@ -126,5 +115,5 @@ def read_survey_upload(files: list[tuple[str, bytes, str]]):
         result = compare_items(answers)
     items = result.items if hasattr(result, "items") and not callable(result.items) else result
     summary = {"items": frame_records(items), "columns": [str(c) for c in items.columns],
-               "info": _jsonable(getattr(result, "info", {}) or {})}
+               "info": json_ready(getattr(result, "info", {}) or {})}
     return frame_records(answers), summary

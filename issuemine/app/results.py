@@ -22,6 +22,7 @@ import json
 import math
 
 from issuemine.errors import IssuemineError
+from issuemine.jsonready import json_ready
 
 FORMAT = "issuemine.theme_result"
 VERSION = 1
@@ -35,23 +36,6 @@ AGAIN = "もう一度分析してください(ワークショップのページ�
 
 class ResultOutdated(IssuemineError):
     """The stored analysis cannot be read by this version: the workshop must be analysed again."""
-
-
-def _plain(obj):
-    """JSON-ready copy: numpy scalars to Python, tuples to lists, keys to strings."""
-    import numpy as np
-
-    if isinstance(obj, dict):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_plain(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return _plain(obj.tolist())
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
 
 
 TABLES = ("themes", "assignments", "stability", "unstable_notes")
@@ -73,14 +57,14 @@ def dump(result) -> dict[str, bytes]:
         "format": FORMAT, "version": VERSION,
         "note_ids": list(result.note_ids), "texts": list(result.texts),
         "terms": [list(t) for t in result.terms], "theme_of": list(result.theme_of),
-        "meta": _plain(result.meta), "info": _plain(result.info),
-        "stability_by_theme": _plain(result.stability_by_theme),
-        "display_forms": _plain(result.display_forms) if result.display_forms is not None else None,
+        "meta": json_ready(result.meta), "info": json_ready(result.info),
+        "stability_by_theme": json_ready(result.stability_by_theme),
+        "display_forms": json_ready(result.display_forms) if result.display_forms is not None else None,
         # the tables as the analysis built them, so reading needs no rebuild (columns listed: explicit)
-        "tables": {name: {"columns": [str(c) for c in df.columns], "rows": _plain(df.to_numpy(dtype=object))}
+        "tables": {name: {"columns": [str(c) for c in df.columns], "rows": json_ready(df.to_numpy(dtype=object))}
                    for name, df in _tables(result).items()},
         "labeller": {"class": type(lab).__name__,
-                     **{k: _plain(getattr(lab, k)) for k in LABELLER_PARAMS if k != "generic"},
+                     **{k: json_ready(getattr(lab, k)) for k in LABELLER_PARAMS if k != "generic"},
                      "generic": generic},
     }
     arrays = {"note_vectors": np.asarray(result.note_vectors, dtype=np.float32)}

@@ -138,14 +138,19 @@ def effect(r, digits: int = 2) -> str:
     return f"{number(x, digits, strip=False)}({effect_word(x)})"
 
 
-def stability_word(s) -> str:
-    x = _float(s)
+def _graded(value, thresholds, low: str) -> str:
+    """The word of the first threshold ``value`` reaches (thresholds from the highest), else ``low``."""
+    x = _float(value)
     if x is None:
         return MISSING
-    for limit, word in STABILITY_THRESHOLDS:
+    for limit, word in thresholds:
         if x >= limit:
             return word
-    return STABILITY_LOW
+    return low
+
+
+def stability_word(s) -> str:
+    return _graded(s, STABILITY_THRESHOLDS, STABILITY_LOW)
 
 
 def stability(s) -> str:
@@ -157,13 +162,7 @@ def stability(s) -> str:
 
 
 def confidence_word(c) -> str:
-    x = _float(c)
-    if x is None:
-        return MISSING
-    for limit, word in CONFIDENCE_THRESHOLDS:
-        if x >= limit:
-            return word
-    return CONFIDENCE_LOW
+    return _graded(c, CONFIDENCE_THRESHOLDS, CONFIDENCE_LOW)
 
 
 def yes_no(v, yes: str = "はい", no: str = "いいえ") -> str:

@@ -45,22 +45,6 @@ def add_arguments(parser) -> None:
     add_max_mb(parser)
 
 
-def _jsonable(obj):
-    import math
-
-    import numpy as np
-
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.generic):
-        obj = obj.item()
-    if isinstance(obj, float) and math.isnan(obj):
-        return None
-    return obj
-
-
 def _place(notes, result, edits, info, placed=None):
     """Diagram columns (``placed`` if the caller already placed the notes the same way)."""
     if placed is None:
@@ -93,6 +77,8 @@ def build_outputs(notes, result, edits, *, figures: bool = False, seed: int = 0,
     import json
 
     import pandas as pd
+
+    from issuemine.jsonready import json_ready
 
     from issuemine.ingest import to_csv_bytes
     from issuemine.schema import PLACEMENTS
@@ -131,7 +117,7 @@ def build_outputs(notes, result, edits, *, figures: bool = False, seed: int = 0,
         counts, test = profession_theme_table(notes, result)
         out["profession_theme.csv"] = to_csv_bytes(counts.reset_index())
         info["profession_theme_test"] = {k: v for k, v in test.items() if k != "adjusted_residuals"}
-    out["analysis.json"] = (json.dumps(_jsonable(info), ensure_ascii=False, sort_keys=True, indent=2)
+    out["analysis.json"] = (json.dumps(json_ready(info), ensure_ascii=False, sort_keys=True, indent=2)
                             + "\n").encode("utf-8")
     return out
 
