@@ -9,7 +9,7 @@ from issuemine.errors import InputError
 from issuemine.ingest.cellsafe import UNSAFE_CHARS, REPLACEMENT
 from issuemine.ingest.columns import ROLES, TEXT_HEADER_NAMES, resolve_mapping
 from issuemine.ingest.duplicates import flag_duplicates
-from issuemine.ingest.report import ReadReport
+from issuemine.ingest.report import LISTED_ROWS, ReadReport
 from issuemine.ingest.source import DEFAULT_MAX_BYTES
 from issuemine.ingest.table import is_blank, read_table
 
@@ -98,7 +98,7 @@ def read_notes(path: str | Path, *, workshop: str | None = None, mapping: dict |
         sheets=list(info.sheets), hidden_sheets=list(info.hidden_sheets),
         delimiter=info.delimiter, header_row=info.header_row, columns_found=list(info.columns),
         mapping=dict(roles), n_rows=len(info.source_rows) + len(info.empty_rows), n_notes=len(ids),
-        skipped_empty=len(skipped), skipped_empty_rows=skipped,
+        skipped_empty=len(skipped), skipped_empty_rows=skipped[:LISTED_ROWS],
         duplicates=sum(bool(d) for d in dup_of), near_duplicates=sum(bool(d) for d in near_of),
         warnings=warnings,
     )

@@ -8,6 +8,9 @@ from pathlib import Path
 from issuemine.ingest.columns import ROLE_LABELS
 
 
+LISTED_ROWS = 1000
+
+
 @dataclass
 class ReadReport:
     """Summary of one read_notes call. Holds column names and counts, never note text."""
@@ -25,7 +28,9 @@ class ReadReport:
     n_rows: int = 0  # data rows read (after the header), empty ones included
     n_notes: int = 0
     skipped_empty: int = 0
-    skipped_empty_rows: list[int] = field(default_factory=list)  # 1-based file rows
+    # 1-based file rows, the first LISTED_ROWS of them (skipped_empty counts them all): a sheet with one
+    # value at row 1,048,576 must not put a million row numbers into analysis.json and the app's database
+    skipped_empty_rows: list[int] = field(default_factory=list)
     duplicates: int = 0
     near_duplicates: int = 0
     warnings: list[str] = field(default_factory=list)

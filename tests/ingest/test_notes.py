@@ -119,3 +119,16 @@ def test_near_duplicates_match_brute_force(items, threshold):
         a = bigram_set(texts[i])
         near = [j for j in originals if a and bigram_set(texts[j]) and jaccard(a, bigram_set(texts[j])) >= threshold]
         assert near_of[i] == (ids[near[0]] if near else "")
+
+
+def test_skipped_rows_listed_are_capped_but_all_counted(tmp_path):
+    from issuemine.ingest.report import LISTED_ROWS
+
+    lines = ["内容", "連携不足"] + [""] * (LISTED_ROWS + 500) + ["短期入所が足りない"]
+    path = tmp_path / "gaps.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    df = read_notes(path)
+    rep = df.attrs["report"]
+    assert len(df) == 2
+    assert rep.skipped_empty == LISTED_ROWS + 500
+    assert rep.skipped_empty_rows == list(range(3, 3 + LISTED_ROWS))
