@@ -97,3 +97,29 @@ def test_quick_commands_stay_quiet(tmp_path):
                          env=env, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert "秒]" not in out.stderr
+
+
+def test_library_warnings_stay_off_the_terminal(tmp_path):
+    """20 near-identical notes and two short ones: scikit-learn warns (in English) that it found fewer
+    distinct clusters than asked. A nurse's terminal shows only the tool's Japanese lines; ISSUEMINE_DEBUG
+    shows the library's warnings again (which also proves this input triggers one)."""
+    notes = tmp_path / "same.csv"
+    rows = [f"A,訪問看護が足りない{i}" for i in range(20)] + ["A,＝SUM(A1:A3) 連携", "A,＠連携"]
+    notes.write_text("グループ,内容\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("ISSUEMINE_DEBUG", "PYTHONWARNINGS")}
+    cmd = [sys.executable, "-m", "issuemine", "analyze", str(notes), "--out", str(tmp_path / "o")]
+    quiet = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+    assert quiet.returncode == 0, quiet.stderr
+    assert "Warning" not in quiet.stderr
+    debug = subprocess.run(cmd, capture_output=True, text=True, env=dict(env, ISSUEMINE_DEBUG="1"), cwd=ROOT)
+    assert "ConvergenceWarning" in debug.stderr
+
+
+def test_quiet_filter_matches_library_modules_only():
+    import re
+
+    from issuemine.cli.main import LIBRARY_WARNINGS
+
+    assert re.match(LIBRARY_WARNINGS, "sklearn.base") and re.match(LIBRARY_WARNINGS, "umap.umap_")
+    assert not re.match(LIBRARY_WARNINGS, "issuemine.themes.figures.umap_cached")
+    assert not re.match(LIBRARY_WARNINGS, "sklearnx")

@@ -127,6 +127,30 @@ def main(argv: list[str] | None = None) -> int:
     if not args._long_running:
         gc.set_threshold(BATCH_GC_THRESHOLD, thresholds[1], thresholds[2])
     _show_progress()
+    import warnings
+
+    with warnings.catch_warnings():
+        _quiet_library_warnings()
+        return _run(args, thresholds)
+
+
+# Libraries whose warnings speak to developers (English, e.g. scikit-learn's ConvergenceWarning when a
+# tiny workshop has fewer distinct notes than clusters); the tool's own notices are Japanese log messages.
+LIBRARY_WARNINGS = r"(sklearn|umap|pynndescent|numba|scipy|pandas|openpyxl|plotly)(\.|$)"
+
+
+def _quiet_library_warnings() -> None:
+    """Library warnings are not shown on the terminal unless ISSUEMINE_DEBUG is set."""
+    import os
+    import warnings
+
+    if not os.environ.get("ISSUEMINE_DEBUG"):
+        warnings.filterwarnings("ignore", module=LIBRARY_WARNINGS)
+
+
+def _run(args, thresholds) -> int:
+    import gc
+
     try:
         status = int(args._run(args) or 0)
         # The process ends next: spare the interpreter's shutdown a collection over the millions of
