@@ -159,3 +159,45 @@ def fake_report(store, workshop_id: int, files: dict[str, bytes] = REPORT_FILES,
     with store.session() as conn:
         st.finish_job(conn, job_id, {"files": json.dumps(sorted(files)).encode()}, "レポートを作成しました。")
     return job_id
+
+
+def wait_job(store, job_id: int, timeout: float = 300) -> dict:
+    """The job's row once it has finished (done, failed or interrupted)."""
+    import time
+
+    from issuemine.app import store as st
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with store.session() as conn:
+            job = st.get_job(conn, job_id)
+        if job["status"] not in ("queued", "running"):
+            return dict(job)
+        time.sleep(0.2)
+    raise TimeoutError(job_id)
+
+
+def latest(store, workshop_id: int, kind: str) -> int:
+    from issuemine.app import store as st
+
+    with store.session() as conn:
+        return st.latest_job(conn, workshop_id, kind)["id"]
+
+
+def analysed_workshop(data_dir, rows):
+    """A real app (SQLite, worker process) with one workshop of ``rows`` uploaded and analysed:
+    ``(client, workshop id, store)``."""
+    from fastapi.testclient import TestClient
+
+    from issuemine.app import store as st
+    from issuemine.app.server import create_app
+
+    # report.pdf is checked by the browser tests; here reports are built without it, for speed
+    client = TestClient(create_app(data_dir, report_pdf=False, allowed_hosts=["testserver"]), follow_redirects=False)
+    wid = create_workshop(client)
+    assert confirm(client, wid, upload_notes(client, wid, notes_csv(rows))).status_code == 303
+    assert client.post(f"/w/{wid}/analyze", data={"seed": "0", "themes": "auto"}).status_code == 303
+    store = st.Store(data_dir)
+    job = wait_job(store, latest(store, wid, "analysis"))
+    assert job["status"] == "done", job["message"]
+    return client, wid, store

@@ -61,3 +61,26 @@ class LiveServer:
                 self.proc.wait()
         if self.proc is not None and self.proc.stdout:
             self.proc.stdout.close()
+
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+def chromium_page(server_url: str, width: int = 1280, height: int = 900):
+    """A Playwright page in Debian Chromium (a generator for a pytest fixture): ``page.outside`` collects every
+    request that left the local server, ``page.errors`` every script error on the page."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(accept_downloads=True, locale="ja-JP", viewport={"width": width, "height": height})
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+        page.outside = []
+        page.on("request", lambda r: None if r.url.startswith(server_url) else page.outside.append(r.url))
+        yield page
+        context.close()
+        browser.close()

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from .live import LiveServer
-from .test_browser import ARGS, CHROMIUM
+from .live import CHROMIUM, chromium_page
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "workshops" / "sample" / "notes.csv"
@@ -38,19 +38,7 @@ def server(tmp_path):
 
 @pytest.fixture
 def page(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(accept_downloads=True, locale="ja-JP", viewport={"width": 1366, "height": 768})
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda e: page.errors.append(str(e)))
-        page.outside = []
-        page.on("request", lambda r: None if r.url.startswith(server.url) else page.outside.append(r.url))
-        yield page
-        context.close()
-        browser.close()
+    yield from chromium_page(server.url, 1366, 768)
 
 
 def shot(page, name: str) -> None:

@@ -7,13 +7,12 @@ fallback moves it, the server records one move and the two cards are redrawn.
 from __future__ import annotations
 
 import os
-import time
 
 import pytest
 
-from .conftest import NOTES, notes_csv
+from .conftest import NOTES, latest, notes_csv, wait_job
 from .live import LiveServer
-from .test_browser import ARGS, CHROMIUM
+from .live import ARGS, CHROMIUM
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason="Debian chromium is not installed")]
@@ -31,13 +30,7 @@ def analysed(tmp_path):
             assert c.post(r.headers["location"] + "/confirm").status_code == 303
             assert c.post(f"/w/{wid}/analyze", data={"seed": "0", "themes": "auto"}).status_code == 303
         store = st.Store(tmp_path / "data")
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            with store.session() as conn:
-                job = st.latest_job(conn, wid, "analysis")
-            if job["status"] not in ("queued", "running"):
-                break
-            time.sleep(0.5)
+        job = wait_job(store, latest(store, wid, "analysis"))
         assert job["status"] == "done", job["message"]
         yield srv, wid
     finally:

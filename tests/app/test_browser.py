@@ -14,11 +14,8 @@ from pathlib import Path
 
 import pytest
 from .conftest import col, NOTES, notes_csv, survey_csv
-from .live import LiveServer
+from .live import ARGS, CHROMIUM, LiveServer, chromium_page
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 # Written under reports/ (generated output, not tracked); docs/screenshots/ keeps reviewed copies.
 SHOTS = Path(__file__).resolve().parents[2] / "reports" / "screenshots" / "app"
 
@@ -35,17 +32,7 @@ def server(tmp_path):
 
 @pytest.fixture
 def page(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(accept_downloads=True, locale="ja-JP", viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.outside = []  # every request that left the local server
-        page.on("request", lambda r: None if r.url.startswith(server.url) else page.outside.append(r.url))
-        yield page
-        context.close()
-        browser.close()
+    yield from chromium_page(server.url)
 
 
 def shot(page, name: str) -> None:

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import io
 import re
-import time
 
 import pytest
-from .conftest import col, NOTES, confirm, create_workshop, notes_csv, page_text, survey_csv, upload_notes
+from .conftest import NOTES, analysed_workshop, col, latest, page_text, survey_csv, wait_job
 
 from issuemine.app import store as st
 
@@ -19,38 +18,9 @@ XSS = "<script>alert(1)</script>訪問看護が足りない"
 ROWS = NOTES + [(XSS, "A", "看護師"), ("<img src=x onerror=alert(2)>短期入所がない", "B", "医師")]
 
 
-def wait_job(store, job_id: int, timeout: float = 300) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with store.session() as conn:
-            job = st.get_job(conn, job_id)
-        if job["status"] not in ("queued", "running"):
-            return dict(job)
-        time.sleep(0.2)
-    raise TimeoutError(job_id)
-
-
-def latest(store, workshop_id: int, kind: str) -> int:
-    with store.session() as conn:
-        return st.latest_job(conn, workshop_id, kind)["id"]
-
-
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
-    from fastapi.testclient import TestClient
-
-    from issuemine.app.server import create_app
-
-    data_dir = tmp_path_factory.mktemp("analysis") / "data"
-    # report.pdf is checked by the browser test; here the report is built without it, for speed
-    client = TestClient(create_app(data_dir, report_pdf=False, allowed_hosts=["testserver"]), follow_redirects=False)
-    wid = create_workshop(client)
-    assert confirm(client, wid, upload_notes(client, wid, notes_csv(ROWS))).status_code == 303
-    assert client.post(f"/w/{wid}/analyze", data={"seed": "0", "themes": "auto"}).status_code == 303
-    store = st.Store(data_dir)
-    job = wait_job(store, latest(store, wid, "analysis"))
-    assert job["status"] == "done", job["message"]
-    return client, wid, store
+    return analysed_workshop(tmp_path_factory.mktemp("analysis") / "data", ROWS)
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from markupsafe import escape
 from issuemine.app import store as st
 from issuemine.app.board import PREVIEW, Matcher, Query
 
-from .conftest import NOTES, confirm, create_workshop, notes_csv, upload_notes
-from .test_routes_analysis import card_of, latest, note_ids, themes_of, wait_job
+from .conftest import NOTES, analysed_workshop, latest, wait_job
+from .test_routes_analysis import note_ids, themes_of
 
 XSS = "<b>訪看</b>が夜に来られない"
 PHONE_NOTE = "緊急時は03-1234-5678に電話してほしいと言われた"
@@ -38,18 +38,7 @@ HX = {"HX-Request": "true"}
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
-    from fastapi.testclient import TestClient
-
-    from issuemine.app.server import create_app
-
-    data_dir = tmp_path_factory.mktemp("board") / "data"
-    client = TestClient(create_app(data_dir, report_pdf=False, allowed_hosts=["testserver"]), follow_redirects=False)
-    wid = create_workshop(client)
-    assert confirm(client, wid, upload_notes(client, wid, notes_csv(ROWS))).status_code == 303
-    assert client.post(f"/w/{wid}/analyze", data={"seed": "0", "themes": "auto"}).status_code == 303
-    store = st.Store(data_dir)
-    assert wait_job(store, latest(store, wid, "analysis"))["status"] == "done"
-    return client, wid, store
+    return analysed_workshop(tmp_path_factory.mktemp("board") / "data", ROWS)
 
 
 @pytest.fixture
@@ -199,7 +188,6 @@ def test_query_round_trips_through_its_parameters():
 
 @pytest.mark.slow
 def test_report_with_masking(ws):
-    from .test_routes_analysis import wait_job
 
     client, wid, store = ws
     page = client.get(f"/w/{wid}/download").text

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-import time
 
-from .conftest import NOTES, confirm, create_workshop, notes_csv, page_text, upload_notes
+from .conftest import NOTES, confirm, create_workshop, notes_csv, page_text, upload_notes, wait_job
 
 from issuemine.app import store as st
 
@@ -102,17 +101,6 @@ def test_a_partly_known_file_is_stored_with_a_note_only(client):
     page = client.get(f"/w/{wid}/uploads/{uid}").text
     assert 'id="overlap-warning"' not in page and "20 枚のうち 10 枚は" in page_text(page)
     assert confirm(client, wid, uid).status_code == 303
-
-
-def wait_job(store, job_id: int, timeout: float = 300) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with store.session() as conn:
-            job = st.get_job(conn, job_id)
-        if job["status"] not in ("queued", "running"):
-            return dict(job)
-        time.sleep(0.2)
-    raise TimeoutError(job_id)
 
 
 def analyse(client, wid: int, store) -> dict:
