@@ -96,6 +96,9 @@ class ZoneLexicon:
         # two agree, and sre scans ~4× faster, skipping positions by the set of first characters (which
         # IGNORECASE disables as soon as one entry starts with a Latin letter).
         self._exact = re.compile(_trie_pattern(self._by_key)) if self._by_key else None
+        # The same leftmost-longest matching as one Aho–Corasick automaton, for matching many notes at once.
+        self._keys = sorted(self._by_key)
+        self._automaton = _automaton(self._keys) if self._keys else None
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -155,6 +158,82 @@ class ZoneLexicon:
         at a fraction of its cost (no match objects), to recognise notes whose evidence is the same."""
         return tuple(f[0] for f in self.spans(text, normalized=normalized))
 
+    def signatures(self, texts, *, normalized: bool = False) -> list[tuple[str, ...]]:
+        """``[self.signature(t) for t in texts]``, computed in bulk: each distinct text is matched once, and
+        all of them in one Aho–Corasick pass (leftmost-longest, ahocorasick-rs) over the texts joined by
+        newlines (no key contains one: the normaliser turns whitespace into spaces), the script classes
+        either side of every match compared as arrays. Only the matches that touch a letter of their own
+        script are checked as whole words, as in :meth:`spans`; a note with a cased letter (matched
+        case-insensitively) or with a match that is not a whole word (where :meth:`spans` looks again one
+        letter on) is matched by :meth:`spans` itself, so the result is the same by construction.
+        At a million notes this is ~10× faster than matching note by note."""
+        texts = list(texts)
+        if not texts or self._pattern is None:
+            return [() for _ in texts]
+        norm_of: dict[str, int] = {}  # distinct normalised text → its number
+        if normalized:
+            ids = [norm_of.setdefault(t, len(norm_of)) for t in texts]
+        else:
+            raw_of: dict[str, int] = {}
+            raw_ids = [raw_of.setdefault(t, len(raw_of)) for t in texts]
+            normalize = self.normalizer
+            raw_norm = [norm_of.setdefault(normalize(t), len(norm_of)) for t in raw_of]
+            ids = [raw_norm[i] for i in raw_ids]
+        distinct = list(norm_of)
+        del norm_of
+        found = self._signatures_distinct(distinct)
+        return [found[i] for i in ids]
+
+    def _signatures_distinct(self, texts: list[str]) -> list[tuple[str, ...]]:
+        import numpy as np
+
+        # notes with a cased letter are matched by the case-insensitive pattern, note by note
+        cased = [t.lower() != t or t.upper() != t or "\n" in t for t in texts]
+        joined = "\n".join("" if c else t for t, c in zip(texts, cased))
+        key_at, starts, ends = self._find_all(joined)
+        lengths = np.fromiter(("" if c else t for t, c in zip(texts, cased)), dtype=object, count=len(texts))
+        lengths = np.array([len(t) for t in lengths], dtype=np.int64)
+        offsets = np.zeros(len(texts), dtype=np.int64)  # where each text begins in ``joined``
+        np.cumsum(lengths[:-1] + 1, out=offsets[1:])
+        note = np.searchsorted(offsets, starts, side="right") - 1
+        redo = np.array(cased, dtype=bool)
+        if self._boundaries is not None and len(starts):
+            cls = _class_codes(joined)
+            left = cls[np.maximum(starts - 1, 0)]
+            right = cls[np.minimum(ends, len(cls) - 1)]
+            doubt = (((starts > 0) & (left == cls[starts]) & (left > 0))
+                     | ((ends < len(cls)) & (right == cls[ends - 1]) & (right > 0)))
+            whole = self._boundaries.whole
+            for j in np.flatnonzero(doubt):
+                i = note[j]
+                if redo[i]:
+                    continue
+                lo = offsets[i]
+                if not whole(texts[i], int(starts[j] - lo), int(ends[j] - lo)):
+                    redo[i] = True  # spans() looks again one letter on: let it decide this note
+        keys = self._keys
+        out: list[tuple[str, ...]] = [()] * len(texts)
+        bounds = np.flatnonzero(np.r_[True, note[1:] != note[:-1]]) if len(note) else np.zeros(0, int)
+        key_list = key_at.tolist()
+        for a, b, i in zip(bounds.tolist(), np.r_[bounds[1:], len(note)].tolist(), note[bounds].tolist()):
+            out[i] = tuple([keys[k] for k in key_list[a:b]])
+        for i in np.flatnonzero(redo).tolist():
+            out[i] = tuple(f[0] for f in self._spans(texts[i]))
+        return out
+
+    def _find_all(self, joined: str):
+        """(key number, start, end) arrays of the leftmost-longest exact matches in ``joined``."""
+        import numpy as np
+
+        if self._automaton is not None:
+            found = self._automaton.find_matches_as_indexes(joined)
+            arr = np.array(found, dtype=np.int64).reshape(-1, 3)
+            return arr[:, 0], arr[:, 1], arr[:, 2]
+        number = {k: i for i, k in enumerate(self._keys)}  # without ahocorasick-rs: the same trie regex
+        found = [(number[m.group()], *m.span()) for m in self._exact.finditer(joined)]
+        arr = np.array(found, dtype=np.int64).reshape(-1, 3)
+        return arr[:, 0], arr[:, 1], arr[:, 2]
+
 
 class _WordBoundaries:
     """Is ``text[start:end]`` a whole word? Decided by the project's tokenizer dictionary (UniDic via
@@ -173,35 +252,34 @@ class _WordBoundaries:
         prefix (the caller has found that it touches a letter of its own script)."""
         lo, hi = max(0, start - _WINDOW), min(len(text), end + _WINDOW)
         window = text[lo:hi]
-        found = self._cache.get(window)
-        if found is None:
+        parsed = self._cache.get(window)
+        if parsed is None:
             if len(self._cache) >= self.cache_size:
                 self._cache.clear()
-            found = self._cache[window] = self._cuts(window)
-        cuts, prefix_at = found
-        return (start - lo in cuts and end - lo in cuts
-                and prefix_at.get(start - lo) not in NEGATING_PREFIXES)
+            parsed = self._cache[window] = self._parse(window)
+        # offsets in UTF-8 bytes, as MeCab gives them; a cut is the window's start or a morpheme's end
+        b_start = len(window[:start - lo].encode("utf-8"))
+        b_end = b_start + len(text[start:end].encode("utf-8"))
+        if b_start and f"\t{b_start}\t" not in parsed:
+            return False
+        if f"\t{b_end}\t" not in parsed:
+            return False
+        before = text[start - 1] if start > lo else ""
+        # a negating prefix is a one-letter 接頭辞 morpheme ending where the match begins
+        return not (before in NEGATING_PREFIXES and f"\n{b_start - 3}\t{b_start}\t接頭辞\n" in parsed)
 
-    def _cuts(self, window: str) -> tuple[set[int], dict[int, str]]:
-        """Morpheme boundaries (offsets) of ``window``, and the prefix (接頭辞) that ends at a boundary."""
+    def _parse(self, window: str) -> str:
+        """MeCab's morphemes of ``window`` as lines ``start<TAB>end<TAB>pos1`` (UTF-8 byte offsets), with
+        a newline before the first and after the last: cheap to search for a boundary."""
         if self._tagger is None:
             import fugashi
             import unidic_lite
 
+            fmt = '"%ps\\t%pe\\t%f[0]\\n"'
             self._tagger = fugashi.GenericTagger(
                 f'-r {_quote(unidic_lite.DICDIR, "mecabrc")} -d {_quote(unidic_lite.DICDIR)} -O "" '
-                f'-F "%m\\t%f[0]\\n" -U "%m\\t%f[0]\\n" -E ""')
-        cuts, prefix_at, pos = {0}, {}, 0
-        for line in self._tagger.parse(window).split("\n"):
-            if not line:
-                continue
-            surface, _, pos1 = line.partition("\t")
-            at = window.find(surface, pos)  # MeCab drops spaces: find each surface in order
-            pos = (at if at >= 0 else pos) + len(surface)
-            cuts.add(pos)
-            if pos1 == "接頭辞":
-                prefix_at[pos] = surface
-        return cuts, prefix_at
+                f'-F {fmt} -U {fmt} -E ""')
+        return "\n" + self._tagger.parse(window).rstrip("\n") + "\n"
 
 
 def _quote(*parts: str) -> str:
@@ -223,6 +301,40 @@ def _class_table() -> dict[str, str]:
 
 
 _CLASSES = _class_table()
+_CLASS_CODES = {"K": 1, "H": 2, "T": 3, "A": 4}
+
+
+def _class_codes(text: str):
+    """``_CLASSES`` of every character of ``text`` as a small-integer array (0 = no class)."""
+    import numpy as np
+
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    lo, hi, code = (np.array(col) for col in zip(*_CODE_RANGES))
+    at = np.maximum(np.searchsorted(lo, cp, side="right") - 1, 0)
+    return np.where((cp >= lo[at]) & (cp <= hi[at]), code[at], 0).astype(np.int8)
+
+
+def _code_ranges():
+    """Contiguous code-point ranges of ``_CLASSES`` with their class code."""
+    ranges, points = [], sorted((ord(ch), _CLASS_CODES[c]) for ch, c in _CLASSES.items())
+    for cp, code in points:
+        if ranges and ranges[-1][1] == cp - 1 and ranges[-1][2] == code:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp, code])
+    return [tuple(r) for r in ranges]
+
+
+_CODE_RANGES = _code_ranges()
+
+
+def _automaton(keys: list[str]):
+    """A leftmost-longest Aho–Corasick automaton over ``keys`` (ahocorasick-rs), or None without it."""
+    try:
+        import ahocorasick_rs
+    except ImportError:  # the trie regex gives the same matches, about 4× slower
+        return None
+    return ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
 
 
 def _trie_pattern(words) -> str:
