@@ -187,29 +187,31 @@ class ZoneLexicon:
     def _signatures_distinct(self, texts: list[str]) -> list[tuple[str, ...]]:
         import numpy as np
 
-        # notes with a cased letter are matched by the case-insensitive pattern, note by note
-        cased = [t.lower() != t or t.upper() != t or "\n" in t for t in texts]
-        joined = "\n".join("" if c else t for t, c in zip(texts, cased))
-        key_at, starts, ends = self._find_all(joined)
-        lengths = np.fromiter(("" if c else t for t, c in zip(texts, cased)), dtype=object, count=len(texts))
-        lengths = np.array([len(t) for t in lengths], dtype=np.int64)
+        # a newline (never left by the normaliser) would split a note: such a note is matched on its own
+        newline = [i for i, t in enumerate(texts) if "\n" in t] if "\n" in "".join(texts) else []
+        work = [t.replace("\n", " ") for t in texts] if newline else texts
+        joined = "\n".join(work)
+        lengths = np.fromiter(map(len, work), dtype=np.int64, count=len(texts))
         offsets = np.zeros(len(texts), dtype=np.int64)  # where each text begins in ``joined``
         np.cumsum(lengths[:-1] + 1, out=offsets[1:])
+        codes = _codes(joined)
+        redo = self._cased(joined, codes, offsets, work)  # matched case-insensitively, note by note
+        redo[newline] = True
+        key_at, starts, ends = self._find_all(joined)
         note = np.searchsorted(offsets, starts, side="right") - 1
-        redo = np.array(cased, dtype=bool)
         if self._boundaries is not None and len(starts):
-            cls = _class_codes(joined)
+            cls = _class_codes(codes)
             left = cls[np.maximum(starts - 1, 0)]
             right = cls[np.minimum(ends, len(cls) - 1)]
             doubt = (((starts > 0) & (left == cls[starts]) & (left > 0))
                      | ((ends < len(cls)) & (right == cls[ends - 1]) & (right > 0)))
             whole = self._boundaries.whole
-            for j in np.flatnonzero(doubt):
+            for j in np.flatnonzero(doubt & ~redo[note]).tolist():
                 i = note[j]
                 if redo[i]:
                     continue
                 lo = offsets[i]
-                if not whole(texts[i], int(starts[j] - lo), int(ends[j] - lo)):
+                if not whole(work[i], int(starts[j] - lo), int(ends[j] - lo)):
                     redo[i] = True  # spans() looks again one letter on: let it decide this note
         keys = self._keys
         out: list[tuple[str, ...]] = [()] * len(texts)
@@ -220,6 +222,19 @@ class ZoneLexicon:
         for i in np.flatnonzero(redo).tolist():
             out[i] = tuple(f[0] for f in self._spans(texts[i]))
         return out
+
+    @staticmethod
+    def _cased(joined: str, codes, offsets, texts: list[str]):
+        """Which texts have a letter with case (``lower`` or ``upper`` changes it), as a bool array."""
+        import numpy as np
+
+        lower, upper = joined.lower(), joined.upper()
+        if len(lower) == len(upper) == len(joined):
+            changed = np.flatnonzero((_codes(lower) != codes) | (_codes(upper) != codes))
+            out = np.zeros(len(texts), dtype=bool)
+            out[np.searchsorted(offsets, changed, side="right") - 1] = True
+            return out
+        return np.array([t.lower() != t or t.upper() != t for t in texts], dtype=bool)  # ß, İ: lengths change
 
     def _find_all(self, joined: str):
         """(key number, start, end) arrays of the leftmost-longest exact matches in ``joined``."""
@@ -304,11 +319,17 @@ _CLASSES = _class_table()
 _CLASS_CODES = {"K": 1, "H": 2, "T": 3, "A": 4}
 
 
-def _class_codes(text: str):
-    """``_CLASSES`` of every character of ``text`` as a small-integer array (0 = no class)."""
+def _codes(text: str):
+    """The code points of ``text`` as an array."""
     import numpy as np
 
-    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def _class_codes(cp):
+    """``_CLASSES`` of every code point in ``cp`` as a small-integer array (0 = no class)."""
+    import numpy as np
+
     lo, hi, code = (np.array(col) for col in zip(*_CODE_RANGES))
     at = np.maximum(np.searchsorted(lo, cp, side="right") - 1, 0)
     return np.where((cp >= lo[at]) & (cp <= hi[at]), code[at], 0).astype(np.int8)

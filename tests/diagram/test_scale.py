@@ -53,6 +53,8 @@ def test_bulk_matching_equals_note_by_note_matching(lex, data):
                       st.text(alphabet="病院在宅医療訪問看護家族制度未就学親子国支援相談員ケアマネ", max_size=3))
     texts = data.draw(st.lists(st.lists(piece, max_size=8).map("".join), min_size=1, max_size=12))
     texts += texts[: data.draw(st.integers(0, 3))]  # repeated notes are matched once
+    if data.draw(st.booleans()):
+        texts.append("病院\n訪問看護")  # a newline the normaliser would have removed
     fresh = ZoneLexicon()  # an empty window cache: the bulk path must not lean on the note-by-note one
     assert fresh.signatures(texts) == _reference_signatures(lex, texts)
     normalized = [lex.normalize(t) for t in texts]
@@ -64,6 +66,8 @@ def test_bulk_matching_known_answers(lex):
              "親身な対応", "ＮＩＣＵ", "訪看"]
     assert lex.signatures(texts) == _reference_signatures(lex, texts)
     assert "就学" not in lex.signatures(["未就学の子"])[0]
+    odd = ["病院\n訪問看護", "ICUの看護師", "Straße の病院"]  # a newline; Latin letters; a letter whose case grows
+    assert lex.signatures(odd, normalized=True) == _reference_signatures(lex, odd, normalized=True)
 
 
 def test_without_ahocorasick_the_regex_gives_the_same(lex, monkeypatch):
