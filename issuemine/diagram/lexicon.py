@@ -159,30 +159,42 @@ class ZoneLexicon:
         return tuple(f[0] for f in self.spans(text, normalized=normalized))
 
     def signatures(self, texts, *, normalized: bool = False) -> list[tuple[str, ...]]:
-        """``[self.signature(t) for t in texts]``, computed in bulk: each distinct text is matched once, and
-        all of them in one Aho–Corasick pass (leftmost-longest, ahocorasick-rs) over the texts joined by
-        newlines (no key contains one: the normaliser turns whitespace into spaces), the script classes
-        either side of every match compared as arrays. Only the matches that touch a letter of their own
-        script are checked as whole words, as in :meth:`spans`; a note with a cased letter (matched
-        case-insensitively) or with a match that is not a whole word (where :meth:`spans` looks again one
-        letter on) is matched by :meth:`spans` itself, so the result is the same by construction.
-        At a million notes this is ~10× faster than matching note by note."""
+        """``[self.signature(t) for t in texts]``, computed in bulk (see :meth:`signature_ids`)."""
+        ids, distinct = self.signature_ids(texts, normalized=normalized)
+        return [distinct[i] for i in ids.tolist()]
+
+    def signature_ids(self, texts, *, normalized: bool = False):
+        """(number of each text's signature as an array, the distinct signatures): ``distinct[ids[i]] ==
+        self.signature(texts[i])``.
+
+        Each distinct text is normalised and matched once, all of them in one Aho–Corasick pass
+        (leftmost-longest, ahocorasick-rs) over the texts joined by newlines (no key contains one: the
+        normaliser turns whitespace into spaces), the script classes either side of every match compared
+        as arrays. Only the matches that touch a letter of their own script are checked as whole words,
+        as in :meth:`spans`; a note with a cased letter (matched case-insensitively) or with a match that
+        is not a whole word (where :meth:`spans` looks again one letter on) is matched by :meth:`spans`
+        itself, so the result is the same by construction. ~10× faster than note by note at 100k."""
+        import numpy as np
+
         texts = list(texts)
-        if not texts or self._pattern is None:
-            return [() for _ in texts]
-        norm_of: dict[str, int] = {}  # distinct normalised text → its number
-        if normalized:
-            ids = [norm_of.setdefault(t, len(norm_of)) for t in texts]
-        else:
-            raw_of: dict[str, int] = {}
-            raw_ids = [raw_of.setdefault(t, len(raw_of)) for t in texts]
+        seen: dict[str, int] = {}  # distinct text → its number
+        first = np.fromiter((seen.setdefault(t, len(seen)) for t in texts), dtype=np.int64, count=len(texts))
+        distinct_texts = list(seen)
+        del seen
+        if not normalized:  # two spellings may normalise alike: number the normalised texts again
+            seen = {}
             normalize = self.normalizer
-            raw_norm = [norm_of.setdefault(normalize(t), len(norm_of)) for t in raw_of]
-            ids = [raw_norm[i] for i in raw_ids]
-        distinct = list(norm_of)
-        del norm_of
-        found = self._signatures_distinct(distinct)
-        return [found[i] for i in ids]
+            again = np.fromiter((seen.setdefault(normalize(t), len(seen)) for t in distinct_texts),
+                                dtype=np.int64, count=len(distinct_texts))
+            first, distinct_texts = again[first], list(seen)
+            del seen
+        if self._pattern is None:
+            found = [()] * len(distinct_texts)
+        else:
+            found = self._signatures_distinct(distinct_texts)
+        numbers: dict[tuple, int] = {}
+        sig = np.fromiter((numbers.setdefault(f, len(numbers)) for f in found), dtype=np.int64, count=len(found))
+        return (sig[first] if len(first) else np.zeros(0, dtype=np.int64)), list(numbers)
 
     def _signatures_distinct(self, texts: list[str]) -> list[tuple[str, ...]]:
         import numpy as np
@@ -330,23 +342,16 @@ def _class_codes(cp):
     """``_CLASSES`` of every code point in ``cp`` as a small-integer array (0 = no class)."""
     import numpy as np
 
-    lo, hi, code = (np.array(col) for col in zip(*_CODE_RANGES))
-    at = np.maximum(np.searchsorted(lo, cp, side="right") - 1, 0)
-    return np.where((cp >= lo[at]) & (cp <= hi[at]), code[at], 0).astype(np.int8)
+    global _CLASS_TABLE
+    if _CLASS_TABLE is None:  # every classed letter is in the Basic Multilingual Plane
+        table = np.zeros(0x10000, dtype=np.int8)
+        for ch, cls in _CLASSES.items():
+            table[ord(ch)] = _CLASS_CODES[cls]
+        _CLASS_TABLE = table
+    return _CLASS_TABLE[np.minimum(cp, 0xFFFF)]  # U+FFFF has no class, nor anything beyond
 
 
-def _code_ranges():
-    """Contiguous code-point ranges of ``_CLASSES`` with their class code."""
-    ranges, points = [], sorted((ord(ch), _CLASS_CODES[c]) for ch, c in _CLASSES.items())
-    for cp, code in points:
-        if ranges and ranges[-1][1] == cp - 1 and ranges[-1][2] == code:
-            ranges[-1][1] = cp
-        else:
-            ranges.append([cp, cp, code])
-    return [tuple(r) for r in ranges]
-
-
-_CODE_RANGES = _code_ranges()
+_CLASS_TABLE = None
 
 
 def _automaton(keys: list[str]):

@@ -29,12 +29,13 @@ class UnitRows:
     the candidates, and a full n × d float64 copy (320 MB at 100k × 400) costs more time than the search.
     ``unit32(rows)`` gives the same rows in float32 without the float64 detour (for the search at scale)."""
 
-    def __init__(self, raw: np.ndarray, chunk: int = 8192):
+    def __init__(self, raw: np.ndarray, chunk: int = 8192, precise: bool = True):
         self.raw = raw
         self.shape = raw.shape
         self.norms = np.empty(raw.shape[0])
         for lo in range(0, raw.shape[0], chunk):
-            part = raw[lo:lo + chunk].astype(np.float64)
+            # precise=False (the search at scale, in float32 anyway): no float64 copy of every row
+            part = raw[lo:lo + chunk].astype(np.float64) if precise else raw[lo:lo + chunk]
             self.norms[lo:lo + chunk] = np.sqrt(np.einsum("ij,ij->i", part, part))
         self.norms[self.norms == 0] = 1.0
 

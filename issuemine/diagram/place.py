@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from issuemine import progress
 from issuemine.diagram.lexicon import Entry, Match, ZoneLexicon
 from issuemine.diagram.neighbours import UnitRows, cell_neighbours, exact_neighbours, finite_rows, spread
 from issuemine.diagram.zones import CORE, REGIONS, canonical_zones, region_name
@@ -208,7 +209,8 @@ class ZonePlacer:
                 raise ValueError(f"vectors must have shape (n_notes, d); got {x.shape} for {len(texts)} notes")
             if x.dtype not in (np.float32, np.float64):
                 x = x.astype(np.float64)
-            return UnitRows(finite_rows(x))
+            at_scale = self.max_candidates is not None and len(texts) > self.max_candidates
+            return UnitRows(finite_rows(x), precise=not at_scale)
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         docs = [list(t) for t in terms] if terms is not None else _term_lists(texts, self.tokenizer)
@@ -301,17 +303,16 @@ class ZonePlacer:
         n = len(texts)
         # Scores and decisions depend only on the sequence of matched entries (neutral ones included),
         # which notes share a lot (「訪問看護」 alone, 「病院」+「退院」 …): each sequence is decided once.
+        progress.report("概念図: 語彙の照合", n)
         if normalized is not None:
             if len(normalized) != n:
                 raise ValueError(f"normalized must have one text per note; got {len(normalized)} for {n}")
-            signatures = lex.signatures(["" if _missing(t) else str(t) for t in normalized], normalized=True)
+            normalized = ["" if _missing(t) else str(t) for t in normalized]
+            sig, distinct = lex.signature_ids(normalized, normalized=True)
         else:
-            signatures = lex.signatures(texts)
-        number: dict[tuple, int] = {}
-        sig = np.fromiter((number.setdefault(key, len(number)) for key in signatures), dtype=np.int64, count=n)
-        del signatures
-        decided = [self._decide_keys(lex, key) for key in number]
-        del number
+            sig, distinct = lex.signature_ids(texts)
+        decided = [self._decide_keys(lex, key) for key in distinct]
+        del distinct
         score_table = np.array([d[0] for d in decided], dtype=float).reshape(-1, len(SCORED))
         zones = np.array([d[1][0] if d[1] else "X" for d in decided], dtype=object)[sig]
         conf = np.array([d[1][1] if d[1] else 0.0 for d in decided], dtype=np.float64)[sig]
@@ -331,6 +332,7 @@ class ZonePlacer:
         self.n_seeds_ = len(seeds)
         self.n_inferred_ = 0
         if len(unplaced) and len(seeds) >= self.min_seeds:
+            progress.report("概念図: 近傍からの推定", len(unplaced))
             x = self._features(texts, vectors, terms)
             if x is not None:
                 same = _same_vectors(x, texts, unplaced) if self._at_scale(x) else None
