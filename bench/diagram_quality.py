@@ -2,8 +2,9 @@
 
 Sets: **homecare_dev** — 235 real issue statements labelled by the conventions of the hidden evaluation set
 (``/work/shared/data/homecare_dev.csv``, read in place and never copied into the repository; ``--dev PATH``
-elsewhere, skipped when absent) — and the invented notes in ``tests/diagram/`` (**labelled**, 100; **held-out**,
-43). Features for the neighbours of notes without lexicon evidence: ``terms`` (TF-IDF of the text
+elsewhere, skipped when absent), also scored on each half of its source pages (``half A`` / ``half B``, a
+hash of the URL: the 2-fold check; the placements are those of the whole set) — and the invented notes in
+``tests/diagram/`` (**labelled**, 100; **held-out**, 43). Features for the neighbours of notes without lexicon evidence: ``terms`` (TF-IDF of the text
 pipeline's terms, what ``place_notes`` does without vectors) and ``themes`` (the themes stage's note vectors,
 as ``issuemine analyze`` passes them), the latter for seeds 0-2, with the default codebook and with
 ``--no-codebook`` (the vectors, hence the inference, depend on both). Columns: F1 of membership per zone
