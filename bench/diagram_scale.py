@@ -6,6 +6,7 @@ read by ``read_notes``; the note vectors are the themes stage's (``prepare`` →
 under ``--cache`` so that repeated runs time the placement only. ``place_notes`` is called as
 ``issuemine analyze`` calls it (vectors and terms given).
 
+CPU seconds (all threads) are printed beside the wall time: on the shared machine they move less.
 Peak memory is the process's resident high-water mark during the call, after resetting it
 (``/proc/self/clear_refs``), minus the resident size before: what placement adds on top of the notes and
 vectors it is given. ``--profile`` prints the cProfile top functions of one extra run.
@@ -79,10 +80,11 @@ def timed(notes, x, placer=None):
     gc.collect()
     before = _rss_kib("VmRSS")
     _reset_peak()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     out = place_notes(notes, vectors=x, placer=placer)
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     peak = max(0, _rss_kib("VmHWM") - before)
+    timed.cpu = cpu
     return out, wall, peak / 1024
 
 
@@ -108,15 +110,17 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     for n in args.sizes:
         notes, x, _ = inputs(n, args.cache, vectors=not args.no_vectors)
-        walls, peaks = [], []
+        walls, peaks, cpus = [], [], []
         for _ in range(args.runs):
             out, wall, peak = timed(notes, x)
             walls.append(wall)
             peaks.append(peak)
+            cpus.append(timed.cpu)
         inferred = int(out["zone_inferred"].sum())
         x_count = int((out["zones"] == "X").sum())
         print(f"{n:>8} notes: place_notes median {statistics.median(walls):.2f} s "
-              f"(runs {', '.join(f'{w:.2f}' for w in walls)}), peak +{max(peaks):.0f} MiB; "
+              f"(runs {', '.join(f'{w:.2f}' for w in walls)}; CPU {statistics.median(cpus):.2f} s), "
+              f"peak +{max(peaks):.0f} MiB; "
               f"inferred {inferred}, X {x_count}", flush=True)
         if args.profile:
             import cProfile
