@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from issuemine.progress import report
+
 LARGE_FROM = 50_000      # notes: from here on the sampled path (see docs/themes.md for the measurements)
 SAMPLE_SIZE = 20_000     # notes the stages are fitted on
 CHUNK = 20_000           # notes tokenized and transformed at a time
@@ -84,130 +86,180 @@ class ProjectedReducer:
         return _unit(x @ self.svd.components_.T.astype(np.float32))
 
 
-class VectorTable:
-    """The chiVe block as sparse counts × a table: one row per distinct word key of the notes.
+class Morphs:
+    """Every morpheme of every note, compactly: note ``i`` is ``[vocab[k] for k in ids[indptr[i]:indptr[i+1]]]``.
 
-    Mirrors ``vectors.NoteVectorizer.transform`` (its word choice ``_use``, its lookup lemma → orthBase →
-    surface → longest known pieces, its idf weights): a note's row is the weighted sum of its words'
-    vectors, which the reducer normalises (so the division by the weight total does not matter).
+    ``vocab`` items have the Token attributes the stages read (surface, lemma, orth_base, pos, is_term,
+    term) but no offsets; ``texts`` are the normalised texts. The same layout as the tokenizer's
+    ``morpheme_ids`` (issuemine.text.batch.IdLists), which is used when the tokenizer has it (it tokenizes
+    on every core); otherwise the notes are tokenized here, chunk by chunk.
     """
 
-    def __init__(self, nv):
-        self.nv = nv
-        self.index: dict[tuple, int] = {}
-        self.table = np.zeros((1024, nv.word_vectors.dim), dtype=np.float32)
-        self.found: list[bool] = []
-        self.found_n = 0
-        self.total_n = 0
+    def __init__(self, indptr, ids, vocab, texts):
+        self.indptr = np.asarray(indptr, dtype=np.int64)
+        self.ids = np.asarray(ids, dtype=np.int64)
+        self.vocab = vocab
+        self.texts = texts
 
-    def _use(self, toks):
-        nv = self.nv
-        if hasattr(nv, "pos_prefix"):
-            return nv._use(toks)
-        return [t for t in toks if t.is_term] or list(toks)
+    @classmethod
+    def of(cls, tok, texts: list[str], chunk: int = CHUNK) -> Morphs:
+        if hasattr(tok, "morpheme_ids"):
+            m = tok.morpheme_ids(texts, normalized=True)
+            return cls(m.indptr, m.ids, m.vocab, m.texts)
+        from issuemine.text import normalize
 
-    def _add(self, t) -> int:
-        nv, wv = self.nv, self.nv.word_vectors
-        key = (t.lemma, t.orth_base, t.surface, t.term)
-        k = len(self.found)
-        self.index[key] = k
-        r = wv.index.get(t.lemma)
-        if r is None:
-            r = wv.index.get(t.orth_base)
-        if r is None:
-            r = wv.index.get(t.surface)
-        got = [r] if r is not None else wv.rows_of(t.surface)
-        self.found.append(bool(got))
-        if k >= len(self.table):
-            self.table = np.concatenate([self.table, np.zeros_like(self.table)])
-        if got:
-            idf = getattr(nv, "idf_", None)
-            w = idf.get(t.term or t.surface, getattr(nv, "idf_unseen_", 1.0)) if idf is not None else 1.0
-            v = wv.matrix[got[0]] if len(got) == 1 else wv.matrix[got].mean(axis=0)
-            self.table[k] = w * v
-        return k
-
-    def ids(self, toks) -> list[int]:
-        index, out = self.index, []
-        for t in self._use(toks):
-            k = index.get((t.lemma, t.orth_base, t.surface, t.term))
-            if k is None:
-                k = self._add(t)
-            out.append(k)
-        return out
-
-    def block(self, rows: list[list[int]]) -> np.ndarray:
-        import scipy.sparse as sp
-
-        lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
-        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        index: dict = {}
+        vocab: list = []
+        ids: list[int] = []
+        lengths: list[int] = []
+        norms: list[str] = []
+        for a in range(0, len(texts), chunk):
+            part = texts[a:a + chunk]
+            for toks in tok.tokens_many(part):
+                for t in toks:
+                    key = (t.surface, t.lemma, t.orth_base, t.pos, t.is_term, t.term)
+                    k = index.get(key)
+                    if k is None:
+                        k = index[key] = len(vocab)
+                        vocab.append(_Morph(*key))
+                    ids.append(k)
+                lengths.append(len(toks))
+            norms.extend(normalize(t) for t in part)
+        indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(lengths, out=indptr[1:])
-        ids = np.fromiter((k for r in rows for k in r), dtype=np.int64, count=int(indptr[-1]))
-        found = np.asarray(self.found, dtype=bool)
-        self.total_n += len(ids)
-        self.found_n += int(found[ids].sum()) if len(ids) else 0
-        K = len(found)
-        C = sp.csr_matrix((np.ones(len(ids), dtype=np.float32), ids, indptr), shape=(len(rows), K))
-        return np.asarray(C @ self.table[:K], dtype=np.float32)
+        return cls(indptr, np.asarray(ids, dtype=np.int64), vocab, norms)
 
-    @property
-    def coverage(self) -> float:
-        return self.found_n / self.total_n if self.total_n else 0.0
+    def __len__(self) -> int:
+        return len(self.indptr) - 1
 
+    def rows(self) -> np.ndarray:
+        return np.repeat(np.arange(len(self), dtype=np.int64), np.diff(self.indptr))
 
-class TermIds:
-    """Interns terms into one growing vocabulary; TF-IDF rows of a chunk in a fitted TfidfVectorizer."""
+    def notes(self, idx) -> list[list]:
+        vocab, ids, ptr = self.vocab, self.ids, self.indptr
+        return [[vocab[k] for k in ids[ptr[i]:ptr[i + 1]].tolist()] for i in np.asarray(idx).tolist()]
 
-    def __init__(self):
-        self.index: dict[str, int] = {}
-        self.vocab: list[str] = []
-        self.parts: list[tuple[np.ndarray, np.ndarray]] = []
-
-    def add_chunk(self, term_lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
-        index, vocab, ids = self.index, self.vocab, []
-        for ts in term_lists:
-            for t in ts:
-                k = index.get(t)
-                if k is None:
-                    k = index[t] = len(vocab)
-                    vocab.append(t)
-                ids.append(k)
-        lengths = np.fromiter((len(ts) for ts in term_lists), dtype=np.int64, count=len(term_lists))
-        part = (lengths, np.asarray(ids, dtype=np.int32))
-        self.parts.append(part)
-        return part
-
-    def table(self):
+    def terms(self):
+        """The notes' terms as a TermTable (vocabulary: first occurrence over the notes)."""
         from issuemine.themes.terms import TermTable
 
-        return TermTable.concat(self.parts, self.vocab)
+        term_of = [m.term if m.is_term else None for m in self.vocab]
+        lut: dict[str, int] = {}
+        table = np.full(len(self.vocab), -1, dtype=np.int64)
+        for k, t in enumerate(term_of):
+            if t is not None:
+                table[k] = lut.setdefault(t, len(lut))
+        mapped = table[self.ids]
+        keep = mapped >= 0
+        kept = mapped[keep]
+        indptr = np.zeros(len(self) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.rows()[keep], minlength=len(self)), out=indptr[1:])
+        # renumber by first occurrence, so the table does not depend on the vocabulary's order
+        vocab_t = list(lut)
+        if len(kept):
+            uniq, first = np.unique(kept, return_index=True)
+            order = uniq[np.argsort(first, kind="stable")]
+            renum = np.empty(len(vocab_t), dtype=np.int32)
+            renum[order] = np.arange(len(order), dtype=np.int32)
+            return TermTable(indptr, renum[kept], [vocab_t[k] for k in order.tolist()])
+        return TermTable(indptr, np.zeros(0, dtype=np.int32), [])
+
+    def starts(self) -> np.ndarray | None:
+        """Offset of every morpheme in its normalised text, when the surfaces tile the texts exactly."""
+        lens = np.fromiter((len(m.surface) for m in self.vocab), dtype=np.int64, count=len(self.vocab))
+        occ = lens[self.ids]
+        ends = np.cumsum(occ)
+        note_start = np.concatenate([[0], ends])[self.indptr[:-1]]
+        return occ, ends - occ - np.repeat(note_start, np.diff(self.indptr))
 
 
-def _tfidf_rows(fitted, part, vocab: list[str], colmap: list):
-    """Rows of a fitted ``TfidfVectorizer`` (or None: one empty column) for a chunk's term ids."""
+class _Morph(tuple):
+    """A Token without offsets (used when the tokenizer has no ``morpheme_ids``)."""
+
+    __slots__ = ()
+    surface = property(lambda self: self[0])
+    lemma = property(lambda self: self[1])
+    orth_base = property(lambda self: self[2])
+    pos = property(lambda self: self[3])
+    is_term = property(lambda self: self[4])
+    term = property(lambda self: self[5])
+
+    def __new__(cls, *fields):
+        return tuple.__new__(cls, fields)
+
+
+def use_mask(nv, morphs: Morphs) -> np.ndarray:
+    """Which morpheme occurrences ``NoteVectorizer`` averages (its ``_use``), for all notes at once:
+    content nouns (``pos_prefix``) when the note has any, else its terms, else all its morphemes."""
+    n = len(morphs)
+    rows = morphs.rows()
+    term = np.fromiter((bool(m.is_term) for m in morphs.vocab), dtype=bool, count=len(morphs.vocab))[morphs.ids]
+    if not getattr(nv, "content_only", True):
+        return np.ones(len(rows), dtype=bool)
+    use = term
+    prefix = getattr(nv, "pos_prefix", None)
+    if prefix:
+        noun = term & np.fromiter((m.pos.startswith(tuple(prefix)) for m in morphs.vocab), dtype=bool,
+                                  count=len(morphs.vocab))[morphs.ids]
+        has_noun = np.bincount(rows[noun], minlength=n) > 0
+        use = np.where(has_noun[rows], noun, term)
+    has = np.bincount(rows[use], minlength=n) > 0
+    return np.where(has[rows], use, True)
+
+
+def vector_table(nv, vocab) -> tuple[np.ndarray, np.ndarray]:
+    """(weighted word vector per morpheme of ``vocab``, found per morpheme), as NoteVectorizer looks them
+    up: lemma, orthBase, surface, else the surface's longest known pieces; weight: its idf when fitted."""
+    wv = nv.word_vectors
+    table = np.zeros((len(vocab), wv.dim), dtype=np.float32)
+    found = np.zeros(len(vocab), dtype=bool)
+    idf = getattr(nv, "idf_", None)
+    unseen = getattr(nv, "idf_unseen_", 1.0)
+    get = wv.index.get
+    for k, t in enumerate(vocab):
+        r = get(t.lemma)
+        if r is None:
+            r = get(t.orth_base)
+        if r is None:
+            r = get(t.surface)
+        got = [r] if r is not None else wv.rows_of(t.surface)
+        if not got:
+            continue
+        found[k] = True
+        w = idf.get(t.term or t.surface, unseen) if idf is not None else 1.0
+        table[k] = w * (wv.matrix[got[0]] if len(got) == 1 else wv.matrix[got].mean(axis=0))
+    return table, found
+
+
+def _tfidf_rows(fitted, counts):
+    """Rows of a fitted ``TfidfVectorizer`` from ``counts`` (notes × its vocabulary); None: one empty column."""
     import scipy.sparse as sp
 
-    lengths, ids = part
-    n = len(lengths)
     if fitted is None:
-        return sp.csr_matrix((n, 1), dtype=np.float32)
+        return sp.csr_matrix((counts.shape[0], 1), dtype=np.float32)
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    vocabulary = fitted.vocabulary_
-    while len(colmap[0]) < len(vocab):      # columns for terms first seen in this chunk
-        colmap[0] = np.concatenate([colmap[0], np.array([vocabulary.get(t, -1) for t in vocab[len(colmap[0]):]],
-                                                        dtype=np.int64)])
-    cols = colmap[0][ids] if len(ids) else np.zeros(0, dtype=np.int64)
-    rows = np.repeat(np.arange(n), lengths)
-    keep = cols >= 0
-    counts = sp.csr_matrix((np.ones(int(keep.sum()), dtype=np.float64), (rows[keep], cols[keep])),
-                           shape=(n, len(vocabulary)))
-    counts.sum_duplicates()
     tr = TfidfTransformer(norm=fitted.norm, use_idf=fitted.use_idf, smooth_idf=fitted.smooth_idf,
                           sublinear_tf=fitted.sublinear_tf)
     if fitted.use_idf:
         tr.idf_ = fitted.idf_
     return tr.transform(counts).astype(np.float32)
+
+
+def _project(Xs: np.ndarray, dims: int):
+    """The top ``dims`` right singular vectors of ``Xs`` (uncentred, as TruncatedSVD), sign-fixed."""
+    X64 = np.asarray(Xs, dtype=np.float64)
+    w, V = np.linalg.eigh(X64.T @ X64)
+    comp = V[:, np.argsort(w)[::-1][:dims]].T
+    signs = np.sign(comp[np.arange(len(comp)), np.argmax(np.abs(comp), axis=1)])
+    signs[signs == 0] = 1
+    return _Projection(comp * signs[:, None])
+
+
+class _Projection:
+    def __init__(self, components: np.ndarray):
+        self.components_ = components.astype(np.float32)
+        self.n_components = len(components)
 
 
 class SampledFit:
@@ -220,69 +272,74 @@ class SampledFit:
         self.dims = dims
         self.seed = seed
 
-    def embed(self, texts: list[str], tokenizer, vectorizer, reducer, codebook=None, progress=None):
-        from sklearn.decomposition import TruncatedSVD
+    def embed(self, texts: list[str], tokenizer, vectorizer, reducer, codebook=None):
+        import scipy.sparse as sp
 
-        from issuemine.text import JapaneseTokenizer, normalize
-        from issuemine.themes.vectorize import Corpus, prepare
+        from issuemine.text import JapaneseTokenizer
+        from issuemine.themes.label import written_forms
+        from issuemine.themes.vectorize import Corpus
 
         n = len(texts)
         tok = tokenizer if tokenizer is not None else JapaneseTokenizer()
+        morphs = Morphs.of(tok, texts)
         self.sample_ = sample_indices(n, self.sample_size, self.seed)
-        sample_corpus = prepare([texts[i] for i in self.sample_.tolist()], tok)
-        blocks = vectorizer.fit_transform(sample_corpus)
-        Xs = reducer.fit_transform(blocks)
-        svd = None
-        if Xs.shape[1] > self.dims and len(Xs) > self.dims:
-            svd = TruncatedSVD(self.dims, algorithm="randomized", n_iter=5, random_state=self.seed).fit(Xs)
-        proj = ProjectedReducer(reducer, svd)
-        del blocks, Xs
+        report("テーマ分け: 標本で学習", len(self.sample_), n)
+        s_tokens = morphs.notes(self.sample_)
+        sample = Corpus([morphs.texts[i] for i in self.sample_.tolist()], s_tokens,
+                        [[t.term for t in ts if t.is_term] for ts in s_tokens], written_forms(s_tokens))
+        Xs = reducer.fit_transform(vectorizer.fit_transform(sample))
+        proj = ProjectedReducer(reducer, _project(Xs, self.dims) if Xs.shape[1] > self.dims else None)
+        del Xs
 
-        # the fitted stages, read once
-        tfidf = {kind: b for kind, b in getattr(vectorizer, "blocks_", {}).items()}
+        report("テーマ分け: 付箋のベクトル", 0, n)
+        terms = morphs.terms()
+        blocks_fitted = dict(getattr(vectorizer, "blocks_", {}))
+        counts = {}
+        for kind, b in blocks_fitted.items():
+            if b.kind != "term":
+                raise NotImplementedError("the large path supports term TF-IDF blocks")
+            fitted = b.vectorizer_
+            if fitted is not None:
+                vocabulary = fitted.vocabulary_
+                col = np.array([vocabulary.get(t, -1) for t in terms.vocab], dtype=np.int64)
+                c = col[terms.ids] if len(terms.ids) else np.zeros(0, dtype=np.int64)
+                keep = c >= 0
+                counts[kind] = sp.csr_matrix(
+                    (np.ones(int(keep.sum())), (np.repeat(np.arange(n), np.diff(terms.indptr))[keep], c[keep])),
+                    shape=(n, len(vocabulary)))
+                counts[kind].sum_duplicates()
+            else:
+                counts[kind] = sp.csr_matrix((n, 1))
         nv = getattr(vectorizer, "note_vectorizer_", None)
-        vt = VectorTable(nv) if nv is not None else None
-        scanner = None
-        if codebook:
-            from issuemine.themes.seedscan import SeedScanner
-
-            scanner = SeedScanner(codebook)
-        terms = TermIds()
-        colmap = [np.zeros(0, dtype=np.int64)]
+        V = None
+        if nv is not None:
+            table, found = vector_table(nv, morphs.vocab)
+            use = use_mask(nv, morphs)
+            used_ids = morphs.ids[use]
+            vectorizer.coverage_ = float(found[used_ids].mean()) if len(used_ids) else 0.0
+            rows = morphs.rows()[use]
+            V = sp.csr_matrix((np.ones(len(used_ids), dtype=np.float32), (rows, used_ids)),
+                              shape=(n, len(morphs.vocab)))
+            del rows, use, used_ids
         X = None
-        hits = np.zeros((n, len(codebook or [])), dtype=np.int16)
         for a in range(0, n, self.chunk):
-            chunk = texts[a:a + self.chunk]
-            toks = tok.tokens_many(chunk)
-            term_lists = [[t.term for t in ts if t.is_term] for ts in toks]
-            part = terms.add_chunk(term_lists)
-            norm = None
-            if scanner is not None or any(b.kind != "term" for b in tfidf.values()):
-                norm = [normalize(t) for t in chunk]
-            cb = {}
-            for kind, b in tfidf.items():
-                if b.kind == "term":
-                    cb[kind] = _tfidf_rows(b.vectorizer_, part, terms.vocab, colmap)
-                else:
-                    cb[kind] = b.transform(Corpus(norm, toks, term_lists))
-            if vt is not None:
-                cb["vectors"] = vt.block([vt.ids(ts) for ts in toks])
+            b = min(n, a + self.chunk)
+            cb = {kind: _tfidf_rows(blocks_fitted[kind].vectorizer_, c[a:b]) for kind, c in counts.items()}
+            if V is not None:
+                cb["vectors"] = np.asarray(V[a:b] @ table, dtype=np.float32)
             x = proj.transform(cb)
             if X is None:
                 X = np.empty((n, x.shape[1]), dtype=np.float32)
-            X[a:a + len(chunk)] = x
-            if scanner is not None:
-                hits[a:a + len(chunk)] = scanner.hits(norm, toks, trusted=True)
-            del toks, cb, x
-            if progress is not None:
-                progress(min(n, a + self.chunk), n)
-        if vt is not None:
-            # what NoteVectorizer reports after transform: words found / words looked up, over all notes
-            vectorizer.coverage_ = vt.coverage
+            X[a:b] = x
+            report("テーマ分け: 付箋のベクトル", b, n)
         if X is None:
             X = np.zeros((0, 1), dtype=np.float32)
+        hits = None
+        if codebook:
+            report("テーマ分け: コードブックとの照合", None, n)
+            hits = seed_hits(codebook, morphs)
         self.reducer_ = proj
-        return sample_corpus, terms.table(), X, proj, (hits if codebook else None)
+        return sample, terms, X, proj, hits
 
     def message_ja(self, n: int) -> str:
         m = len(self.sample_)
@@ -301,6 +358,7 @@ class SampledFit:
         from issuemine.themes.cluster import kj_range
         from issuemine.themes.terms import centroids
 
+        report("テーマ分け: クラスタリング(標本)", None, None)
         in_sample = np.zeros(len(X), dtype=bool)
         in_sample[self.sample_] = True
         fit_rows = rest[in_sample[rest]]
@@ -310,11 +368,12 @@ class SampledFit:
             # the range of theme counts is that of all the notes being clustered, as on the exact path
             full = kj_range(len(rest))
             clusterer.default_k_range = lambda _n, r=full: r
-        labels = np.asarray(clusterer.fit_predict(X[fit_rows]))
+        labels = np.asarray(clusterer.fit_predict(X[fit_rows].astype(np.float64)))
         k = int(labels.max()) + 1 if len(labels) else 1
         centers = getattr(clusterer, "cluster_centers_", None)
         if centers is None or len(centers) != k:
             centers = centroids(X[fit_rows], labels, k)
+        report("テーマ分け: 最も近いテーマへの割り当て", None, len(rest))
         out = nearest(X, rest, np.asarray(centers, dtype=np.float32))
         out = nearest(X, rest, centroids_rows(X, rest, out, k, centers))
         return out
@@ -341,3 +400,35 @@ def nearest(X: np.ndarray, rows: np.ndarray, centers: np.ndarray, chunk: int = 6
         part = X[rows[s:s + chunk]]
         out[s:s + chunk] = np.argmin(c2[None, :] - 2 * part @ centers.T, axis=1)
     return out
+
+
+def seed_hits(codebook, morphs: Morphs) -> np.ndarray:
+    """Codebook seed hits of every note (SeedScanner), with token offsets rebuilt from the surfaces."""
+    from issuemine.themes.seedscan import SeedScanner
+
+    occ, starts = morphs.starts()
+    ends = starts + occ
+    ptr = morphs.indptr.tolist()
+    lengths = np.fromiter(map(len, morphs.texts), dtype=np.int64, count=len(morphs))
+    last = np.zeros(len(morphs), dtype=np.int64)
+    nonempty = np.diff(morphs.indptr) > 0
+    last[nonempty] = ends[morphs.indptr[1:][nonempty] - 1]
+    tiles = last == lengths     # surfaces tile the text: offsets by cumulated lengths
+    texts, vocab, ids = morphs.texts, morphs.vocab, morphs.ids
+
+    def bounds(i):
+        a, b = ptr[i], ptr[i + 1]
+        if tiles[i]:
+            return set(starts[a:b].tolist()), set(ends[a:b].tolist())
+        text, pos, s, e = texts[i], 0, set(), set()
+        for k in ids[a:b].tolist():   # surfaces appear in order (as the tokenizer finds them)
+            surface = vocab[k].surface
+            start = text.find(surface, pos)
+            if start < 0:
+                start = pos
+            pos = start + len(surface)
+            s.add(start)
+            e.add(pos)
+        return s, e
+
+    return SeedScanner(codebook).hits(texts, bounds=bounds).astype(np.int16)

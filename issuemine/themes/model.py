@@ -22,6 +22,7 @@ from issuemine.themes.assign import (
     confidence,
     unit_rows,
 )
+from issuemine.progress import report
 from issuemine.themes.label import ThemeLabeller
 from issuemine.themes.terms import TermTable, centroids, weights_of
 
@@ -349,8 +350,10 @@ class ThemeModel:
         # stability
         if n:
             st_rows = sampled.sample_ if sampled is not None else None   # large inputs: on the sample
+            if sampled is not None:
+                report("テーマ分け: テーマの再現性(標本)", len(st_rows), n)
             st = ThemeStability(n_resamples=self.n_resamples if n <= 20000 else max(3, self.n_resamples // 2),
-                                seed=self.seed).fit(X if st_rows is None else X[st_rows],
+                                seed=self.seed).fit(X if st_rows is None else X[st_rows].astype(np.float64),
                                                     lab if st_rows is None else lab[st_rows])
             result.stability_by_theme = {t: round(float(st.theme_stability_[i]), 4) for i, t in enumerate(order)}
             result.change_rate, result.change_seen = st.change_rate_, st.seen_
@@ -398,6 +401,7 @@ class ThemeModel:
         }
         if sampled is not None:
             result.info["large"] = sampled.info(n)
+            report("テーマ分け: ラベルと表", None, n)
         result.rebuild()
         result.info["why_ja"] = why_ja(result.info, guided, len(used_cb), k_reason)
         return result

@@ -29,11 +29,12 @@ class SeedScanner:
         if self.themes_of:
             self.automaton.make_automaton()
 
-    def hits(self, norm_texts: list[str], tokens=None, trusted: bool = False) -> np.ndarray:
+    def hits(self, norm_texts: list[str], tokens=None, bounds=None) -> np.ndarray:
         """(n_notes, n_themes) count of distinct seed terms found whole in each note (see CodebookMatcher).
 
-        ``trusted``: the tokens come from tokenizing exactly these normalised texts, so their offsets fit
-        and are not checked token by token (the large path tokenizes them itself).
+        ``tokens``: per note, Token lists with offsets (checked against the text, as CodebookMatcher
+        does); or ``bounds``: a function of the note index giving (token starts, token ends) that are
+        known to fit (the large path rebuilds them from the surfaces).
         """
         from issuemine.themes.codebook import CodebookMatcher
 
@@ -46,16 +47,13 @@ class SeedScanner:
             occ = {seed for _, seed in scan(text)}
             if not occ:
                 continue
-            if tokens is None:
-                bounds = None
-            elif trusted:
-                toks = tokens[i]
-                bounds = ({t.start for t in toks}, {t.end for t in toks})
+            if bounds is not None:
+                b = bounds(i)
             else:
-                bounds = bounds_of(text, tokens[i])
+                b = bounds_of(text, tokens[i] if tokens is not None else None)
             per_theme: dict[int, list[str]] = {}
             for seed in occ:
-                if whole(seed, text, bounds):
+                if whole(seed, text, b):
                     for j in themes_of[seed]:
                         per_theme.setdefault(j, []).append(seed)
             for j, found in per_theme.items():
