@@ -97,7 +97,7 @@ class Morphs:
 
     def __init__(self, indptr, ids, vocab, texts):
         self.indptr = np.asarray(indptr, dtype=np.int64)
-        self.ids = np.asarray(ids, dtype=np.int64)
+        self.ids = np.asarray(ids, dtype=np.int32)
         self.vocab = vocab
         self.texts = texts
 
@@ -127,7 +127,7 @@ class Morphs:
             norms.extend(normalize(t) for t in part)
         indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(lengths, out=indptr[1:])
-        return cls(indptr, np.asarray(ids, dtype=np.int64), vocab, norms)
+        return cls(indptr, np.asarray(ids, dtype=np.int32), vocab, norms)
 
     def __len__(self) -> int:
         return len(self.indptr) - 1
@@ -143,34 +143,33 @@ class Morphs:
         """The notes' terms as a TermTable (vocabulary: first occurrence over the notes)."""
         from issuemine.themes.terms import TermTable
 
-        term_of = [m.term if m.is_term else None for m in self.vocab]
         lut: dict[str, int] = {}
-        table = np.full(len(self.vocab), -1, dtype=np.int64)
-        for k, t in enumerate(term_of):
-            if t is not None:
-                table[k] = lut.setdefault(t, len(lut))
+        table = np.full(len(self.vocab), -1, dtype=np.int32)
+        for k, m in enumerate(self.vocab):
+            if m.is_term:
+                table[k] = lut.setdefault(m.term, len(lut))
         mapped = table[self.ids]
         keep = mapped >= 0
         kept = mapped[keep]
-        indptr = np.zeros(len(self) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(self.rows()[keep], minlength=len(self)), out=indptr[1:])
+        del mapped
+        ck = np.zeros(len(keep) + 1, dtype=np.int64)
+        np.cumsum(keep, out=ck[1:])
+        indptr = ck[self.indptr]
+        del ck, keep
         # renumber by first occurrence, so the table does not depend on the vocabulary's order
         vocab_t = list(lut)
-        if len(kept):
-            uniq, first = np.unique(kept, return_index=True)
-            order = uniq[np.argsort(first, kind="stable")]
-            renum = np.empty(len(vocab_t), dtype=np.int32)
-            renum[order] = np.arange(len(order), dtype=np.int32)
-            return TermTable(indptr, renum[kept], [vocab_t[k] for k in order.tolist()])
-        return TermTable(indptr, np.zeros(0, dtype=np.int32), [])
+        if not len(kept):
+            return TermTable(indptr, np.zeros(0, dtype=np.int32), [])
+        uniq, first = np.unique(kept, return_index=True)
+        order = uniq[np.argsort(first, kind="stable")]
+        renum = np.empty(len(vocab_t), dtype=np.int32)
+        renum[order] = np.arange(len(order), dtype=np.int32)
+        return TermTable(indptr, renum[kept], [vocab_t[k] for k in order.tolist()])
 
-    def starts(self) -> np.ndarray | None:
-        """Offset of every morpheme in its normalised text, when the surfaces tile the texts exactly."""
-        lens = np.fromiter((len(m.surface) for m in self.vocab), dtype=np.int64, count=len(self.vocab))
-        occ = lens[self.ids]
-        ends = np.cumsum(occ)
-        note_start = np.concatenate([[0], ends])[self.indptr[:-1]]
-        return occ, ends - occ - np.repeat(note_start, np.diff(self.indptr))
+    def chunk(self, a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
+        """(morpheme ids, note index from 0) of the notes ``a``..``b - 1``."""
+        ptr = self.indptr
+        return self.ids[ptr[a]:ptr[b]], np.repeat(np.arange(b - a), np.diff(ptr[a:b + 1]))
 
 
 class _Morph(tuple):
@@ -188,19 +187,18 @@ class _Morph(tuple):
         return tuple.__new__(cls, fields)
 
 
-def use_mask(nv, morphs: Morphs) -> np.ndarray:
-    """Which morpheme occurrences ``NoteVectorizer`` averages (its ``_use``), for all notes at once:
-    content nouns (``pos_prefix``) when the note has any, else its terms, else all its morphemes."""
-    n = len(morphs)
-    rows = morphs.rows()
-    term = np.fromiter((bool(m.is_term) for m in morphs.vocab), dtype=bool, count=len(morphs.vocab))[morphs.ids]
+def use_mask(nv, vocab, ids: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+    """Which morpheme occurrences (``ids`` of ``vocab``, of notes ``rows`` < ``n``) ``NoteVectorizer``
+    averages (its ``_use``): content nouns (``pos_prefix``) when the note has any, else its terms, else
+    all its morphemes."""
     if not getattr(nv, "content_only", True):
-        return np.ones(len(rows), dtype=bool)
+        return np.ones(len(ids), dtype=bool)
+    term = np.fromiter((bool(m.is_term) for m in vocab), dtype=bool, count=len(vocab))[ids]
     use = term
     prefix = getattr(nv, "pos_prefix", None)
     if prefix:
-        noun = term & np.fromiter((m.pos.startswith(tuple(prefix)) for m in morphs.vocab), dtype=bool,
-                                  count=len(morphs.vocab))[morphs.ids]
+        noun = term & np.fromiter((m.pos.startswith(tuple(prefix)) for m in vocab), dtype=bool,
+                                  count=len(vocab))[ids]
         has_noun = np.bincount(rows[noun], minlength=n) > 0
         use = np.where(has_noun[rows], noun, term)
     has = np.bincount(rows[use], minlength=n) > 0
@@ -292,48 +290,53 @@ class SampledFit:
         del Xs
 
         report("テーマ分け: 付箋のベクトル", 0, n)
-        terms = morphs.terms()
         blocks_fitted = dict(getattr(vectorizer, "blocks_", {}))
-        counts = {}
-        for kind, b in blocks_fitted.items():
-            if b.kind != "term":
+        cols = {}
+        for kind, blk in blocks_fitted.items():
+            if blk.kind != "term":
                 raise NotImplementedError("the large path supports term TF-IDF blocks")
-            fitted = b.vectorizer_
-            if fitted is not None:
-                vocabulary = fitted.vocabulary_
-                col = np.array([vocabulary.get(t, -1) for t in terms.vocab], dtype=np.int64)
-                c = col[terms.ids] if len(terms.ids) else np.zeros(0, dtype=np.int64)
-                keep = c >= 0
-                counts[kind] = sp.csr_matrix(
-                    (np.ones(int(keep.sum())), (np.repeat(np.arange(n), np.diff(terms.indptr))[keep], c[keep])),
-                    shape=(n, len(vocabulary)))
-                counts[kind].sum_duplicates()
-            else:
-                counts[kind] = sp.csr_matrix((n, 1))
+            if blk.vectorizer_ is not None:   # fitted column of each morpheme's term, -1 if none
+                vocabulary = blk.vectorizer_.vocabulary_
+                cols[kind] = np.array([vocabulary.get(m.term, -1) if m.is_term else -1 for m in morphs.vocab],
+                                      dtype=np.int64)
         nv = getattr(vectorizer, "note_vectorizer_", None)
-        V = None
         if nv is not None:
             table, found = vector_table(nv, morphs.vocab)
-            use = use_mask(nv, morphs)
-            used_ids = morphs.ids[use]
-            vectorizer.coverage_ = float(found[used_ids].mean()) if len(used_ids) else 0.0
-            rows = morphs.rows()[use]
-            V = sp.csr_matrix((np.ones(len(used_ids), dtype=np.float32), (rows, used_ids)),
-                              shape=(n, len(morphs.vocab)))
-            del rows, use, used_ids
+            n_used = n_found = 0
         X = None
         for a in range(0, n, self.chunk):
             b = min(n, a + self.chunk)
-            cb = {kind: _tfidf_rows(blocks_fitted[kind].vectorizer_, c[a:b]) for kind, c in counts.items()}
-            if V is not None:
-                cb["vectors"] = np.asarray(V[a:b] @ table, dtype=np.float32)
+            ids, rows = morphs.chunk(a, b)
+            cb = {}
+            for kind, blk in blocks_fitted.items():
+                if kind in cols:
+                    c = cols[kind][ids]
+                    keep = c >= 0
+                    counts = sp.csr_matrix((np.ones(int(keep.sum())), (rows[keep], c[keep])),
+                                           shape=(b - a, len(blk.vectorizer_.vocabulary_)))
+                    counts.sum_duplicates()
+                    cb[kind] = _tfidf_rows(blk.vectorizer_, counts)
+                else:
+                    cb[kind] = sp.csr_matrix((b - a, 1), dtype=np.float32)
+            if nv is not None:
+                use = use_mask(nv, morphs.vocab, ids, rows, b - a)
+                used = ids[use]
+                n_used += len(used)
+                n_found += int(found[used].sum())
+                V = sp.csr_matrix((np.ones(len(used), dtype=np.float32), (rows[use], used)),
+                                  shape=(b - a, len(morphs.vocab)))
+                cb["vectors"] = np.asarray(V @ table, dtype=np.float32)
             x = proj.transform(cb)
             if X is None:
                 X = np.empty((n, x.shape[1]), dtype=np.float32)
             X[a:b] = x
             report("テーマ分け: 付箋のベクトル", b, n)
+        if nv is not None:
+            # what NoteVectorizer reports after transform: words found / words looked up, over all notes
+            vectorizer.coverage_ = n_found / n_used if n_used else 0.0
         if X is None:
             X = np.zeros((0, 1), dtype=np.float32)
+        terms = morphs.terms()
         hits = None
         if codebook:
             report("テーマ分け: コードブックとの照合", None, n)
@@ -403,32 +406,34 @@ def nearest(X: np.ndarray, rows: np.ndarray, centers: np.ndarray, chunk: int = 6
 
 
 def seed_hits(codebook, morphs: Morphs) -> np.ndarray:
-    """Codebook seed hits of every note (SeedScanner), with token offsets rebuilt from the surfaces."""
-    from issuemine.themes.seedscan import SeedScanner
+    """Codebook seed hits of every note (``seedscan.scan_hits``), with token offsets rebuilt from the
+    surfaces: cumulated lengths where the surfaces tile the text, else found in order as the tokenizer does."""
+    from issuemine.themes.seedscan import scan_hits
 
-    occ, starts = morphs.starts()
-    ends = starts + occ
-    ptr = morphs.indptr.tolist()
-    lengths = np.fromiter(map(len, morphs.texts), dtype=np.int64, count=len(morphs))
-    last = np.zeros(len(morphs), dtype=np.int64)
-    nonempty = np.diff(morphs.indptr) > 0
-    last[nonempty] = ends[morphs.indptr[1:][nonempty] - 1]
-    tiles = last == lengths     # surfaces tile the text: offsets by cumulated lengths
-    texts, vocab, ids = morphs.texts, morphs.vocab, morphs.ids
+    surface_len = np.fromiter((len(m.surface) for m in morphs.vocab), dtype=np.int64, count=len(morphs.vocab))
+    texts, vocab, ids, ptr = morphs.texts, morphs.vocab, morphs.ids, morphs.indptr
 
-    def bounds(i):
-        a, b = ptr[i], ptr[i + 1]
-        if tiles[i]:
-            return set(starts[a:b].tolist()), set(ends[a:b].tolist())
-        text, pos, s, e = texts[i], 0, set(), set()
-        for k in ids[a:b].tolist():   # surfaces appear in order (as the tokenizer finds them)
-            surface = vocab[k].surface
-            start = text.find(surface, pos)
-            if start < 0:
-                start = pos
-            pos = start + len(surface)
-            s.add(start)
-            e.add(pos)
-        return s, e
+    def offsets(a, b):
+        occ = surface_len[ids[ptr[a]:ptr[b]]]
+        ends = np.cumsum(occ)
+        counts = np.diff(ptr[a:b + 1])
+        first = ptr[a:b] - ptr[a]
+        before = np.concatenate([[0], ends])[first]          # chars before each note's first token
+        ends = ends - np.repeat(before, counts)
+        starts = ends - occ
+        nonempty = counts > 0
+        last = np.zeros(b - a, dtype=np.int64)
+        last[nonempty] = ends[first[nonempty] + counts[nonempty] - 1]
+        lengths = np.fromiter(map(len, texts[a:b]), dtype=np.int64, count=b - a)
+        for i in np.flatnonzero(nonempty & (last != lengths)).tolist():   # spaces the tokenizer skipped
+            pos, text = 0, texts[a + i]
+            for q in range(first[i], first[i] + counts[i]):
+                surface = vocab[ids[ptr[a] + q]].surface
+                start = text.find(surface, pos)
+                if start < 0:
+                    start = pos
+                pos = start + len(surface)
+                starts[q], ends[q] = start, pos
+        return starts, ends
 
-    return SeedScanner(codebook).hits(texts, bounds=bounds).astype(np.int16)
+    return scan_hits(codebook, texts, offsets, ptr).astype(np.int16)
