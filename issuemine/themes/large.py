@@ -30,8 +30,9 @@ from issuemine.progress import report
 
 LARGE_FROM = 50_000      # notes: from here on the sampled path (see docs/themes.md for the measurements)
 SAMPLE_SIZE = 20_000     # notes the stages are fitted on
-CHUNK = 20_000           # notes tokenized and transformed at a time
+CHUNK = 20_000           # notes transformed at a time
 PROJECT_DIMS = 128       # width of the note vectors on the large path
+STABILITY_SAMPLE = 8_000 # notes each stability re-run clusters (of the sample)
 
 
 def use_large(setting, n: int) -> bool:
@@ -285,8 +286,13 @@ class SampledFit:
         s_tokens = morphs.notes(self.sample_)
         sample = Corpus([morphs.texts[i] for i in self.sample_.tolist()], s_tokens,
                         [[t.term for t in ts if t.is_term] for ts in s_tokens], written_forms(s_tokens))
-        Xs = reducer.fit_transform(vectorizer.fit_transform(sample))
-        proj = ProjectedReducer(reducer, _project(Xs, self.dims) if Xs.shape[1] > self.dims else None)
+        from threadpoolctl import threadpool_limits
+
+        # one BLAS/OpenMP thread for sample-sized work: on a busy 2-core machine spinning workers cost more
+        # than they give (a 400 x 400 eigh took 5.8 s with two threads under load)
+        with threadpool_limits(1):
+            Xs = reducer.fit_transform(vectorizer.fit_transform(sample))
+            proj = ProjectedReducer(reducer, _project(Xs, self.dims) if Xs.shape[1] > self.dims else None)
         del Xs
 
         report("テーマ分け: 付箋のベクトル", 0, n)
@@ -367,11 +373,16 @@ class SampledFit:
         fit_rows = rest[in_sample[rest]]
         if len(fit_rows) < 2:
             fit_rows = rest[:max(1, min(len(rest), self.sample_size))]
+        if len(rest) > 20000 and getattr(clusterer, "n_init", 0) > 3:
+            clusterer.n_init = 3   # as KMeansClusterer does itself from 20k notes
         if hasattr(clusterer, "default_k_range") and getattr(clusterer, "k_range", None) is None:
             # the range of theme counts is that of all the notes being clustered, as on the exact path
             full = kj_range(len(rest))
             clusterer.default_k_range = lambda _n, r=full: r
-        labels = np.asarray(clusterer.fit_predict(X[fit_rows].astype(np.float64)))
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(1):
+            labels = np.asarray(clusterer.fit_predict(X[fit_rows].astype(np.float64)))
         k = int(labels.max()) + 1 if len(labels) else 1
         centers = getattr(clusterer, "cluster_centers_", None)
         if centers is None or len(centers) != k:
@@ -386,7 +397,7 @@ def centroids_rows(X, rows, lab, k, fallback) -> np.ndarray:
     """Mean of ``X[rows]`` per label (an empty label keeps its ``fallback`` centre), without copying rows."""
     import scipy.sparse as sp
 
-    G = sp.csr_matrix((np.ones(len(rows)), (lab, rows)), shape=(k, len(X)))
+    G = sp.csr_matrix((np.ones(len(rows), dtype=X.dtype), (lab, rows)), shape=(k, len(X)))
     sums = np.asarray(G @ X, dtype=np.float64)
     counts = np.bincount(lab, minlength=k)
     out = np.asarray(fallback, dtype=np.float64).copy()

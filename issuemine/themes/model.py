@@ -216,7 +216,7 @@ class ThemeModel:
         from issuemine.themes.headings import group_centroids, guided_headings
         from issuemine.themes.reduce import BlockReducer
         from issuemine.themes.stability import ThemeStability
-        from issuemine.themes.large import SAMPLE_SIZE, SampledFit, use_large
+        from issuemine.themes.large import SAMPLE_SIZE, STABILITY_SAMPLE, SampledFit, use_large
         from issuemine.themes.vectorize import HybridVectorizer, prepare
 
         if self.n_themes != "auto" and (not isinstance(self.n_themes, (int, np.integer)) or self.n_themes < 1):
@@ -352,9 +352,12 @@ class ThemeModel:
             st_rows = sampled.sample_ if sampled is not None else None   # large inputs: on the sample
             if sampled is not None:
                 report("テーマ分け: テーマの再現性(標本)", len(st_rows), n)
-            st = ThemeStability(n_resamples=self.n_resamples if n <= 20000 else max(3, self.n_resamples // 2),
-                                seed=self.seed).fit(X if st_rows is None else X[st_rows].astype(np.float64),
-                                                    lab if st_rows is None else lab[st_rows])
+            stab = ThemeStability(n_resamples=self.n_resamples if n <= 20000 else max(3, self.n_resamples // 2),
+                                  seed=self.seed)
+            if sampled is not None:
+                stab.max_sample = STABILITY_SAMPLE
+            st = (stab.fit(X, lab) if st_rows is None
+                  else stab.fit(X[st_rows].astype(np.float64), lab[st_rows]))
             result.stability_by_theme = {t: round(float(st.theme_stability_[i]), 4) for i, t in enumerate(order)}
             result.change_rate, result.change_seen = st.change_rate_, st.seen_
             if st_rows is not None:

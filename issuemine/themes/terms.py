@@ -96,7 +96,8 @@ class TermTable:
         """notes × vocab counts (scipy CSR, duplicates summed); ``binary``: 1 where a note has the term."""
         import scipy.sparse as sp
 
-        m = sp.csr_matrix((np.ones(len(self.ids), dtype=dtype), self.ids, self.indptr),
+        # copies: scipy keeps the arrays it is given, and sum_duplicates sorts them in place
+        m = sp.csr_matrix((np.ones(len(self.ids), dtype=dtype), self.ids.copy(), self.indptr.copy()),
                           shape=(len(self), len(self.vocab)))
         m.sum_duplicates()
         if binary:
@@ -166,7 +167,7 @@ def centroids(X: np.ndarray, lab: np.ndarray, k: int) -> np.ndarray:
     import scipy.sparse as sp
 
     n = len(lab)
-    G = sp.csr_matrix((np.ones(n), (lab, np.arange(n))), shape=(k, n))
+    G = sp.csr_matrix((np.ones(n, dtype=X.dtype), (lab, np.arange(n))), shape=(k, n))
     sums = np.asarray(G @ X, dtype=np.float64)
     counts = np.bincount(lab, minlength=k).astype(np.float64)
     counts[counts == 0] = 1.0
