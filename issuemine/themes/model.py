@@ -99,7 +99,9 @@ class ThemeResult:
         groups = [np.flatnonzero(lab == i) for i in range(len(order))]
         X = self.note_vectors
         lab_stage = self.labeller
-        large = isinstance(self.terms, TermTable)   # a result of the large-input path
+        large = bool(self.info.get("large"))   # a result of the large-input path: compact terms, sparse sums
+        if large and not isinstance(self.terms, TermTable):   # e.g. read back from the app's JSON
+            self.terms = TermTable.from_lists(self.terms)
         weighted = weights_of(lab_stage, self.terms, groups)
         labels = lab_stage.labels(weighted, fixed=[self.meta[t].get("label") for t in order], fallback=order,
                                   forms=self.display_forms)
