@@ -275,17 +275,15 @@ class SampledFit:
         import scipy.sparse as sp
 
         from issuemine.text import JapaneseTokenizer
-        from issuemine.themes.label import written_forms
-        from issuemine.themes.vectorize import Corpus
+        from issuemine.themes.vectorize import prepare
 
         n = len(texts)
         tok = tokenizer if tokenizer is not None else JapaneseTokenizer()
         morphs = Morphs.of(tok, texts)
         self.sample_ = sample_indices(n, self.sample_size, self.seed)
         report("テーマ分け: 標本で学習", len(self.sample_), n)
-        s_tokens = morphs.notes(self.sample_)
-        sample = Corpus([morphs.texts[i] for i in self.sample_.tolist()], s_tokens,
-                        [[t.term for t in ts if t.is_term] for ts in s_tokens], written_forms(s_tokens))
+        # the sample is prepared exactly as the exact path prepares notes (tokens with offsets)
+        sample = prepare([texts[i] for i in self.sample_.tolist()], tok)
         from threadpoolctl import threadpool_limits
 
         # one BLAS/OpenMP thread for sample-sized work: on a busy 2-core machine spinning workers cost more
@@ -447,4 +445,4 @@ def seed_hits(codebook, morphs: Morphs) -> np.ndarray:
                 starts[q], ends[q] = start, pos
         return starts, ends
 
-    return scan_hits(codebook, texts, offsets, ptr).astype(np.int16)
+    return scan_hits(codebook, texts, offsets, ptr)

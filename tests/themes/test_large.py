@@ -34,24 +34,26 @@ def test_large_embedding_equals_exact_when_the_sample_is_everything(sample_notes
     assert vec2.coverage_ == pytest.approx(vec.coverage_)
 
 
-def test_vectorised_seed_hits_equal_the_matcher(sample_notes, tokenizer):
+def test_vectorised_seed_hits_equal_the_matcher(sample_notes, tokenizer, tmp_path):
     from issuemine.text import normalize
     from issuemine.themes.large import Morphs, seed_hits
-    from issuemine.themes.seedscan import SeedScanner
 
     texts = sample_notes["text"].astype(str).tolist() + [
         "大学病院と病院の連携", "訪問看護ステーション 親切な親", "親と子 地区の区役所", "病院病院大学病院",
-        "ショートステイ ショートステイ", "", "  ", "看護看護看護", "医療型短期入所と短期入所",
+        "ショートステイ ショートステイ", "", "  ", "看護看護看護", "医療型短期入所と短期入所", "ああああ",
     ]
     toks = tokenizer.tokens_many(texts)
     norm = [normalize(t) for t in texts]
-    codebook = load_codebook(default_codebook_path())
-    expected = CodebookMatcher(codebook).hits(norm, toks)
-    assert expected[-9:].sum() > 0                                  # the hand-made notes do hit seeds
-    assert np.array_equal(SeedScanner(codebook).hits(norm, toks), expected)
-    assert np.array_equal(seed_hits(codebook, Morphs.of(tokenizer, texts, chunk=50)), expected)
-    substring = CodebookMatcher(codebook).hits(norm)                 # without tokens: any substring
-    assert np.array_equal(SeedScanner(codebook).hits(norm), substring)
+    # the bundled codebook, and one with context terms, nested words and a self-overlapping word
+    own = tmp_path / "codebook.tsv"
+    own.write_text("id\tname\theading\tseed_terms\tcontext_terms\n"
+                   "C01\t病院\t医療\t病院 大学病院 看護\t親 ああ\n"
+                   "C02\t短期入所\t資源\t短期入所 医療型短期入所 ショートステイ\t病院 区\n", encoding="utf-8")
+    morphs = Morphs.of(tokenizer, texts)
+    for codebook in (load_codebook(default_codebook_path()), load_codebook(own)):
+        expected = CodebookMatcher(codebook).hits(norm, toks)
+        assert expected[-10:].sum() > 0                                  # the hand-made notes do hit words
+        assert np.array_equal(seed_hits(codebook, morphs), expected)
 
 
 def test_term_table_reads_like_lists_and_weights_like_the_labeller(sample_result):
