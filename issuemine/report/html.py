@@ -349,18 +349,40 @@ def comparison_section(comp) -> dict | None:
             "figures": [], "missing": None}
 
 
+def held_on(report) -> str:
+    """The day(s) the workshop(s) were held, 「2026年12月6日(日)」; several meetings with their names;
+    "" when no workshop has a date (workshop.json's ``date``, ``--date``, the app's workshop settings)."""
+    dated = [(d.name, P.date_ja(d.workshop.extra["date"], weekday=True)) for d in report.workshops
+             if (d.workshop.extra or {}).get("date")]
+    if not dated:
+        return ""
+    if len(report.workshops) == 1:
+        return dated[0][1]
+    return "、".join(f"{name} {day}" for name, day in dated)
+
+
+def page_header(report, limit: int = 70) -> str:
+    """The line printed at the top of every PDF page: the workshop's name and the day it was held."""
+    names = "・".join(d.name for d in report.workshops)
+    if len(names) > limit:
+        names = names[: limit - 1] + "…"
+    held = held_on(report) if len(report.workshops) == 1 else ""
+    return f"{names} 開催日 {held}" if held else names
+
+
 def cover(report) -> dict:
     """The cover page: title, workshops, dates (Japan time), counts and the tool's version."""
     import issuemine
 
     names = [d.name for d in report.workshops]
     facts = []
-    dates = [P.date_ja(d.workshop.extra["date"]) for d in report.workshops if d.workshop.extra.get("date")]
-    if dates:
-        facts.append(("開催日", "、".join(dict.fromkeys(dates))))
+    held = held_on(report)
+    if held:
+        facts.append(("開催日", held))
     created = getattr(report, "created", None)
     if created is not None:
-        facts.append(("分析日時", P.datetime_ja(created)))
+        # when this report was made, not when the workshop was held: both are on the cover, named apart
+        facts.append(("報告書の作成日時", P.datetime_ja(created)))
     n_notes = sum(len(d.notes) for d in report.workshops)
     facts.append(("付箋", f"{n_notes}枚"))
     n_themes = [len(d.themes) for d in report.workshops if d.themes is not None]
@@ -379,7 +401,7 @@ def cover(report) -> dict:
         facts.append(("アンケート", f"研修前後の両方に回答 {sum(resp)}人"))
     if report.mask_pii:
         facts.append(("個人情報", "電話番号・メールアドレス・人名は伏せ字にしています"))
-    facts.append(("作成", f"issuemine {issuemine.__version__}"))
+    facts.append(("作成に使ったツール", f"issuemine {issuemine.__version__}"))
     return {"title": "ワークショップ報告書", "subtitle": "・".join(names), "facts": facts}
 
 
@@ -399,7 +421,7 @@ def render_html(report) -> str:
         workshops=workshops, comparison=comparison_section(report.comparison), font_stack=Markup(FONT_STACK),
         plotlyjs=Markup(plotlyjs), fig_width=FIG_WIDTH, mask_pii=report.mask_pii, cover=cover(report),
         flow_keys=FLOW_SECTIONS,
-        title="ワークショップ報告書: " + "・".join(d.name for d in report.workshops))
+        title="ワークショップ報告書: " + page_header(report, limit=200))
 
 
 def write_html(report, path: str | Path) -> Path:
