@@ -182,18 +182,20 @@ def _crosstab_blocks(data, fig) -> list[dict]:
 
 
 # the before → after columns a committee reads; all of them are in notes.xlsx and survey_items.csv
+# (the app's survey page shows the same p values: the exact p and the normal approximation beside it)
 SURVEY_COLUMNS = ("項目", "回答数", "中央値 研修前 → 研修後", "肯定的な回答 研修前 → 研修後", "p 値",
-                  "補正後の p 値(Holm 法)", "効果量 r")
+                  "p 値(正規近似・参考)", "補正後の p 値(Holm 法)", "効果量 r")
 
 
 def survey_table(items, scales: dict | None = None) -> dict:
     """Before → after per item in words (``issuemine.present.tables.survey_for_people``): medians with
-    their scale words, % positive, the exact p and its Holm correction, the effect with its word."""
+    their scale words, % positive, the exact p with the normal approximation beside it (as the app shows
+    them), the Holm-corrected p, the effect with its word."""
     from issuemine.present.tables import survey_for_people
 
     df = survey_for_people(items, scales)
     return table_block(df[[c for c in SURVEY_COLUMNS if c in df.columns]],
-                       numeric=["p 値", "補正後の p 値(Holm 法)"], nowrap=["効果量 r", "回答数"])
+                       numeric=["p 値", "p 値(正規近似・参考)", "補正後の p 値(Holm 法)"], nowrap=["効果量 r", "回答数"])
 
 
 def notes_file_name(ws) -> str:
@@ -214,8 +216,9 @@ def _survey_blocks(data, fig, forms=None) -> list[dict]:
     out.append(survey_table(data.survey.items, (getattr(data.survey, "info", None) or {}).get("scales")))
     out.append({"kind": "note", "text": "肯定的な回答は尺度の上位2段階(わかる・とてもわかる など)の割合です。p 値は、"
                 "回答が50件(対)未満なら同じ回答を含めたまま全通りを数えた正確検定の値です。項目の数だけ検定を繰り返した"
-                "ことを Holm 法で補正した p 値が 0.05 未満なら、研修前後の差ははっきりしています。" + P.EFFECT_NOTE
-                + "正規近似の p 値などすべての数値は notes.xlsx と survey_items.csv にあります。"})
+                "ことを Holm 法で補正した p 値が 0.05 未満なら、研修前後の差ははっきりしています。「正規近似」の列は SPSS や R の"
+                "既定の出力と比べるための参考値です。" + P.EFFECT_NOTE
+                + "四分位や平均などすべての数値は notes.xlsx と survey_items.csv にあります。"})
     out += fig("survey_slope")
     ft = getattr(data.survey, "freetext", None)
     if ft is not None and len(ft):
