@@ -56,6 +56,37 @@ def make_safe(fig, name: str):
     return fig
 
 
+LEGEND_COLUMNS = 3  # the concept diagram's theme legend on paper: three columns instead of plotly's two
+LEGEND_FONT = 10  # px
+LEGEND_ROW = 19  # px per legend row at that size
+LEGEND_ITEM = 50  # px of an entry besides its text (the marker and the gaps around it)
+
+
+def legend_in_columns(fig, columns: int = LEGEND_COLUMNS, font: float = LEGEND_FONT):
+    """A horizontal legend laid out in ``columns`` equal columns (names longer than a column are shortened
+    with 「…」; the hover text keeps the full name) and the figure's height fitted to its rows, so the
+    concept diagram and its count tables share one A4 page. Returns ``fig``."""
+    names = [t for t in fig.data if t.showlegend is not False and t.name]
+    if not names or not fig.layout.showlegend:
+        return fig
+    width = fig.layout.width or FIG_WIDTH
+    margin = fig.layout.margin
+    column = (width - (margin.l or 0) - (margin.r or 0)) // columns
+    text = column - LEGEND_ITEM
+    fits = int(text // font)
+    for t in names:
+        if len(t.name) > fits:
+            t.name = t.name[: fits - 1] + "…"
+    rows = -(-len(names) // columns) + 1  # the legend's title (テーマ) on a row of its own, above
+    bottom = 12 + LEGEND_ROW * rows
+    top = min(margin.t or 0, 38)  # room for the title, without the blank band above it
+    height = (fig.layout.height or HEIGHTS["diagram"]) - (margin.b or 0) - (margin.t or 0) + bottom + top
+    fig.update_layout(height=height, margin=dict(b=bottom, t=top),
+                      legend=dict(entrywidth=text, entrywidthmode="pixels", font=dict(size=font),
+                                  tracegroupgap=0, itemwidth=30, title=dict(side="top left")))
+    return fig
+
+
 def theme_sizes_figure(themes, top: int | None = None, title: str = "テーマ別の付箋数", row_px: int = 20):
     """Horizontal bars of theme sizes, largest on top; ``top``: only the largest ``top`` themes."""
     import plotly.graph_objects as go
@@ -131,7 +162,8 @@ def workshop_figures(data, seed: int = 0):
                                                    display_forms=getattr(r, "display_forms", None))
         prof_table = profession_theme_table(data.notes, r, seed=seed)
     if data.placements is not None:
-        figs["diagram"] = diagram_figure(data.notes, data.placements, data.assignments, width=FIG_WIDTH)
+        figs["diagram"] = legend_in_columns(diagram_figure(data.notes, data.placements, data.assignments,
+                                                          width=FIG_WIDTH))
     if data.survey is not None:
         answers = getattr(data.survey, "answers", None)
         if answers is not None:

@@ -123,6 +123,11 @@ def test_pdf_is_a4_with_page_numbers_a_dated_cover_and_no_type3_fonts(sample_rep
         pages = pages[:-1]
     n = len(pages)
     assert n >= 8
+    # the concept diagram and its two count tables share one page (the page was a quarter empty and the
+    # tables stood alone on the next one)
+    diagram = [p for p in pages if re.search(r"^\s*概念図\s*$", p, flags=re.M)]
+    assert len(diagram) == 1 and "領域ごとの付箋数" in diagram[0] and "付箋の置かれた場所ごと" in diagram[0]
+    assert "病院と相談支援の重なり" in diagram[0]  # the last row of the longer table
     # the cover: title and the analysis time in Japan time (SOURCE_DATE_EPOCH of the fixtures)
     assert "ワークショップ報告書" in pages[0] and "2026年12月6日 14:53" in pages[0]
     # every page carries its number in the footer: "k / n" on the page's last line, and the workshop's

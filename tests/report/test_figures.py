@@ -38,3 +38,27 @@ def test_make_safe_escapes_every_note_string_and_sizes():
     assert t.customdata[0][0] == "&lt;i onclick=x&gt;c</i>"
     assert t.name == "&lt;svg&gt;T&lt;/svg&gt;"
     assert fig.layout.width == FIG_WIDTH and fig.layout.height == HEIGHTS["theme_map"]
+
+
+def test_diagram_legend_in_three_columns_fits_the_page_width():
+    """The concept diagram's theme legend is laid out in three equal columns (plotly wraps a horizontal
+    legend in two here, 13 rows that squeezed the diagram and pushed its tables to the next page); long
+    names are shortened with 「…」 to their column, and the figure's height follows the rows."""
+    import plotly.graph_objects as go
+
+    from issuemine.report.figures import LEGEND_ITEM, legend_in_columns
+
+    names = [f"テーマ{i}・" + "長" * (i % 25) for i in range(26)]
+    fig = go.Figure([go.Scatter(x=[i], y=[i], name=n) for i, n in enumerate(names)])
+    fig.update_layout(width=680, height=700, margin=dict(l=10, r=10, t=50, b=228), showlegend=True)
+    legend_in_columns(fig)
+    lg = fig.layout.legend
+    column = (680 - 20) // 3
+    assert lg.entrywidthmode == "pixels" and lg.entrywidth == column - LEGEND_ITEM
+    assert 3 * (lg.entrywidth + LEGEND_ITEM) <= 660
+    shown = [t.name for t in fig.data]
+    assert all(len(n) * lg.font.size <= lg.entrywidth for n in shown)
+    assert shown[:3] == names[:3] and shown[24].endswith("…") and shown[24].startswith("テーマ24・長")
+    rows = -(-26 // 3) + 1
+    assert fig.layout.margin.b < 228 and fig.layout.height == 700 - 228 - 50 + fig.layout.margin.b + 38
+    assert fig.layout.margin.b >= 19 * rows
