@@ -12,13 +12,16 @@ import gc
 import math
 import shlex
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
 
 from issuemine.progress import counted
 from issuemine.text.compounds import CompoundMerger, load_compounds, user_dictionary
 from issuemine.text.negation import NEGATION_SUFFIX, analyse, resolve_terms
 from issuemine.text.normalize import default_normalizer
 from issuemine.text.rules import KEEP_POS, Morpheme, Rules, load_stopwords
+
+if TYPE_CHECKING:
+    from issuemine.text.batch import IdLists
 
 # surface, POS (pos1-pos4 without '*', joined by '-'), lemma, orthBase. Unknown words have no lemma or
 # orthBase in unidic-lite, hence the separate -U format. -O "" because unidic-lite's dicrc forces the
@@ -259,8 +262,12 @@ class JapaneseTokenizer:
                 start = pos
             pos = start + len(m.surface)
             spans.append((start, pos))
+        return [Token(m.surface, m.lemma, m.orth_base, m.pos, spans[first][0], spans[last][1], bool(term), term)
+                for m, first, last, term in self._units(morphemes)]
+
+    def _units(self, morphemes: list[Morpheme]):
+        """``(morpheme, first index, last index, term)`` after numbers and negation (the slow path)."""
         merged, negated, consumed = analyse(morphemes, self.negation, self.keep_numbers)
-        out = []
         for idx, (m, first, last) in enumerate(merged):
             if idx in negated:
                 term = m.base + NEGATION_SUFFIX
@@ -268,14 +275,91 @@ class JapaneseTokenizer:
                 term = ""
             else:
                 term = m.term
-            out.append(Token(m.surface, m.lemma, m.orth_base, m.pos, spans[first][0], spans[last][1],
-                             bool(term), term))
-        return out
+            yield m, first, last, term
 
-    def terms_many(self, texts: Iterable[str]) -> list[list[str]]:
-        """Terms of many texts (the fast bulk path: garbage collector paused while lists are built)."""
+    def _morphs_normalised(self, norm: str, line_ids: dict, collector, Morph) -> None:
+        """One note's :class:`Morph` ids into ``collector``; ``line_ids`` caches line → id for the
+        morphemes whose Morph does not depend on their neighbours (not a negator or number)."""
+        lines = self._lines(norm)
+        get, ids = line_ids.get, []
+        for line in lines:
+            k = get(line)
+            if k is None:
+                m = self._cache.get(line) or self._classify(line)
+                if m.special:
+                    collector.add([Morph(m.surface, m.lemma, m.orth_base, m.pos, bool(term), term)
+                                   for m, _, _, term in self._units(self._morphemes(lines))])
+                    return
+                k = line_ids[line] = collector.intern(
+                    Morph(m.surface, m.lemma, m.orth_base, m.pos, bool(m.term), m.term))
+            ids.append(k)
+        collector.add_ids(ids)
+
+    def _chunk(self, kind: str, texts: list, want_texts: bool = False) -> tuple:
+        """One chunk as ``(local vocab, lengths, ids[, joined normalised texts, their lengths])``:
+        ``kind`` is ``"terms"`` or ``"morphs"``. Runs in worker processes and in the single-process path."""
+        import numpy as np
+
+        from issuemine.text.batch import Collector, Morph
+
+        if kind not in ("terms", "morphs"):
+            raise ValueError(f"kind must be 'terms' or 'morphs', not {kind!r}")
         if not self._ready:
             self._setup()
+        normalize = self._normalize
+        collector = Collector()
+        norms = [normalize(_as_text(t)) for t in texts]
+        if kind == "terms":
+            terms, add = self._terms_normalised, collector.add
+            for norm in norms:
+                add(terms(norm))
+        else:
+            line_ids: dict = {}
+            morphs = self._morphs_normalised
+            for norm in norms:
+                morphs(norm, line_ids, collector, Morph)
+        out = collector.result()
+        if want_texts:
+            out += ("".join(norms), np.fromiter(map(len, norms), dtype=np.int64, count=len(norms)))
+        return out
+
+    def term_ids(self, texts: Iterable[str], n_jobs: int | None = None, normalized: bool = False) -> IdLists:
+        """Terms of many texts, compactly: :class:`~issuemine.text.batch.IdLists` of term strings.
+
+        ``ids.tolist()`` equals ``terms_many(texts)``; ``ids.to_csr()`` is the notes × terms count matrix.
+        ``n_jobs``: worker processes (``None``: every core from 50,000 texts on, or ``ISSUEMINE_JOBS``;
+        1: this process only). The result is identical for any ``n_jobs``. ``normalized=True`` also
+        fills ``.texts`` with the normalised texts.
+        """
+        from issuemine.text import parallel
+
+        return parallel.run(self, texts, "terms", n_jobs, normalized)
+
+    def morpheme_ids(self, texts: Iterable[str], n_jobs: int | None = None, normalized: bool = False) -> IdLists:
+        """Every morpheme of many texts, compactly: :class:`~issuemine.text.batch.IdLists` whose vocabulary
+        holds each distinct :class:`~issuemine.text.batch.Morph` (a Token without offsets) once.
+
+        ``ids[i]`` equals ``tokens(texts[i])`` without the offsets; ``.terms()`` gives the term ids.
+        Same ``n_jobs`` and ``normalized`` as :meth:`term_ids`.
+        """
+        from issuemine.text import parallel
+
+        return parallel.run(self, texts, "morphs", n_jobs, normalized)
+
+    def terms_many(self, texts: Iterable[str], n_jobs: int | None = None) -> list[list[str]]:
+        """Terms of many texts (the fast bulk path: garbage collector paused while lists are built).
+
+        From 50,000 texts on, the work is shared by worker processes (see :meth:`term_ids`); the lists
+        are the same either way."""
+        if not self._ready:
+            self._setup()
+        if n_jobs != 1:
+            from issuemine.text.parallel import resolve_jobs
+
+            if _size(texts) is None:
+                texts = list(texts)
+            if resolve_jobs(n_jobs, len(texts)) > 1:
+                return self.term_ids(texts, n_jobs).tolist()
         normalize, terms = self._normalize, self._terms_normalised
         enabled = gc.isenabled()
         gc.disable()  # millions of small lists: the collector would dominate (shared/performance.md)
