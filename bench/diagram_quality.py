@@ -2,8 +2,9 @@
 
 Sets: **homecare_dev** — 235 real issue statements labelled by the conventions of the hidden evaluation set
 (``/work/shared/data/homecare_dev.csv``, read in place and never copied into the repository; ``--dev PATH``
-elsewhere, skipped when absent) — and the invented notes in ``tests/diagram/`` (**labelled**, 100; **held-out**,
-43). Features for the neighbours of notes without lexicon evidence: ``terms`` (TF-IDF of the text
+elsewhere, skipped when absent), also scored on each half of its source pages (``half A`` / ``half B``, a
+hash of the URL: the 2-fold check; the placements are those of the whole set) — and the invented notes in
+``tests/diagram/`` (**labelled**, 100; **held-out**, 43). Features for the neighbours of notes without lexicon evidence: ``terms`` (TF-IDF of the text
 pipeline's terms, what ``place_notes`` does without vectors) and ``themes`` (the themes stage's note vectors,
 as ``issuemine analyze`` passes them), the latter for seeds 0-2, with the default codebook and with
 ``--no-codebook`` (the vectors, hence the inference, depend on both). Columns: F1 of membership per zone
@@ -134,7 +135,16 @@ def load_dev(path: Path):
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     return pd.DataFrame({"note_id": [f"D{r['id']}" for r in rows], "text": [r["text"] for r in rows],
-                         "zones": [r["zones"] for r in rows]})
+                         "zones": [r["zones"] for r in rows],
+                         "half": [_half(r.get("source_url", "")) for r in rows]})
+
+
+def _half(url: str) -> str:
+    """A or B by the source page (a stable hash of its URL), so that statements of one page stay together:
+    the 2-fold check reports each half on its own (nothing is chosen on either half)."""
+    import hashlib
+
+    return "AB"[hashlib.sha256(url.encode("utf-8")).digest()[0] % 2]
 
 
 def labelled_sets(dev: Path) -> dict:
@@ -160,8 +170,10 @@ def _vectors(notes, seed: int, codebook: bool):
     return result.note_vectors, result.terms
 
 
-def table_rows(sets: dict, seeds, *, themes: bool = True, placer_kw: dict | None = None, lexicon=None):
-    """(set, features, seed, codebook, scores, n inferred, placed) for every set and configuration."""
+def table_rows(sets: dict, seeds, *, themes: bool = True, placer_kw: dict | None = None, lexicon=None,
+               halves: bool = True):
+    """(set, features, seed, codebook, scores, n inferred, placed) for every set and configuration; a set
+    with a ``half`` column (homecare_dev) is also scored on each half (the 2-fold check)."""
     from issuemine.diagram import ZonePlacer, place_notes
 
     kw = placer_kw or {}
@@ -176,6 +188,12 @@ def table_rows(sets: dict, seeds, *, themes: bool = True, placer_kw: dict | None
             placed = place_notes(notes, placer=ZonePlacer(lexicon, **kw), vectors=vec, terms=terms)
             yield name, features, seed, cb, scores(list(notes["zones"]), list(placed["zones"])), \
                 int(placed["zone_inferred"].sum()), placed
+            if halves and "half" in notes:  # the same placements, scored on each half of the sources
+                for half in sorted(set(notes["half"])):
+                    m = (notes["half"] == half).to_numpy()
+                    part = placed[m]
+                    yield f"{name} half {half}", features, seed, cb, \
+                        scores(list(notes["zones"][m]), list(part["zones"])), int(part["zone_inferred"].sum()), part
 
 
 def print_table(rows) -> None:
@@ -232,7 +250,7 @@ def ablation(sets: dict) -> None:
         print("|---|" + "---:|" * len(sets))
         for label, kw, lex in variants:
             cells = []
-            for *_, s, _, _ in table_rows(sets, (), themes=False, placer_kw=kw, lexicon=lex):
+            for *_, s, _, _ in table_rows(sets, (), themes=False, placer_kw=kw, lexicon=lex, halves=False):
                 cells.append(f"{s['macro_f1']:.3f} / {s['exact']:.3f}")
             print(f"| {label} | " + " | ".join(cells) + " |", flush=True)
 
