@@ -25,8 +25,10 @@ import numpy as np
 from issuemine.errors import ConfigError
 
 COLUMNS = ["id", "name", "heading", "seed_terms"]
+OPTIONAL_COLUMNS = ["context_terms"]
 _DISCOVERED_ID = re.compile(r"^T\d+$")
-MIN_COVERAGE = 0.3
+MIN_COVERAGE = 0.25   # lower 95 % bound of the clearly matched share (guided.coverage_bound)
+CONTEXT_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class CodebookTheme:
     name: str
     heading: str
     seeds: tuple[str, ...]
+    # words naming who or where (家族, 病院) rather than the problem: half a seed (module doc)
+    context: tuple[str, ...] = ()
 
 
 def default_codebook_path() -> Path:
@@ -62,12 +66,17 @@ def load_codebook(path: str | Path) -> list[CodebookTheme]:
     if cols[:4] != COLUMNS:
         raise ConfigError(f"見出し行は {' / '.join(COLUMNS)} のタブ区切りにしてください。", file=path,
                           row=header_row)
+    if len(cols) > 4 and cols[4] and cols[4] not in OPTIONAL_COLUMNS:
+        raise ConfigError(f"5 列目の見出し「{cols[4]}」は使えません({' / '.join(OPTIONAL_COLUMNS)} か空欄にしてください)。",
+                          file=path, row=header_row, column=cols[4])
+    has_context = len(cols) > 4 and cols[4] == "context_terms"
     out, seen = [], set()
     for n, line in rows[1:]:
         cells = [c.strip() for c in line.split("\t")]
         if len(cells) < 4:
             raise ConfigError(f"列が {len(cells)} つしかありません(4 つ必要です)。", file=path, row=n)
         tid, name, heading, seeds = cells[:4]
+        context = cells[4] if has_context and len(cells) > 4 else ""
         for col, val in zip(COLUMNS, (tid, name, heading, seeds)):
             if not val:
                 raise ConfigError("空欄です。", file=path, row=n, column=col)
@@ -78,16 +87,20 @@ def load_codebook(path: str | Path) -> list[CodebookTheme]:
                               file=path, row=n, column="id", hint="C01 のような ID にしてください")
         seen.add(tid)
         norm = tuple(dict.fromkeys(normalize(s) for s in seeds.split() if s.strip()))
-        out.append(CodebookTheme(tid, name, heading, norm))
+        ctx = tuple(w for w in dict.fromkeys(normalize(s) for s in context.split() if s.strip()) if w not in norm)
+        out.append(CodebookTheme(tid, name, heading, norm, ctx))
     if not out:
         raise ConfigError("コードブックにテーマの行がありません。", file=path)
     return out
 
 
 class CodebookMatcher:
-    """``match(norm_texts)`` → index of the clearly matching codebook theme per note, or -1."""
+    """``match(norm_texts)`` → index of the clearly matching codebook theme per note, or -1.
 
-    def __init__(self, codebook: list[CodebookTheme], min_hits: int = 1):
+    ``min_hits``: the least evidence that places a note (a seed term is 1, a context term ``CONTEXT_WEIGHT``).
+    """
+
+    def __init__(self, codebook: list[CodebookTheme], min_hits: float = CONTEXT_WEIGHT):
         self.codebook = codebook
         self.min_hits = min_hits
 
@@ -119,23 +132,29 @@ class CodebookMatcher:
             pos = text.find(seed, pos + 1)
         return False
 
+    def _count(self, words, text: str, bounds) -> int:
+        found = [w for w in words if w in text and self._whole(w, text, bounds)]
+        if len(found) > 1:
+            found = [s for s in found if not any(s != t and s in t and text.count(s) <= text.count(t) for t in found)]
+        return len(found)
+
     def hits(self, norm_texts: list[str], tokens=None) -> np.ndarray:
-        """(n_notes, n_themes) count of distinct seed terms found in each note.
+        """(n_notes, n_themes) evidence for each theme: distinct seed terms found, plus ``CONTEXT_WEIGHT``
+        for each distinct context term (float).
 
         ``tokens`` (per note, ``issuemine.text.Token`` lists with offsets into the normalised text): seeds
         must be whole words (module doc); None: any substring counts.
         A seed found only inside a longer seed of the same theme that is also found (病院 in 大学病院,
         短期入所 in 医療型短期入所) is not counted again: one word of the note is one piece of evidence.
         """
-        out = np.zeros((len(norm_texts), len(self.codebook)), dtype=np.int32)
+        out = np.zeros((len(norm_texts), len(self.codebook)), dtype=np.float64)
         bounds = [self._bounds(t, tokens[i] if tokens is not None else None) for i, t in enumerate(norm_texts)]
         for j, theme in enumerate(self.codebook):
+            context = getattr(theme, "context", ())   # themes pickled before context terms existed
             for i, text in enumerate(norm_texts):
-                found = [seed for seed in theme.seeds if seed in text and self._whole(seed, text, bounds[i])]
-                if len(found) > 1:
-                    found = [s for s in found
-                             if not any(s != t and s in t and text.count(s) <= text.count(t) for t in found)]
-                out[i, j] = len(found)
+                out[i, j] = self._count(theme.seeds, text, bounds[i])
+                if context:
+                    out[i, j] += CONTEXT_WEIGHT * self._count(context, text, bounds[i])
         return out
 
     def match(self, norm_texts: list[str], tokens=None) -> np.ndarray:
@@ -145,6 +164,6 @@ class CodebookMatcher:
             return np.full(len(norm_texts), -1, dtype=int)
         best = h.argmax(axis=1)
         top = h.max(axis=1)
-        second = np.sort(h, axis=1)[:, -2] if h.shape[1] > 1 else np.zeros(len(h), dtype=np.int32)
-        clear = (top >= self.min_hits) & (top > second)
+        second = np.sort(h, axis=1)[:, -2] if h.shape[1] > 1 else np.zeros(len(h))
+        clear = (top > 0) & (top >= self.min_hits) & (top > second)
         return np.where(clear, best, -1)

@@ -30,6 +30,10 @@ PURITY_POWER = 0.5
 # 五段 verbs: the dictionary form's last kana → its 未然形 (知る → 知ら-ない, 使う → 使わ-ない)
 _GODAN_NAI = dict(zip("うくぐすつぬぶむる", "わかがさたなばまら"))
 _PERSON_SUFFIXES = ("人", "者", "師", "士", "員", "医", "手", "役", "パーソン", "ター", "ナース")
+# noun suffixes that do not make a new word: honorifics, plurals, "etc.", "for", "inside" (訪問看護さん,
+# 子どもたち, 施設等, 相談員向け, 病院内). Others (者 児 所 科 士 医 費 書 …) do: 保護者 is not 保護.
+_LOOSE_SUFFIXES = frozenset({"さん", "様", "さま", "ちゃん", "くん", "君", "たち", "達", "ら", "等", "など", "ごと",
+                             "向け", "付き", "宛", "内", "中", "ども", "方", "殿"})
 # サ変 nouns whose negation in notes is an absence (支援がない, 経験がない), not an inability (連携できない)
 _ABSENCE_NOUNS = frozenset({"支援", "経験", "ケア", "関係", "余裕", "協力", "援助", "助言", "説明"})
 
@@ -88,6 +92,8 @@ def negated_written(lemma: str, written: str) -> str:
     """
     if written == lemma:
         return negated_form(lemma)
+    if written.startswith(lemma):
+        return negated_form(written)     # the word with its suffix (保護 as 保護者 → 保護者がいない)
     toks = _tagger()(written)
     if len(toks) == 1 and toks[0].feature.lemma == lemma:
         return negated_form(written)
@@ -114,11 +120,22 @@ def display_term(term: str, forms: dict[str, str] | None = None) -> str:
     return forms.get(term, term) if forms else term
 
 
+def _word_suffix(t, nxt) -> bool:
+    """``nxt`` completes the word ``t`` (保護 + 者, 避難 + 所; 自治 + 体 and 高等 + 部, which UniDic reads
+    as counters), rather than adding an honorific, a plural or "etc." (訪問看護さん, 子どもたち, 施設等)."""
+    if not t.pos.startswith(("名詞", "形状詞")) or nxt.surface in _LOOSE_SUFFIXES:
+        return False
+    if nxt.pos == "接尾辞-名詞的-一般":
+        return True
+    return nxt.pos == "名詞-普通名詞-助数詞可能" and len(nxt.surface) == 1 and not t.surface[-1:].isdigit()
+
+
 def written_forms(tokens) -> dict[str, str]:
     """Term (without +否定) → the spelling the notes mostly write it in, where that differs from the term.
 
     ``tokens``: per note, ``issuemine.text.Token`` lists. Each occurrence of a term (plain or negated)
-    votes for its token's written base form (orthBase: わから → わかる, 子ども; the surface for unknown
+    votes for its token's written base form, with the suffix that completes it when the tagger cut one
+    off (保護|者 votes 保護者, see ``_word_suffix``) (orthBase: わから → わかる, 子ども; the surface for unknown
     words). A spelling is used only when it is a strict majority of the term's occurrences (診る 5 /
     見る 5 keeps 見る). If two different terms would then look the same (休む written 休める beside the
     term 休める), the remapped ones keep their lemmas, so a reader can still tell them apart. The result
@@ -128,7 +145,7 @@ def written_forms(tokens) -> dict[str, str]:
     counts: dict[str, Counter] = defaultdict(Counter)
     seen: set[str] = set()
     for toks in tokens:
-        for t in toks:
+        for k, t in enumerate(toks):
             if not t.is_term:
                 continue
             term = t.term
@@ -138,6 +155,11 @@ def written_forms(tokens) -> dict[str, str]:
             if written.endswith("ずる") and len(written) > 2 and t.pos.startswith("動詞"):
                 # UniDic's literary サ変 lemma (感ずる, 生ずる, 応ずる): notes write 感じる, 生じる, 応じる
                 written = written[:-2] + "じる"
+            nxt = toks[k + 1] if k + 1 < len(toks) else None
+            if nxt is not None and nxt.start == t.end and not nxt.is_term and _word_suffix(t, nxt):
+                # a word the tagger cut before its suffix (保護|者, 当事|者, 避難|所, 自治|体): the notes
+                # write it whole
+                written = t.surface + nxt.surface
             counts[base][written] += 1
     forms: dict[str, str] = {}
     for base in sorted(counts):

@@ -199,9 +199,18 @@ class ThemeModel:
         return load_codebook(path), path
 
     def fit(self, notes) -> ThemeResult:
-        from issuemine.themes.cluster import KMeansClusterer, guided_k_range
+        from issuemine.themes.cluster import KMeansClusterer
         from issuemine.themes.codebook import MIN_COVERAGE, CodebookMatcher
-        from issuemine.themes.guided import coverage_fallback, keep_names, plan_total, resolve_ties, why_ja
+        from issuemine.themes.guided import (
+            coverage_fallback,
+            covered,
+            discovered_range,
+            fewer_than_asked,
+            keep_names,
+            plan_total,
+            resolve_ties,
+            why_ja,
+        )
         from issuemine.themes.headings import group_centroids, guided_headings
         from issuemine.themes.reduce import BlockReducer
         from issuemine.themes.stability import ThemeStability
@@ -225,7 +234,7 @@ class ThemeModel:
         codebook, cb_path = self._codebook()
         guided = codebook is not None
         cb_idx = np.full(n, -1)
-        n_clear = n_tied = n_seed = 0
+        n_clear = n_cover = n_tied = n_seed = 0
         hits = None
         fallback_ja = plan_ja = ""
         if guided:
@@ -233,7 +242,8 @@ class ThemeModel:
             cb_idx = matcher.match(corpus.texts, corpus.tokens)
             hits = matcher.hits_
             n_clear = int((cb_idx >= 0).sum())
-            fallback_ja = coverage_fallback(n_clear, n, MIN_COVERAGE)
+            n_cover = covered(cb_idx, hits)
+            fallback_ja = coverage_fallback(n_cover, n, MIN_COVERAGE)
             if fallback_ja:   # the workshop is about something else: unsupervised, and say so
                 guided = False
                 cb_idx = np.full(n, -1)
@@ -255,7 +265,7 @@ class ThemeModel:
         else:
             k_range = None
             if guided and k == "auto":
-                k_range = guided_k_range(n, len(rest), len(used_cb))
+                k_range = discovered_range(n, len(rest), len(used_cb))
             clusterer = KMeansClusterer(n_clusters=k, seed=self.seed, k_range=k_range)
         theme_of = [""] * n
         meta: dict = {}
@@ -358,7 +368,7 @@ class ThemeModel:
                          "notes_tie_resolved": n_tied, "notes_clustered": len(rest),
                          "absorbed": absorption["themes"], "notes_moved": absorption["notes_moved"],
                          "absorption_ja": absorption["message_ja"],
-                         "coverage": round(n_clear / n, 4) if n and codebook is not None else None,
+                         "coverage": round(n_cover / n, 4) if n and codebook is not None else None,
                          "min_coverage": MIN_COVERAGE, "fallback_ja": fallback_ja, "plan_ja": plan_ja,
                          "labelled_from_notes": renamed},
             "n_discovered": sum(1 for m in meta.values() if m["source"] == "discovered"),
@@ -371,6 +381,9 @@ class ThemeModel:
             "messages": messages,
         }
         result.rebuild()
+        short = fewer_than_asked(self.n_themes, result.info["n_themes"], n)
+        if short:
+            messages.append(short)
         result.info["why_ja"] = why_ja(result.info, guided, len(used_cb), k_reason)
         return result
 

@@ -236,3 +236,37 @@ def test_written_forms_are_deterministic_and_order_free(sample_notes, tokenizer,
     shuffled = list(corpus.tokens)
     random.Random(3).shuffle(shuffled)
     assert written_forms(shuffled) == corpus.display_forms
+
+
+# -- words the tagger cut before their suffix (issue 14: labels show the notes' words whole) -----------
+
+def test_a_word_cut_before_its_suffix_is_shown_whole(tokenizer):
+    """保護|者 is 保護者 (protection is not a guardian), 当事|者 is 当事者, 避難|所 is 避難所."""
+    forms = _forms(tokenizer, ["保護者の付き添いが必要", "保護者が休めない", "保護者が見つからない",
+                               "当事者の声を聞く", "当事者の会がない", "避難所が遠い", "避難所に入れない"])
+    assert display_term("保護", forms) == "保護者"
+    assert display_term("当事", forms) == "当事者"
+    assert display_term("避難", forms) == "避難所"
+    # its negation is the word's own: 保護者がいない, not 保護できない
+    assert display_term("保護+否定", forms) == "保護者がいない"
+    assert display_term("避難+否定", forms) == "避難所がない"
+
+
+def test_honorific_plural_and_etc_suffixes_are_not_part_of_the_word(tokenizer):
+    forms = _forms(tokenizer, ["訪問看護さんが来る", "訪問看護さんが少ない", "子どもたちの遊び場", "子どもたちが多い",
+                               "施設等が足りない", "施設等の空き", "病院内の連携", "病院内で話す"])
+    for term in ("訪問看護", "子ども", "施設", "病院"):
+        assert display_term(term, forms) == term
+
+
+def test_a_word_mostly_written_alone_keeps_its_own_form(tokenizer):
+    forms = _forms(tokenizer, ["障害者の施設", "障害がある", "障害の程度", "障害が重い"])
+    assert display_term("障害", forms) == "障害"
+
+
+def test_words_unidic_reads_as_noun_plus_counter_are_shown_whole(tokenizer):
+    """自治|体 and 高等|部 (the tagger reads 体 and 部 as counters) are 自治体 and 高等部; a number with its
+    counter is a different matter and never votes."""
+    forms = _forms(tokenizer, ["自治体によって違う", "自治体の支援が少ない", "高等部を卒業した後", "高等部の進路"])
+    assert display_term("自治", forms) == "自治体"
+    assert display_term("高等", forms) == "高等部"
