@@ -118,7 +118,7 @@ def run_once(inp: Path, out: Path, figures: bool) -> dict:
         raise SystemExit(stderr[-2000:])
     rss_kib = int(stdout.strip().splitlines()[-1])
     return {"wall": wall, "peak_main": rss_kib / 1024 / 1024, "peak_tree": peak[0] / 2**30,
-            "stages": stage_times(stderr, wall)}
+            "stages": stage_times(stderr, wall), "log": stderr}
 
 
 def stage_times(stderr: str, wall: float) -> dict[str, float]:
@@ -158,6 +158,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-figures", action="store_true")
     ap.add_argument("--no-raw", action="store_true", help="skip the raw fugashi baseline")
+    ap.add_argument("--log", metavar="DIR", help="keep each run's progress log (stderr: stages and counts only)")
     args = ap.parse_args()
     figures = not args.no_figures
     print(f"analyze{' --figures' if figures else ''}: median of {args.runs} fresh-process runs; "
@@ -174,6 +175,9 @@ def main() -> None:
                     raws.append(run_raw(inp))
                 out = Path(d) / f"out_{n}_{r}"
                 runs.append(run_once(inp, out, figures))
+                if args.log:
+                    Path(args.log).mkdir(parents=True, exist_ok=True)
+                    (Path(args.log) / f"analyze_{n}_{r}.log").write_text(runs[-1]["log"], encoding="utf-8")
             info = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
             walls = [r["wall"] for r in runs]
             wall = statistics.median(walls)
