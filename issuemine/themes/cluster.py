@@ -271,7 +271,9 @@ class KMeansClusterer:
         return k
 
     def fit(self, X: np.ndarray, y=None):
-        X = np.asarray(X, dtype=np.float32)
+        X = np.asarray(X)
+        if X.dtype != np.float64:   # float64 is kept (the large path: scikit-learn's float32 k-means++ is 3x slower)
+            X = X.astype(np.float32)
         n = len(X)
         self.range_scores_ = {}
         if self.n_clusters == "auto":
