@@ -408,6 +408,8 @@ class ThemeModel:
             "n_discovered": sum(1 for m in meta.values() if m["source"] == "discovered"),
             "k_reason": k_reason,
             "k_scores": {str(k): v for k, v in k_scores.items()},
+            # stability of the final clusterer inside the KJ range, which chose the count there (cluster.py)
+            "k_scores_range": {str(k): v for k, v in getattr(clusterer, "range_scores_", {}).items()},
             "vectors": {"used": bool(getattr(vectorizer, "vectors_used_", False)),
                         "message": getattr(vectorizer, "vectors_message_", ""),
                         "coverage": (round(vectorizer.coverage_, 4)
