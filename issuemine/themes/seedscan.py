@@ -3,7 +3,7 @@ substring test per seed term and note.
 
 ``scan_hits`` equals ``codebook.CodebookMatcher.hits`` (the same whole-word rule, the same nested-word
 rule, context terms at ``codebook.CONTEXT_WEIGHT``; checked in tests) but finds every occurrence of every
-codebook word in a chunk of notes in one pass of an automaton (pyahocorasick, C), then applies the rules
+codebook word in a chunk of notes in one pass of an automaton (ahocorasick-rs, the diagram lexicon's too), then applies the rules
 on arrays. At 100k notes and the bundled codebook's ~260 seed terms: 15 s with the per-note matcher.
 """
 
@@ -41,7 +41,7 @@ def scan_hits(codebook, texts: list[str], offsets, indptr, chunk: int = 50_000) 
     if not words or not n:
         return out
     S = len(words)
-    A = _automaton({w: k for k, w in enumerate(words)})
+    A = _automaton(words)
     word_len = np.array([len(w) for w in words], dtype=np.int64)
     member = np.zeros((S, 2 * T), dtype=bool)
     for k, w in enumerate(words):
@@ -63,11 +63,12 @@ def scan_hits(codebook, texts: list[str], offsets, indptr, chunk: int = 50_000) 
         lens = np.fromiter(map(len, part), dtype=np.int64, count=len(part))
         off = np.zeros(len(part) + 1, dtype=np.int64)
         np.cumsum(lens + 1, out=off[1:])
-        found = list(A.iter("\0".join(part)))      # every occurrence, overlapping ones too
+        # every occurrence, overlapping ones too: (word, start, end) in characters
+        found = A.find_matches_as_indexes("\0".join(part), overlapping=True)
         if not found:
             continue
         occ = np.array(found, dtype=np.int64)
-        end, k = occ[:, 0] + 1, occ[:, 1]
+        end, k = occ[:, 2], occ[:, 0]
         start = end - word_len[k]
         note = np.searchsorted(off, start, side="right") - 1
         # token offsets of this chunk in the joined text's coordinates (sorted: notes and tokens in order)
@@ -120,11 +121,8 @@ def _member(x: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
     return res
 
 
-def _automaton(words: dict):
-    import ahocorasick
+def _automaton(words: list[str]):
+    import ahocorasick_rs
 
-    A = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
-    for w, v in words.items():
-        A.add_word(w, v)
-    A.make_automaton()
-    return A
+    # Standard match kind: the only one that reports overlapping occurrences
+    return ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.Standard)
