@@ -131,7 +131,62 @@ ANSWERS = Table(
     ),
 )
 
-TABLES = (NOTES, THEMES, ASSIGNMENTS, PLACEMENTS, ANSWERS)
+SURVEY_ITEMS = Table(
+    "survey_items",
+    "One row per questionnaire item, before vs after (survey; `survey_items.csv`). Phases: _pre = 研修前, "
+    "_post = 研修後. A test that does not apply to the item (paired vs unpaired) leaves its columns empty.",
+    (
+        Column("item", "string", "Item (question) name as in the file's header."),
+        Column("scale", "string", "Scale id from corpora/scales.tsv."),
+        Column("paired", "bool", "True when respondents were matched (paired tests), False for anonymous forms."),
+        Column("n_pairs", "Int64", "Respondents answering the item in both phases (matched by respondent_key)."),
+        Column("n_pre", "Int64", "Answers before."),
+        Column("n_post", "Int64", "Answers after."),
+        Column("n_only_pre", "Int64", "Respondents answering before only."),
+        Column("n_only_post", "Int64", "Respondents answering after only."),
+        Column("median_pre", "float64", "Median before (all answers of the phase)."),
+        Column("q1_pre", "float64", "25th percentile before (R's type 7)."),
+        Column("q3_pre", "float64", "75th percentile before."),
+        Column("iqr_pre", "float64", "q3_pre − q1_pre."),
+        Column("median_post", "float64", "Median after."),
+        Column("q1_post", "float64", "25th percentile after."),
+        Column("q3_post", "float64", "75th percentile after."),
+        Column("iqr_post", "float64", "q3_post − q1_post."),
+        Column("mean_pre", "float64", "Mean code before."),
+        Column("mean_post", "float64", "Mean code after."),
+        Column("pct_positive_pre", "float64", "% of answers in the scale's positive (top two) categories before, 0–100."),
+        Column("pct_positive_post", "float64", "The same after."),
+        Column("pct_top_pre", "float64", "% of answers in the top category before (ceiling check)."),
+        Column("wilcoxon_v", "float64", "Wilcoxon signed-rank V: sum of the ranks of positive differences (paired)."),
+        Column("wilcoxon_n", "Int64", "N: pairs with a non-zero difference (zeros dropped, as R's wilcox.test)."),
+        Column("n_zero_diff", "Int64", "Pairs with the same answer before and after."),
+        Column("wilcoxon_p", "float64", "Two-sided p of the signed-rank test (method in wilcoxon_method)."),
+        Column("wilcoxon_method", "string", "exact, exact-conditional (ties/zeros kept, N < 50) or asymptotic."),
+        Column("wilcoxon_p_normal", "float64", "Normal-approximation p (tie-corrected, no continuity correction), "
+               "for comparison with R / SPSS."),
+        Column("z", "float64", "Z of the rank test (signed: positive = higher after)."),
+        Column("r", "float64", "Effect size r = Z/√N (signed)."),
+        Column("r_n", "Int64", "The N of r: wilcoxon_n (paired) or both phases' answers (unpaired)."),
+        Column("rank_biserial", "float64", "Matched-pairs (or unpaired) rank-biserial correlation."),
+        Column("mcnemar_b", "Int64", "Pairs going from positive to not positive."),
+        Column("mcnemar_c", "Int64", "Pairs going from not positive to positive."),
+        Column("mcnemar_p", "float64", "Exact McNemar (binomial) p for the positive share (paired)."),
+        Column("mannwhitney_u", "float64", "Mann–Whitney U of the after answers (unpaired)."),
+        Column("mannwhitney_p", "float64", "Two-sided p of Mann–Whitney (method in mannwhitney_method)."),
+        Column("mannwhitney_method", "string", "exact, exact-conditional or asymptotic."),
+        Column("mannwhitney_p_normal", "float64", "Normal-approximation p of Mann–Whitney (tie-corrected)."),
+        Column("fisher_p", "float64", "Fisher's exact p for the positive share (unpaired)."),
+        Column("p", "float64", "The main test's p: wilcoxon_p when paired, else mannwhitney_p."),
+        Column("p_holm", "float64", "p after Holm's correction across the items."),
+        Column("p_holm_positive", "float64", "McNemar / Fisher p after Holm's correction across the items."),
+        Column("significant", "bool", "p_holm < alpha (0.05 unless set)."),
+        Column("direction", "string", "上昇 / 低下 / 変化なし (the sign of the effect)."),
+        Column("warning", "string", "Japanese warnings (ceiling, too few non-zero pairs, unpaired fallback …), "
+               "empty when none."),
+    ),
+)
+
+TABLES = (NOTES, THEMES, ASSIGNMENTS, PLACEMENTS, ANSWERS, SURVEY_ITEMS)
 
 
 def to_markdown() -> str:

@@ -3,7 +3,8 @@ analysis and report workers) on the sample workshop, and every page, the report 
 person opens scanned for codes, raw numbers, UTC and English (tests/visible_text.py).
 
 Pages and states: the empty list, a new workshop, an upload preview (read, and refused), the stored upload,
-analysis running and done, themes and diagram before and after edits (rename, merge, split, move, zone,
+the same file refused, a near-duplicate asked about, stored anyway and removed again, the workshop's name and
+date (a mistake, then set), analysis running and done, themes and diagram before and after edits (rename, merge, split, move, zone,
 undo), the questionnaire before and after upload, the download page before and after the report, the job
 fragment, the delete confirmation and an error page.
 """
@@ -76,6 +77,34 @@ def journey(tmp_path_factory):
     assert client.post(preview + "/confirm").status_code == 303
     get("確認(保存済み)", preview)
     get("ワークショップ(保存済み)", f"/w/{wid}")
+    # the same file again is refused; the same notes saved by Excel in another encoding are asked about,
+    # stored anyway, then removed again — the workshop is back to one file
+    r = client.post(f"/w/{wid}/notes", files={"file": ("付箋_サンプル(コピー).csv", notes, "text/csv")})
+    assert r.status_code == 409 and "同じファイルがすでにあります" in r.text
+    pages["アップロード(同じファイル)"] = r.text
+    excel = notes.decode("utf-8-sig").encode("cp932", errors="replace")
+    r = client.post(f"/w/{wid}/notes", files={"file": ("付箋_Excelで保存.csv", excel, "text/csv")})
+    assert r.status_code == 303, r.text
+    again = r.headers["location"]
+    assert 'id="overlap-warning"' in get("確認(ほぼ同じ付箋)", again)
+    r = client.post(again + "/confirm")
+    assert r.status_code == 409
+    pages["確認(ほぼ同じ付箋・選ばずに保存)"] = r.text
+    assert client.post(again + "/confirm", data={"force": "1"}).status_code == 303
+    assert "付箋_Excelで保存.csv" in get("ワークショップ(2ファイル)", f"/w/{wid}")
+    remove = again + "/remove"
+    assert "取り除く付箋" in get("取り除く前の確認", remove)
+    assert client.post(remove).status_code == 303
+    after = get("ワークショップ(取り除いた後)", f"/w/{wid}")
+    assert "「付箋_Excelで保存.csv」の付箋" in after and "を取り除きました" in after  # the notice
+    assert f'id="upload-{again.rsplit("/", 1)[-1]}"' not in after  # gone from the list of files
+    # the workshop's date: a mistake first (a Japanese message), then the day it was held
+    r = client.post(f"/w/{wid}/settings", data={"name": "墨田区 医療的ケア児支援 第1回", "held_on": "2026年2月30日"})
+    assert r.status_code == 400
+    pages["ワークショップ名と開催日(誤り)"] = r.text
+    assert client.post(f"/w/{wid}/settings",
+                       data={"name": "墨田区 医療的ケア児支援 第1回", "held_on": "2026-11-14"}).status_code == 303
+    assert "2026年11月14日(土)" in get("ワークショップ(開催日あり)", f"/w/{wid}")
     assert client.post(f"/w/{wid}/analyze", data={"seed": "0", "themes": "auto"}).status_code == 303
     get("ワークショップ(分析中)", f"/w/{wid}")
     job = _wait(client, store, wid, "analysis")
@@ -172,6 +201,11 @@ def test_report_names_workshop_and_original_file(journey):
     _, out = journey
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "墨田区 医療的ケア児支援 第1回" in html and "付箋_サンプル.csv" in html
+    # the date set in the app is on the cover, apart from the time the report was made; the removed
+    # near-duplicate file is not among the report's notes files
+    cover = html.split('<header class="cover">', 1)[1].split("</header>", 1)[0]
+    assert "<dt>開催日</dt><dd>2026年11月14日(土)</dd>" in cover and "<dt>報告書の作成日時</dt>" in cover
+    assert "付箋_Excelで保存.csv" not in html
     from openpyxl import load_workbook
 
     wb = load_workbook(out / "notes.xlsx", read_only=True)

@@ -45,3 +45,25 @@ def test_json_ready_is_valid_deterministic_json():
     out = json_ready(obj)
     assert out == {"1": 0.5, "a": [3, ["b", "z"]], "n": None, "i": [1.0, None], "b": True, "o": "object"}
     json.dumps(out, allow_nan=False)  # strictly valid JSON: no NaN or Infinity
+
+
+def test_survey_items_csv_follows_the_schema():
+    """survey_items.csv is written through schema.SURVEY_ITEMS: its columns in the schema's order whatever
+    order the comparison produced, values read back with the schema's dtypes; a missing column is refused."""
+    import io
+
+    from issuemine.survey import compare_items, read_answers
+    from issuemine.survey.output import ITEMS_CSV, build_outputs
+
+    result = compare_items(read_answers(ROOT / "workshops" / "sample" / "questionnaire.csv"))
+    straight = build_outputs(result)[ITEMS_CSV]
+    result.items = result.items[list(reversed(result.items.columns))]  # the writer puts them back in order
+    assert build_outputs(result)[ITEMS_CSV] == straight
+    back = pd.read_csv(io.BytesIO(straight), encoding="utf-8-sig",
+                       dtype={c.name: c.dtype for c in schema.SURVEY_ITEMS.columns})
+    assert list(back.columns) == schema.SURVEY_ITEMS.names and len(back) == 8
+    assert back["paired"].all() and back["n_pairs"].tolist() == [12] * 8
+    assert (back["p"] == back["wilcoxon_p"]).all() and back["wilcoxon_p_normal"].notna().all()
+    result.items = result.items.drop(columns="wilcoxon_p_normal")
+    with pytest.raises(KeyError, match="wilcoxon_p_normal"):
+        build_outputs(result)

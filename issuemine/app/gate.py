@@ -11,6 +11,10 @@
    stops reading the rest instead of draining it.
 3. The last resort: an exception no route handled becomes a Japanese 500 page. Only its type and stack
    frames go to ``DATA/logs/server.log`` — never its text, which may quote a note.
+
+HEAD (monitoring tools, link checkers, some browsers before a download) is answered as the GET of the same
+address without its body: the same status and headers, ``Content-Length`` included (RFC 9110 §9.3.2). A path
+that has no GET answers 405 as before.
 """
 
 from __future__ import annotations
@@ -126,6 +130,16 @@ def _is_too_large(exc: BaseException) -> bool:
     return isinstance(exc, BaseExceptionGroup) and any(_is_too_large(e) for e in exc.exceptions)
 
 
+def _headers_only(send):
+    """``send`` for a HEAD request: the GET's status and headers, every body chunk emptied."""
+    async def head_send(message):
+        if message["type"] == "http.response.body":
+            message = {"type": "http.response.body", "body": b"", "more_body": message.get("more_body", False)}
+        await send(message)
+
+    return head_send
+
+
 class Gate:
     """ASGI middleware: Host allow-list, then the body limit, then the app; a Japanese page for what escapes."""
 
@@ -139,6 +153,8 @@ class Gate:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if scope.get("method") == "HEAD":
+            scope, send = {**scope, "method": "GET"}, _headers_only(send)
         host = _header(scope, b"host")
         if not self.hosts.allows(host):
             await self._page(scope, send, 400, "このアドレスでは開けません", _wrong_host_message(scope, host),

@@ -47,10 +47,13 @@ def export_workshop(store: st.Store, conn, workshop_id: int, folder: Path) -> Pa
         (folder / f"{part}.{up['fmt']}").write_bytes(store.read_original(up["sha256"]))
     # The names a person knows: the workshop's own name and the files as they were uploaded (the report
     # shows these instead of notes.csv / questionnaire.csv; see issuemine.report.workshop.WORKSHOP_JSON).
-    meta = {"name": ws_name(conn, workshop_id),
+    ws = st.get_workshop(conn, workshop_id)
+    meta = {"name": str(ws["name"]) if ws is not None else "",
             "notes_file": "、".join(u["filename"] for u in st.list_uploads(conn, workshop_id, "notes")
                                    if u["status"] == "stored"),
             "questionnaire_files": [u["filename"] for u in latest_survey_uploads(conn, workshop_id)]}
+    if ws is not None and ws["held_on"]:
+        meta["date"] = ws["held_on"]  # the day it was held (ISO): the report's cover and page headers
     (folder / "workshop.json").write_text(json.dumps(meta, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     from issuemine.edits import validate_edit
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Migrations are applied in order; each entry brings the database from version i to i + 1.
 MIGRATIONS: list[str] = [
@@ -95,6 +95,10 @@ MIGRATIONS: list[str] = [
         last_id     INTEGER NOT NULL
     );
     INSERT INTO id_high_water(tbl, last_id) SELECT 'workshops', COALESCE(MAX(id), 0) FROM workshops;
+    """,
+    # 3: the day the workshop was held (ISO YYYY-MM-DD, or NULL), shown on the report's cover and pages
+    """
+    ALTER TABLE workshops ADD COLUMN held_on TEXT;
     """,
 ]
 
@@ -226,7 +230,7 @@ def transaction(conn: sqlite3.Connection):
 
 
 # -- workshops -------------------------------------------------------------------------------------
-def add_workshop(conn, name: str) -> int:
+def add_workshop(conn, name: str, held_on: str | None = None) -> int:
     """A new workshop's number: one more than any workshop ever had. SQLite alone would hand a deleted
     last workshop's number to the next one, and an old bookmark to /w/<id> would open another workshop's
     notes instead of "not found"."""
@@ -234,8 +238,17 @@ def add_workshop(conn, name: str) -> int:
         conn.execute("UPDATE id_high_water SET last_id = MAX(last_id, (SELECT COALESCE(MAX(id), 0) "
                      "FROM workshops)) + 1 WHERE tbl = 'workshops'")
         (new_id,) = conn.execute("SELECT last_id FROM id_high_water WHERE tbl = 'workshops'").fetchone()
-        conn.execute("INSERT INTO workshops(id, name, created_at) VALUES (?, ?, ?)", (new_id, name, now()))
+        conn.execute("INSERT INTO workshops(id, name, created_at, held_on) VALUES (?, ?, ?, ?)",
+                     (new_id, name, now(), held_on))
         return new_id
+
+
+def update_workshop(conn, workshop_id: int, name: str, held_on: str | None) -> bool:
+    """Set a workshop's name and the day it was held (ISO or None); False when it no longer exists.
+    Raises ``sqlite3.IntegrityError`` when another workshop has that name."""
+    with transaction(conn):
+        cur = conn.execute("UPDATE workshops SET name = ?, held_on = ? WHERE id = ?", (name, held_on, workshop_id))
+        return cur.rowcount == 1
 
 
 def workshop_by_name(conn, name: str):

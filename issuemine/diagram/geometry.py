@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from issuemine.diagram.zones import CORE, REGION_CODES
+from issuemine.shapes import Box
 
 
 @dataclass(frozen=True)
@@ -24,14 +25,6 @@ class Circle:
     cx: float
     cy: float
     r: float
-
-
-@dataclass(frozen=True)
-class Box:
-    x0: float
-    y0: float
-    x1: float
-    y1: float
 
 
 CIRCLES = {

@@ -31,7 +31,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from issuemine import progress
 from issuemine.diagram.lexicon import Entry, Match, ZoneLexicon
+from issuemine.diagram.neighbours import UnitRows, cell_neighbours, exact_neighbours, finite_rows, spread
 from issuemine.diagram.zones import CORE, REGIONS, canonical_zones, region_name
 from issuemine.errors import ConfigError
 from issuemine.schema import PLACEMENTS
@@ -70,6 +72,9 @@ class ZonePlacer:
     inferred_cap : the confidence of an inferred placement is at most this.
     max_candidates : beyond this many notes, neighbours are looked for among the seeds only, at most this
         many of them (a sample seeded by ``random_state``); None = always among all notes.
+    n_probe, cell_size : beyond ``max_candidates`` notes with vectors, the candidates are cut into cells
+        of about ``cell_size`` (spherical k-means) and each note searches the ``n_probe`` cells nearest to
+        it, not all of them (approximate, docs/diagram.md); ``n_probe=None`` searches all (exact).
     tokenizer : gives the terms for the TF-IDF graph when no vectors are given; None = JapaneseTokenizer().
     weak_first : a note whose only words are below ``min_evidence`` takes their region (confidence at most
         0.3) instead of its neighbours'; False infers it from its neighbours first (before 2026-12-06).
@@ -85,7 +90,8 @@ class ZonePlacer:
                  min_similarity: float = 0.3, alpha: float = 0.6, class_balance: float = 0.5,
                  min_share: float = 0.5, min_seeds: int = 5,
                  inferred_cap: float = 0.6, max_iter: int = 50, max_candidates: int | None = 20000,
-                 random_state: int = 0, tokenizer=None, weak_first: bool = True, distinct: bool = True,
+                 n_probe: int | None = 4, cell_size: int = 128, random_state: int = 0, tokenizer=None,
+                 weak_first: bool = True, distinct: bool = True,
                  ignore_roles: tuple[str, ...] = ()):
         self.lexicon = lexicon
         self.rel_threshold = rel_threshold
@@ -104,6 +110,8 @@ class ZonePlacer:
         self.inferred_cap = inferred_cap
         self.max_iter = max_iter
         self.max_candidates = max_candidates
+        self.n_probe = n_probe
+        self.cell_size = cell_size
         self.random_state = random_state
         self.tokenizer = tokenizer
         self.weak_first = weak_first
@@ -201,9 +209,8 @@ class ZonePlacer:
                 raise ValueError(f"vectors must have shape (n_notes, d); got {x.shape} for {len(texts)} notes")
             if x.dtype not in (np.float32, np.float64):
                 x = x.astype(np.float64)
-            if not np.isfinite(x).all():  # checked first: nan_to_num costs ~10× more than the check
-                x = np.nan_to_num(x.astype(np.float64), nan=0.0, posinf=0.0, neginf=0.0)
-            return _UnitRows(x)
+            at_scale = self.max_candidates is not None and len(texts) > self.max_candidates
+            return UnitRows(finite_rows(x), precise=not at_scale)
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         docs = [list(t) for t in terms] if terms is not None else _term_lists(texts, self.tokenizer)
@@ -213,62 +220,40 @@ class ZonePlacer:
             return None
         return TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit_transform(docs)
 
-    def spread(self, x, seed_labels: np.ndarray, targets: np.ndarray, n_classes: int):
+    def spread(self, x, seed_labels: np.ndarray, targets: np.ndarray, n_classes: int, same=None):
         """Class shares spread to ``targets`` rows (n_targets × n_classes; zero rows = unreachable).
 
         ``x`` has L2-normalised rows (or zero rows, which take no part). Only the targets look for
         neighbours — the seeds are known — so the graph costs n_targets × n, not n² (at scale
-        n_targets × ``max_candidates``, see :meth:`candidates`).
+        n_targets × ``max_candidates``, see :meth:`candidates`, searched by cells: :meth:`_neighbours`).
+        ``same``: for each target, the index of an earlier target with the same vector (or its own).
         """
-        from scipy import sparse
+        rows, cols, sims = self._neighbours(x, targets, self.candidates(seed_labels), same=same)
+        return spread(rows, cols, sims, x.shape[0], seed_labels, targets, n_classes,
+                      alpha=self.alpha, max_iter=self.max_iter)
 
-        n = x.shape[0]
-        out = np.zeros((len(targets), n_classes))
-        rows, cols, sims = self._neighbours(x, targets, self.candidates(seed_labels))
-        if len(rows) == 0:
-            return out
-        w = sparse.csr_matrix((sims, (rows, cols)), shape=(n, n))
-        w = w.maximum(w.T)  # symmetric: being someone's neighbour links both ways
-        deg = np.asarray(w.sum(axis=1)).ravel()
-        inv = np.where(deg > 0, 1.0 / np.sqrt(np.where(deg > 0, deg, 1.0)), 0.0)
-        s = (sparse.diags(inv) @ w @ sparse.diags(inv)).tocsr()
-        y = np.zeros((n, n_classes))
-        labelled = np.flatnonzero(seed_labels >= 0)
-        y[labelled, seed_labels[labelled]] = 1.0
-        f = y.copy()
-        for _ in range(self.max_iter):
-            nxt = self.alpha * (s @ f) + (1 - self.alpha) * y
-            done = np.abs(nxt - f).max() < 1e-9
-            f = nxt
-            if done:
-                break
-        return f[targets]
-
-    def infer(self, x, zones: list[str], seeds: list[int], unplaced: np.ndarray) -> list[tuple]:
-        """(region, share) for each unplaced note; (None, 0) when no seed reaches it or no region reaches
-        ``min_share``.
+    def infer(self, x, zones, seeds, unplaced: np.ndarray, same=None):
+        """(class index per unplaced note, its share, the classes): index -1 (share 0) when no seed reaches
+        the note or no region reaches ``min_share``.
 
         The share is the region's part of the note's class-balanced spread scores (``class_balance``).
         Spreading is linear in the seed labels, so weighting a region's seeds is weighting its column of
         the result: done here, once, rather than inside the iteration."""
-        n = len(zones)
-        classes = sorted({zones[i] for i in seeds}, key=list(REGIONS).index)
-        seed_labels = np.full(n, -1)
-        seed_labels[seeds] = [classes.index(zones[i]) for i in seeds]
-        shares = self.spread(x, seed_labels, unplaced, len(classes))
+        zones = np.asarray(zones, dtype=object)
+        seeds = np.asarray(seeds, dtype=int)
+        classes = sorted(set(zones[seeds].tolist()), key=list(REGIONS).index)
+        seed_labels = np.full(len(zones), -1)
+        number = {z: i for i, z in enumerate(classes)}
+        seed_labels[seeds] = [number[z] for z in zones[seeds].tolist()]
+        shares = self.spread(x, seed_labels, unplaced, len(classes), same=same)
         if self.class_balance:
             counts = np.bincount(seed_labels[seeds], minlength=len(classes))
             shares = shares * (counts / counts.sum()) ** -float(self.class_balance)
-        out = []
-        for row in range(len(unplaced)):
-            total = shares[row].sum()
-            if total <= 0:
-                out.append((None, 0.0))
-                continue
-            best = int(np.argmax(shares[row]))  # ties → earlier class in display order
-            share = shares[row, best] / total
-            out.append((classes[best], share) if share >= self.min_share else (None, 0.0))
-        return out
+        total = shares.sum(axis=1)
+        best = np.argmax(shares, axis=1)  # ties → earlier class in display order
+        share = shares[np.arange(len(best)), best] / np.where(total > 0, total, 1.0)
+        ok = (total > 0) & (share >= self.min_share)
+        return np.where(ok, best, -1), np.where(ok, share, 0.0), classes
 
     def candidates(self, seed_labels: np.ndarray) -> np.ndarray:
         """Rows the unplaced notes may take as neighbours (sorted): every note while there are at most
@@ -287,142 +272,118 @@ class ZonePlacer:
         rng = np.random.default_rng(self.random_state)
         return np.sort(rng.choice(seeds, size=self.max_candidates, replace=False))
 
-    def _neighbours(self, x, queries: np.ndarray, pool: np.ndarray, budget: float = 2**23):
+    def _neighbours(self, x, queries: np.ndarray, pool: np.ndarray, budget: float = 2**23, same=None):
         """(query row, neighbour row, cosine) of each query's ``n_neighbors`` most similar ``pool`` rows,
         similarity at least ``min_similarity``, self excluded, ties to the lower row; sorted by query, then
-        decreasing similarity. Computed in blocks of about ``budget`` similarities."""
-        from scipy import sparse
+        decreasing similarity. Exact up to ``max_candidates`` notes (blocks of about ``budget``
+        similarities); beyond, dense vectors are searched by cells (``neighbours.cell_neighbours``:
+        ``n_probe`` of the pool's cells of ~``cell_size`` rows each)."""
+        if self._at_scale(x):
+            return cell_neighbours(x, queries, pool, self.n_neighbors, self.min_similarity,
+                                   cell_size=self.cell_size, n_probe=self.n_probe, seed=self.random_state,
+                                   same=same)
+        return exact_neighbours(x, queries, pool, self.n_neighbors, self.min_similarity, budget=budget)
 
-        is_sparse = sparse.issparse(x)
-        k = self.n_neighbors
-        if len(pool) == 0 or len(queries) == 0:
-            return np.array([], int), np.array([], int), np.array([])
-        # Columns padded with zero rows to a multiple of _GROUP (a zero similarity is never kept).
-        width = -(-len(pool) // _GROUP) * _GROUP
-        if is_sparse:
-            x = x.tocsr()
-            xt = sparse.vstack([x[pool], sparse.csr_matrix((width - len(pool), x.shape[1]))]).T.tocsc()
-            want, floor = k, self.min_similarity
-        else:
-            # The search runs in float32 (half the time and memory of float64) for a few spare candidates
-            # each; they are then re-ranked on the float64 rows, so rounding never decides a neighbour.
-            xt = np.zeros((x.shape[1], width), dtype=np.float32)
-            xt[:, :len(pool)] = x[pool].T
-            want, floor = 2 * k, self.min_similarity - 1e-4
-        step = max(1, int(budget // width))
-        rows, cols, sims = [], [], []
-        for lo in range(0, len(queries), step):
-            q = queries[lo:lo + step]
-            if is_sparse:
-                block = (x[q] @ xt).toarray()
-            else:
-                block = x[q].astype(np.float32) @ xt
-            # not one's own neighbour
-            at = np.searchsorted(pool, q)
-            own = (at < len(pool)) & (pool[np.minimum(at, len(pool) - 1)] == q)
-            block[np.flatnonzero(own), at[own]] = -np.inf
-            r, c, v = _top_k(block, want, floor)
-            r, c = q[r], pool[c]
-            if not is_sparse:
-                v = np.einsum("ij,ij->i", x[r], x[c])  # exact float64 cosine of the spare candidates
-                keep = (v >= self.min_similarity) & (v > _ZERO)
-                r, c, v = r[keep], c[keep], v[keep]
-                r, c, v = _first_per_row(r, c, v, k)
-            rows.append(r)
-            cols.append(c)
-            sims.append(v)
-        if not rows:
-            return np.array([], int), np.array([], int), np.array([])
-        return np.concatenate(rows), np.concatenate(cols), np.concatenate(sims).astype(np.float64)
+    def _at_scale(self, x) -> bool:
+        """Whether the neighbours are searched by cells (dense vectors beyond ``max_candidates`` notes)."""
+        return (self.max_candidates is not None and x.shape[0] > self.max_candidates
+                and isinstance(x, UnitRows) and self.n_probe is not None)
 
     # -- all steps -------------------------------------------------------------------------------------
-    def fit_transform(self, texts, vectors=None, terms=None) -> pd.DataFrame:
+    def fit_transform(self, texts, vectors=None, terms=None, normalized=None) -> pd.DataFrame:
         """One row per text: zones, region, zone_confidence, zone_reason, zone_inferred, zone_score_*.
 
         ``vectors`` (n × d) or ``terms`` (one list per text, e.g. from the themes stage) feed the
-        neighbour graph; without either the text pipeline tokenizes the notes here.
+        neighbour graph; without either the text pipeline tokenizes the notes here. ``normalized``: the
+        texts already normalised by the text pipeline (the themes stage has them), not normalised again.
         """
         texts = ["" if _missing(t) else str(t) for t in texts]
         lex = self._lexicon()
         self.lexicon_ = lex
         n = len(texts)
-        zones = ["X"] * n
-        conf = [0.0] * n  # a list while filled one note at a time (a numpy item assignment costs more)
-        reasons = [NO_EVIDENCE_REASON] * n
+        # Scores and decisions depend only on the sequence of matched entries (neutral ones included),
+        # which notes share a lot (「訪問看護」 alone, 「病院」+「退院」 …): each sequence is decided once.
+        progress.report("概念図: 語彙の照合", n)
+        if normalized is not None:
+            if len(normalized) != n:
+                raise ValueError(f"normalized must have one text per note; got {len(normalized)} for {n}")
+            normalized = ["" if _missing(t) else str(t) for t in normalized]
+            sig, distinct = lex.signature_ids(normalized, normalized=True)
+        else:
+            sig, distinct = lex.signature_ids(texts)
+        decided = [self._decide_keys(lex, key) for key in distinct]
+        del distinct
+        score_table = np.array([d[0] for d in decided], dtype=float).reshape(-1, len(SCORED))
+        zones = np.array([d[1][0] if d[1] else "X" for d in decided], dtype=object)[sig]
+        conf = np.array([d[1][1] if d[1] else 0.0 for d in decided], dtype=np.float64)[sig]
+        reasons = np.array([d[1][2] if d[1] else NO_EVIDENCE_REASON for d in decided], dtype=object)[sig]
+        weak_of = [d[2] for d in decided]  # the weak words' placement of notes the lexicon cannot place
+        weak = np.array([w is not None for w in weak_of], dtype=bool)[sig]
         inferred = np.zeros(n, dtype=bool)
-        score_rows = []
-        weak: dict[int, tuple] = {}
-        # Scores and decisions depend only on the sequence of matched entries, which notes share a lot
-        # (「訪問看護」 alone, 「病院」+「退院」 …): each sequence is decided once. (Whole-word matching needs
-        # each match's surroundings, so every note is matched; only the decision is shared.)
-        known: dict[tuple, tuple] = {}
-        normalize, spans = lex.normalize, lex.spans
-        for i, text in enumerate(texts):
-            found_spans = spans(normalize(text), normalized=True)
-            key = tuple(f[0] for f in found_spans)  # the evidence depends on the matched entries only
-            found = known.get(key)
-            if found is None:
-                matches = lex.to_matches(found_spans)
-                entries = self.evidence(matches)
-                scores = self._scores(entries)
-                decided = self.decide(scores, matches, entries=entries)
-                weakly = (self.decide(scores, matches, min_evidence=0.0, entries=entries)
-                          if decided is None and matches else None)
-                found = known[key] = ([scores[z] for z in SCORED], decided, weakly)
-            score_row, decided, weakly = found
-            score_rows.append(score_row)
-            if decided is not None:
-                zones[i], conf[i], reasons[i] = decided
-            elif weakly is not None:
-                weak[i] = weakly
 
         # Notes with weak words only keep them (below) rather than take their neighbours' region, unless
         # ``weak_first`` is off: on real notes a weak word of the note's own (不安, 看護師, サービス) was
         # right more often than the neighbours (docs/diagram.md).
-        unplaced = np.array([i for i in range(n) if zones[i] == "X" and not (self.weak_first and i in weak)],
-                            dtype=int)
-        seeds = [i for i in range(n) if zones[i] != "X" and conf[i] >= self.seed_confidence]
+        open_ = zones == "X"
+        if self.weak_first:
+            open_ &= ~weak
+        unplaced = np.flatnonzero(open_)
+        seeds = np.flatnonzero((zones != "X") & (conf >= self.seed_confidence))
         self.n_seeds_ = len(seeds)
         self.n_inferred_ = 0
         if len(unplaced) and len(seeds) >= self.min_seeds:
+            progress.report("概念図: 近傍からの推定", len(unplaced))
             x = self._features(texts, vectors, terms)
             if x is not None:
-                for i, (z, share) in zip(unplaced, self.infer(x, zones, seeds, unplaced)):
-                    if z is None:
-                        continue
-                    zones[i] = z
-                    conf[i] = round(self.inferred_cap * share, 4)
-                    reasons[i] = f"近傍から推定({region_name(z)} {share:.0%})"
-                    inferred[i] = True
-                    self.n_inferred_ += 1
+                same = _same_vectors(x, texts, unplaced) if self._at_scale(x) else None
+                best, share, classes = self.infer(x, zones, seeds, unplaced, same=same)
+                hit = best >= 0
+                rows, best, share = unplaced[hit], best[hit], share[hit]
+                zones[rows] = np.array(classes, dtype=object)[best]
+                conf[rows] = np.round(self.inferred_cap * share, 4)
+                reasons[rows] = [f"近傍から推定({region_name(classes[b])} {s:.0%})"
+                                 for b, s in zip(best.tolist(), share.tolist())]
+                inferred[rows] = True
+                self.n_inferred_ = int(len(rows))
         # Weak evidence (only ambiguous words) still beats 未分類 when the neighbours say nothing or disagree.
-        for i, decided in weak.items():
-            if zones[i] == "X" and decided is not None:
-                z, c, r = decided
-                zones[i], conf[i], reasons[i] = z, round(min(c, 0.3), 4), r + "(弱い手がかり)"
+        for i in np.flatnonzero(weak & (zones == "X")).tolist():
+            z, c, r = weak_of[sig[i]]
+            zones[i], conf[i], reasons[i] = z, round(min(c, 0.3), 4), r + "(弱い手がかり)"
 
-        names = {z: region_name(z) for z in set(zones)}
+        names = {z: region_name(z) for z in set(zones.tolist())}
         out = pd.DataFrame({
             "zones": zones,
-            "region": [names[z] for z in zones],
-            "zone_confidence": np.array(conf, dtype=np.float64),
+            "region": np.array([names[z] for z in zones.tolist()], dtype=object),
+            "zone_confidence": conf,
             "zone_reason": reasons,
             "zone_inferred": inferred,
         })
-        scores_arr = np.round(np.array(score_rows, dtype=float).reshape(n, len(SCORED)), 4)
+        scores_arr = np.round(score_table, 4)[sig]
         for j, col in enumerate(SCORE_COLUMNS):
             out[col] = scores_arr[:, j]
         return out
 
+    def _decide_keys(self, lex: ZoneLexicon, keys: tuple[str, ...]):
+        """(scores, decision or None, weak decision or None) of a note whose matched entries are ``keys``."""
+        matches = lex.to_matches([(key, -1, -1) for key in keys])  # positions play no part in the evidence
+        entries = self.evidence(matches)
+        scores = self._scores(entries)
+        decided = self.decide(scores, matches, entries=entries)
+        weakly = (self.decide(scores, matches, min_evidence=0.0, entries=entries)
+                  if decided is None and matches else None)
+        return [scores[z] for z in SCORED], decided, weakly
+
 
 def place_notes(notes: pd.DataFrame, *, vectors: np.ndarray | None = None, edits: list[dict] | None = None,
                 lexicon: ZoneLexicon | str | Path | None = None, placer: ZonePlacer | None = None,
-                terms: list[list[str]] | None = None) -> pd.DataFrame:
+                terms: list[list[str]] | None = None, normalized: list[str] | None = None) -> pd.DataFrame:
     """Place every note; a DataFrame conforming to ``PLACEMENTS`` (plus ``zone_score_*``), row-aligned.
 
     ``vectors``: note vectors row-aligned with ``notes`` (e.g. the themes stage's); ``terms``: the notes'
     terms if already tokenized (used for TF-IDF when there are no vectors); ``placer``: a configured
-    ``ZonePlacer`` (thresholds); ``edits``: the workshop's edit list (only ``op == "zone"`` is read).
+    ``ZonePlacer`` (thresholds); ``edits``: the workshop's edit list (only ``op == "zone"`` is read);
+    ``normalized``: the notes' texts already normalised by the text pipeline (the themes stage's), to
+    skip normalising them again.
 
     Warnings (an override naming an unknown note) are returned in ``result.attrs["warnings"]`` (Japanese).
     A malformed override (zones not a region) raises ``ConfigError`` naming the edit's line.
@@ -432,7 +393,7 @@ def place_notes(notes: pd.DataFrame, *, vectors: np.ndarray | None = None, edits
     elif lexicon is not None:
         placer = copy.copy(placer)  # the caller's placer is left as it was
         placer.lexicon = lexicon
-    body = placer.fit_transform(notes["text"].tolist(), vectors=vectors, terms=terms)
+    body = placer.fit_transform(notes["text"].tolist(), vectors=vectors, terms=terms, normalized=normalized)
     body.insert(0, "note_id", notes["note_id"].tolist())
     body.index = notes.index
     warnings = apply_zone_edits(body, edits or [])
@@ -496,63 +457,17 @@ def _missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
-class _UnitRows:
-    """Dense vectors with L2-normalised rows (zero rows stay zero), made on demand for the rows indexed,
-    in float64 exactly as sklearn's ``normalize`` gives them: the search needs only the unplaced notes and
-    the candidates, and a full n × d float64 copy (320 MB at 100k × 400) costs more time than the search."""
-
-    def __init__(self, raw: np.ndarray, chunk: int = 8192):
-        self.raw = raw
-        self.shape = raw.shape
-        self.norms = np.empty(raw.shape[0])
-        for lo in range(0, raw.shape[0], chunk):
-            part = raw[lo:lo + chunk].astype(np.float64)
-            self.norms[lo:lo + chunk] = np.sqrt(np.einsum("ij,ij->i", part, part))
-        self.norms[self.norms == 0] = 1.0
-
-    def __getitem__(self, rows) -> np.ndarray:
-        return self.raw[rows].astype(np.float64) / self.norms[rows, None]
-
-
-_GROUP = 32  # columns per group in _top_k's bound
-_ZERO = 1e-12  # similarities below are rounding noise of orthogonal rows (a sparse product gave 1e-17)
-
-
-def _top_k(block: np.ndarray, k: int, floor: float):
-    """(row, column, value) of each row's ``k`` largest values at least ``floor`` and above 0, ties to the
-    lower column, sorted by row, then decreasing value. ``block`` has a multiple of _GROUP columns.
-
-    A full argpartition costs ~20 ns a value; instead each row is cut into ``_GROUP`` slices whose
-    elementwise maximum (~0.3 ns a value) gives the best of every group of columns j, j + w, j + 2w, …
-    The k-th largest group maximum is a lower bound of the k-th largest value (the k best groups hold k
-    values at least that large), so only the groups reaching it, about k of them, are opened."""
-    m, width = block.shape
-    ng = width // _GROUP
-    groups = block.reshape(m, _GROUP, ng)
-    best = groups.max(axis=1)
-    if ng > k:
-        bound = np.maximum(np.partition(best, ng - k, axis=1)[:, ng - k], floor)
-    else:
-        bound = np.full(m, floor, dtype=block.dtype)
-    gr, gg = np.nonzero(best >= bound[:, None])
-    vals = groups[gr, :, gg]  # (n open groups, _GROUP)
-    keep = (vals >= bound[gr, None]) & (vals > _ZERO)
-    r = np.broadcast_to(gr[:, None], vals.shape)[keep]
-    c = (gg[:, None] + np.arange(_GROUP) * ng)[keep]
-    v = vals[keep]
-    return _first_per_row(r, c, v, k)
-
-
-def _first_per_row(r: np.ndarray, c: np.ndarray, v: np.ndarray, k: int):
-    """The first ``k`` of each row after sorting by (row, -value, column)."""
-    order = np.lexsort((c, -v, r))
-    r, c, v = r[order], c[order], v[order]
-    if len(r) == 0:
-        return r, c, v
-    starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
-    rank = np.arange(len(r)) - np.repeat(starts, np.diff(np.r_[starts, len(r)]))
-    keep = rank < k
-    return r[keep], c[keep], v[keep]
+def _same_vectors(x: UnitRows, texts: list[str], rows: np.ndarray) -> np.ndarray:
+    """For each of ``rows``, the position (in ``rows``) of the first row with the same text and the same
+    vector, or its own: notes written alike are searched for neighbours once."""
+    first: dict[str, int] = {}
+    same = np.array([first.setdefault(texts[r], j) for j, r in enumerate(rows.tolist())], dtype=np.int64)
+    dup = np.flatnonzero(same != np.arange(len(rows)))
+    for lo in range(0, len(dup), 16384):
+        part = dup[lo:lo + 16384]
+        differ = part[~(x.raw[rows[part]] == x.raw[rows[same[part]]]).all(axis=1)]
+        same[differ] = differ
+    return same
 
 
 def _identity(doc):

@@ -9,13 +9,13 @@ Modules: ``numbers`` (p, percentages, effect sizes, scores), ``names`` (zones, p
 people), ``jinja`` (template filters). See docs/present.md.
 """
 
-from issuemine.present.dates import date_ja, datetime_ja, to_tokyo
+from issuemine.present.dates import DateError, date_ja, datetime_ja, parse_date, to_tokyo
 from issuemine.present.names import method_name, phase_name, zone_choices, zone_name
 from issuemine.present.numbers import (EFFECT_NOTE, MISSING, STABILITY_NOTE, effect, effect_word, integer,
                                        number, p_text, p_value, percent, percents, stability, stability_word)
 from issuemine.present.words import keywords, median, median_change, pos_plain, scale_word
 
-__all__ = ["EFFECT_NOTE", "MISSING", "STABILITY_NOTE", "date_ja", "datetime_ja", "effect", "effect_word",
+__all__ = ["DateError", "EFFECT_NOTE", "MISSING", "STABILITY_NOTE", "date_ja", "datetime_ja", "effect", "effect_word",
            "integer", "keywords", "median", "median_change", "method_name", "number", "p_text", "p_value",
            "percent", "percents", "phase_name", "pos_plain", "scale_word", "stability", "stability_word",
-           "to_tokyo", "zone_choices", "zone_name"]
+           "parse_date", "to_tokyo", "zone_choices", "zone_name"]

@@ -182,18 +182,20 @@ def _crosstab_blocks(data, fig) -> list[dict]:
 
 
 # the before → after columns a committee reads; all of them are in notes.xlsx and survey_items.csv
+# (the app's survey page shows the same p values: the exact p and the normal approximation beside it)
 SURVEY_COLUMNS = ("項目", "回答数", "中央値 研修前 → 研修後", "肯定的な回答 研修前 → 研修後", "p 値",
-                  "補正後の p 値(Holm 法)", "効果量 r")
+                  "p 値(正規近似・参考)", "補正後の p 値(Holm 法)", "効果量 r")
 
 
 def survey_table(items, scales: dict | None = None) -> dict:
     """Before → after per item in words (``issuemine.present.tables.survey_for_people``): medians with
-    their scale words, % positive, the exact p and its Holm correction, the effect with its word."""
+    their scale words, % positive, the exact p with the normal approximation beside it (as the app shows
+    them), the Holm-corrected p, the effect with its word."""
     from issuemine.present.tables import survey_for_people
 
     df = survey_for_people(items, scales)
     return table_block(df[[c for c in SURVEY_COLUMNS if c in df.columns]],
-                       numeric=["p 値", "補正後の p 値(Holm 法)"], nowrap=["効果量 r", "回答数"])
+                       numeric=["p 値", "p 値(正規近似・参考)", "補正後の p 値(Holm 法)"], nowrap=["効果量 r", "回答数"])
 
 
 def notes_file_name(ws) -> str:
@@ -214,8 +216,9 @@ def _survey_blocks(data, fig, forms=None) -> list[dict]:
     out.append(survey_table(data.survey.items, (getattr(data.survey, "info", None) or {}).get("scales")))
     out.append({"kind": "note", "text": "肯定的な回答は尺度の上位2段階(わかる・とてもわかる など)の割合です。p 値は、"
                 "回答が50件(対)未満なら同じ回答を含めたまま全通りを数えた正確検定の値です。項目の数だけ検定を繰り返した"
-                "ことを Holm 法で補正した p 値が 0.05 未満なら、研修前後の差ははっきりしています。" + P.EFFECT_NOTE
-                + "正規近似の p 値などすべての数値は notes.xlsx と survey_items.csv にあります。"})
+                "ことを Holm 法で補正した p 値が 0.05 未満なら、研修前後の差ははっきりしています。「正規近似」の列は SPSS や R の"
+                "既定の出力と比べるための参考値です。" + P.EFFECT_NOTE
+                + "四分位や平均などすべての数値は notes.xlsx と survey_items.csv にあります。"})
     out += fig("survey_slope")
     ft = getattr(data.survey, "freetext", None)
     if ft is not None and len(ft):
@@ -349,18 +352,40 @@ def comparison_section(comp) -> dict | None:
             "figures": [], "missing": None}
 
 
+def held_on(report) -> str:
+    """The day(s) the workshop(s) were held, 「2026年12月6日(日)」; several meetings with their names;
+    "" when no workshop has a date (workshop.json's ``date``, ``--date``, the app's workshop settings)."""
+    dated = [(d.name, P.date_ja(d.workshop.extra["date"], weekday=True)) for d in report.workshops
+             if (d.workshop.extra or {}).get("date")]
+    if not dated:
+        return ""
+    if len(report.workshops) == 1:
+        return dated[0][1]
+    return "、".join(f"{name} {day}" for name, day in dated)
+
+
+def page_header(report, limit: int = 70) -> str:
+    """The line printed at the top of every PDF page: the workshop's name and the day it was held."""
+    names = "・".join(d.name for d in report.workshops)
+    if len(names) > limit:
+        names = names[: limit - 1] + "…"
+    held = held_on(report) if len(report.workshops) == 1 else ""
+    return f"{names} 開催日 {held}" if held else names
+
+
 def cover(report) -> dict:
     """The cover page: title, workshops, dates (Japan time), counts and the tool's version."""
     import issuemine
 
     names = [d.name for d in report.workshops]
     facts = []
-    dates = [P.date_ja(d.workshop.extra["date"]) for d in report.workshops if d.workshop.extra.get("date")]
-    if dates:
-        facts.append(("開催日", "、".join(dict.fromkeys(dates))))
+    held = held_on(report)
+    if held:
+        facts.append(("開催日", held))
     created = getattr(report, "created", None)
     if created is not None:
-        facts.append(("分析日時", P.datetime_ja(created)))
+        # when this report was made, not when the workshop was held: both are on the cover, named apart
+        facts.append(("報告書の作成日時", P.datetime_ja(created)))
     n_notes = sum(len(d.notes) for d in report.workshops)
     facts.append(("付箋", f"{n_notes}枚"))
     n_themes = [len(d.themes) for d in report.workshops if d.themes is not None]
@@ -379,7 +404,7 @@ def cover(report) -> dict:
         facts.append(("アンケート", f"研修前後の両方に回答 {sum(resp)}人"))
     if report.mask_pii:
         facts.append(("個人情報", "電話番号・メールアドレス・人名は伏せ字にしています"))
-    facts.append(("作成", f"issuemine {issuemine.__version__}"))
+    facts.append(("作成に使ったツール", f"issuemine {issuemine.__version__}"))
     return {"title": "ワークショップ報告書", "subtitle": "・".join(names), "facts": facts}
 
 
@@ -399,7 +424,7 @@ def render_html(report) -> str:
         workshops=workshops, comparison=comparison_section(report.comparison), font_stack=Markup(FONT_STACK),
         plotlyjs=Markup(plotlyjs), fig_width=FIG_WIDTH, mask_pii=report.mask_pii, cover=cover(report),
         flow_keys=FLOW_SECTIONS,
-        title="ワークショップ報告書: " + "・".join(d.name for d in report.workshops))
+        title="ワークショップ報告書: " + page_header(report, limit=200))
 
 
 def write_html(report, path: str | Path) -> Path:

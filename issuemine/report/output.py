@@ -120,9 +120,10 @@ def write_report(report, out: str | Path, pdf: bool = False, helper=None) -> lis
             except HelperUnavailable:  # written here instead (a real error then shows with its message)
                 write_workbook(sheets, tmp / "notes.xlsx")
         if pdf:
+            from issuemine.report.html import page_header
             from issuemine.report.pdf import PdfPrinter
 
-            PdfPrinter().print(html, tmp / "report.pdf")
+            PdfPrinter(header=page_header(report)).print(html, tmp / "report.pdf")
         # Move into place: replace only the files this report writes, keep anything else the user put there.
         out.mkdir(parents=True, exist_ok=True)
         written = []

@@ -3,13 +3,19 @@
 Chromium runs offline (no background networking, no component updates, a throw-away profile) and is driven
 over the DevTools protocol on a pipe (``--remote-debugging-pipe``: no port, no extra package), because only
 ``Page.printToPDF`` can put a page number on every page (CSS ``@page`` margin boxes are not supported in
-Chromium). The footer holds the page number only — no date or file path is stamped.
+Chromium). The footer holds the page number; the header the workshop's name and the day it was held
+(``header``, from ``report.html.page_header``) — no print date or file path is stamped.
 
 Fonts: Chromium's PDF backend (Skia) embeds CFF-outline fonts — every Noto Sans CJK face — as Type 3
 fonts, which some printers and PDF tools render badly and which cannot be searched reliably. So before
 printing, the glyphs the page uses are cut out of Noto Sans CJK JP with fontTools, converted to TrueType
 outlines and embedded in the printed copy of the page as a web font (``print_font_css``); the PDF then
 carries CID TrueType fonts. Without fontTools or the font the page prints as before (Type 3).
+
+The header and footer are drawn outside the page, where its web fonts are not loaded. The header's
+glyphs are therefore cut out the same way, renamed ``IssueminePrintHeader`` and handed to that Chromium
+process alone as a system font (a private fontconfig file that includes the system's and adds a temporary
+folder: ``FONTCONFIG_FILE``), so the header embeds as CID TrueType too.
 """
 
 from __future__ import annotations
@@ -36,11 +42,16 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run
                   "--disable-extensions", "--mute-audio", "--hide-scrollbars")
 A4_INCHES = (8.27, 11.69)
 PRINT_FONT = "IssueminePrintJP"  # the family name of the embedded TrueType subset
+HEADER_FONT = "IssueminePrintHeader"  # the header's TrueType subset, a system font for Chromium only
+HEADER_RIGHT = "ワークショップ報告書"
 # Digits only (the footer is printed outside the page, where the embedded font is not loaded; DejaVu is
 # TrueType, so the numbers embed as a real font too).
 FOOTER_TEMPLATE = ('<div style="width:100%;text-align:center;font-size:9px;color:#52606d;'
                    'font-family:\'DejaVu Sans\',sans-serif;"><span class="pageNumber"></span> / '
                    '<span class="totalPages"></span></div>')
+HEADER_TEMPLATE = ('<div style="width:100%;margin:0 12mm;display:flex;justify-content:space-between;gap:8mm;'
+                   'font-size:8px;color:#52606d;font-family:\'{font}\',\'DejaVu Sans\',sans-serif;">'
+                   '<span>{left}</span><span>{right}</span></div>')
 # Characters plotly.js writes itself (tick labels, minus sign, ellipsis) on top of those in the page.
 EXTRA_CHARS = "0123456789.,%+-−–—…·・→←↑↓×÷±≥≤()()[]/:;!?%「」『』、。 "
 READY_JS = """new Promise(resolve => {
@@ -166,6 +177,56 @@ def print_font_css(text: str) -> str:
     return "\n".join(rules)
 
 
+def renamed_font(data: bytes, family: str) -> bytes:
+    """A font file whose family is ``family`` (so fontconfig cannot mistake it for the full font)."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(data))
+    names = {1: family, 2: "Regular", 3: f"{family}-Regular", 4: f"{family} Regular", 6: f"{family}-Regular",
+             16: family, 17: "Regular"}
+    for rec in font["name"].names:
+        if rec.nameID in names:
+            rec.string = names[rec.nameID]
+    buf = io.BytesIO()
+    font.save(buf)
+    return buf.getvalue()
+
+
+def header_fonts(text: str, folder: Path) -> dict | None:
+    """Environment for Chromium that adds the glyphs of ``text`` as the system font ``HEADER_FONT``
+    (files in ``folder``); None when fontTools or Noto Sans CJK JP is missing."""
+    try:
+        import fontTools  # noqa: F401
+    except ImportError:
+        return None
+    found = _font_file("Regular")
+    if found is None:
+        return None
+    fonts = folder / "fonts"
+    fonts.mkdir(parents=True, exist_ok=True)
+    chars = "".join(sorted({c for c in text + EXTRA_CHARS if c.isprintable()}))
+    (fonts / "header.ttf").write_bytes(renamed_font(truetype_subset(found[0], found[1], chars), HEADER_FONT))
+    from xml.sax.saxutils import escape
+
+    system = os.environ.get("FONTCONFIG_FILE") or "/etc/fonts/fonts.conf"
+    (folder / "fonts.conf").write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        f'  <include ignore_missing="yes">{escape(system)}</include>\n  <dir>{escape(str(fonts))}</dir>\n'
+        f'  <cachedir>{escape(str(folder / "cache"))}</cachedir>\n</fontconfig>\n', encoding="utf-8")
+    return {**os.environ, "FONTCONFIG_FILE": str(folder / "fonts.conf")}
+
+
+def header_template(text: str) -> str:
+    """The PDF's running header: ``text`` (escaped) on the left, 「ワークショップ報告書」 on the right."""
+    import html
+
+    if not text:
+        return "<span></span>"
+    return HEADER_TEMPLATE.format(font=HEADER_FONT, left=html.escape(text), right=HEADER_RIGHT)
+
+
 def printable_html(html: str) -> str:
     """The page as it is printed: the same HTML with the embedded TrueType font (see the module doc)."""
     import re
@@ -184,7 +245,7 @@ def printable_html(html: str) -> str:
 class _Pipe:
     """The DevTools protocol on Chromium's fds 3 (commands in) and 4 (replies and events out)."""
 
-    def __init__(self, exe: str, profile: str, timeout: float) -> None:
+    def __init__(self, exe: str, profile: str, timeout: float, env: dict | None = None) -> None:
         cmd_r, self._cmd_w = os.pipe()
         self._out_r, out_w = os.pipe()
         self.deadline = time.monotonic() + timeout
@@ -200,7 +261,7 @@ class _Pipe:
             [sys.executable, "-S", "-c", trampoline, str(cmd_r), str(out_w), exe, *CHROMIUM_FLAGS,
              f"--user-data-dir={profile}", "--remote-debugging-pipe", "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            pass_fds=(cmd_r, out_w))
+            pass_fds=(cmd_r, out_w), env=env)
         os.close(cmd_r)
         os.close(out_w)
         self._buf = b""
@@ -267,12 +328,15 @@ class PdfPrinter:
     chromium : executable path; found automatically when None.
     timeout : seconds before giving up.
     embed_font : embed the page's glyphs of Noto Sans CJK JP as TrueType (see the module doc).
+    header : the running header's text (the workshop's name and date); "" prints no header.
     """
 
-    def __init__(self, chromium: str | None = None, timeout: float = 120.0, embed_font: bool = True) -> None:
+    def __init__(self, chromium: str | None = None, timeout: float = 120.0, embed_font: bool = True,
+                 header: str = "") -> None:
         self.chromium = chromium
         self.timeout = timeout
         self.embed_font = embed_font
+        self.header = header
 
     def print(self, html_path: str | Path, pdf_path: str | Path) -> Path:
         exe = find_chromium(self.chromium)
@@ -288,8 +352,9 @@ class PdfPrinter:
                 page.write_text(printable_html(html_path.read_text(encoding="utf-8")), encoding="utf-8")
             profile = Path(tmp) / "profile"
             profile.mkdir()
+            env = header_fonts(self.header + HEADER_RIGHT, Path(tmp)) if self.header and self.embed_font else None
             try:
-                data = self._print(exe, str(profile), page.as_uri())
+                data = self._print(exe, str(profile), page.as_uri(), env)
             except TimeoutError as exc:
                 raise IssuemineError(f"Chromium による PDF 作成が {self.timeout:.0f} 秒以内に終わりませんでした。",
                                      file=html_path) from exc
@@ -301,8 +366,8 @@ class PdfPrinter:
         pdf_path.write_bytes(data)
         return pdf_path
 
-    def _print(self, exe: str, profile: str, url: str) -> bytes:
-        pipe = _Pipe(exe, profile, self.timeout)
+    def _print(self, exe: str, profile: str, url: str, env: dict | None = None) -> bytes:
+        pipe = _Pipe(exe, profile, self.timeout, env)
         try:
             target = pipe.call("Target.createTarget", {"url": "about:blank"})["targetId"]
             session = pipe.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
@@ -312,7 +377,7 @@ class PdfPrinter:
             pipe.call("Runtime.evaluate", {"expression": READY_JS, "awaitPromise": True}, session=session)
             result = pipe.call("Page.printToPDF", {
                 "paperWidth": A4_INCHES[0], "paperHeight": A4_INCHES[1], "preferCSSPageSize": True,
-                "printBackground": True, "displayHeaderFooter": True, "headerTemplate": "<span></span>",
+                "printBackground": True, "displayHeaderFooter": True, "headerTemplate": header_template(self.header),
                 "footerTemplate": FOOTER_TEMPLATE, "generateDocumentOutline": True,
             }, session=session)
             return base64.b64decode(result["data"])

@@ -13,13 +13,14 @@ that lists the files.
 
 An optional ``workshop.json`` in the folder gives the names a person knows: ``{"name": workshop name,
 "notes_file": the notes file as uploaded, "questionnaire_files": [...], "date": "2026-12-06"}`` (the web
-app writes it); the report then shows these instead of the folder and file names, and the date (the day
-the workshop was held, ISO) on its cover.
+app writes it; ``issuemine report --name --date`` overrides it); the report then shows these instead of the
+folder and file names, and the date (the day the workshop was held; ISO, or as a person types it — see
+``issuemine.present.dates.parse_date``) on its cover and page headers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from issuemine.errors import InputError
@@ -29,6 +30,7 @@ SURVEY_EXTS = (".csv", ".tsv", ".xlsx")
 NOTE_STEMS = ("notes", "付箋", "note")
 SURVEY_PREFIXES = ("questionnaire", "survey", "アンケート")
 WORKSHOP_JSON = "workshop.json"
+MAX_NAME = 100  # characters of a workshop name (the app's limit too)
 PRE_MARKS = ("pre", "前")
 POST_MARKS = ("post", "後")
 
@@ -149,7 +151,50 @@ def _workshop_json(path: Path) -> dict:
     if not isinstance(doc, dict):
         return {}
     out = {k: str(doc[k]) for k in ("name", "notes_file", "date") if isinstance(doc.get(k), str) and doc[k].strip()}
+    try:
+        if "name" in out:
+            out["name"] = workshop_name(out["name"])
+        if "date" in out:
+            out["date"] = workshop_date(out["date"])
+    except InputError as exc:
+        raise InputError(exc.message, file=path, hint=exc.hint) from None
     files = doc.get("questionnaire_files")
     if isinstance(files, list) and all(isinstance(f, str) for f in files):
         out["questionnaire_files"] = list(files)
     return out
+
+
+def workshop_name(text) -> str:
+    """A workshop name as typed, with runs of spaces folded; ``InputError`` (Japanese) when empty or too long."""
+    name = " ".join(str(text or "").split())
+    if not name:
+        raise InputError("ワークショップ名が空です。", hint="例: 第2回 墨田区在宅支援ワークショップ")
+    if len(name) > MAX_NAME:
+        raise InputError(f"ワークショップ名は {MAX_NAME} 文字以内にしてください({len(name)} 文字あります)。")
+    return name
+
+
+def workshop_date(text) -> str | None:
+    """The day the workshop was held as ISO ``YYYY-MM-DD`` (None when empty); ``InputError`` naming what
+    was typed and how to write it (``issuemine.present.dates.parse_date``)."""
+    from issuemine.present.dates import DateError, parse_date
+
+    try:
+        day = parse_date(text)
+    except DateError as exc:
+        raise InputError(str(exc)) from None
+    return None if day is None else day.isoformat()
+
+
+def with_details(ws: Workshop, name: str | None = None, date: str | None = None) -> Workshop:
+    """``ws`` with the workshop's name and date set (checked as above); None keeps what it has."""
+    extra = dict(ws.extra)
+    if name is not None:
+        extra["name"] = workshop_name(name)
+    if date is not None:
+        day = workshop_date(date)
+        if day is None:
+            extra.pop("date", None)
+        else:
+            extra["date"] = day
+    return replace(ws, name=extra.get("name", ws.name), extra=extra)

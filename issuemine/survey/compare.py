@@ -20,15 +20,9 @@ from issuemine.survey import stats
 from issuemine.survey.read import PHASE_JA, carried, respondent_key
 from issuemine.survey.scales import Scales, load_scales
 
-COLUMNS = [
-    "item", "scale", "paired", "n_pairs", "n_pre", "n_post", "n_only_pre", "n_only_post",
-    "median_pre", "q1_pre", "q3_pre", "iqr_pre", "median_post", "q1_post", "q3_post", "iqr_post",
-    "mean_pre", "mean_post", "pct_positive_pre", "pct_positive_post", "pct_top_pre",
-    "wilcoxon_v", "wilcoxon_n", "n_zero_diff", "wilcoxon_p", "wilcoxon_method", "wilcoxon_p_normal", "z", "r", "r_n",
-    "rank_biserial", "mcnemar_b", "mcnemar_c", "mcnemar_p",
-    "mannwhitney_u", "mannwhitney_p", "mannwhitney_method", "mannwhitney_p_normal", "fisher_p",
-    "p", "p_holm", "p_holm_positive", "significant", "direction", "warning",
-]
+from issuemine.schema import SURVEY_ITEMS
+
+COLUMNS = SURVEY_ITEMS.names  # survey_items.csv: the columns are defined once, in issuemine/schema.py
 UP, DOWN, SAME = "上昇", "低下", "変化なし"
 MIN_NONZERO = 6  # with 5 or fewer non-zero differences the exact two-sided p cannot go below 0.0625
 

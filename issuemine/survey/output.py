@@ -59,9 +59,10 @@ def summary_json(result, terms=None, themes=None) -> str:
 
 def build_outputs(result, *, figures: bool = False, terms=None, scales=None, themes=None) -> dict[str, bytes]:
     """{file name: bytes} of everything the survey command writes (``themes``: freetext.freetext_themes)."""
+    from issuemine.schema import SURVEY_ITEMS
     from issuemine.survey.table import csv_bytes
 
-    out = {ITEMS_CSV: csv_bytes(result.items), SUMMARY_JSON: summary_json(result, terms, themes).encode("utf-8")}
+    out = {ITEMS_CSV: csv_bytes(SURVEY_ITEMS.conform(result.items)), SUMMARY_JSON: summary_json(result, terms, themes).encode("utf-8")}
     if themes is not None:
         from issuemine.ingest import to_csv_bytes
 

@@ -229,3 +229,20 @@ def test_binary_is_still_refused(client):
     wid = create_workshop(client)
     r = client.post(f"/w/{wid}/notes", files={"file": ("付箋.csv", b"abc\x00\x01\x02def" * 10, "text/csv")})
     assert_japanese_page(r, 415, "このファイルは読み込めません", "バイナリ")
+
+
+def test_head_on_every_get_page(client):
+    """HEAD answers as GET without the body (it was 405): pages, static files, downloads' errors, and the
+    gate's own pages; a path with no GET still says 405."""
+    wid = client.post("/workshops", data={"name": "墨田区 第1回"}).headers["location"]
+    for path in ("/", wid, f"{wid}/themes", f"{wid}/diagram", f"{wid}/survey", f"{wid}/download",
+                 f"{wid}/delete", "/static/htmx.min.js", f"{wid}/report.zip", "/w/99999"):
+        get, head = client.get(path), client.head(path)
+        assert head.status_code == get.status_code != 405, path
+        assert head.content == b"" and get.content, path
+        assert head.headers["content-length"] == str(len(get.content)), path
+        assert head.headers["content-type"] == get.headers["content-type"], path
+    r = client.head("/workshops")  # POST only
+    assert r.status_code == 405 and r.content == b""
+    r = client.head("/", headers={"host": "evil.example"})
+    assert r.status_code == 400 and r.content == b""

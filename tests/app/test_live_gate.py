@@ -124,3 +124,25 @@ def test_utf32_upload(server):
         assert r.status_code == 303, r.text[:300]
         page = c.get(r.headers["location"]).text
         assert 'id="n-parsed">36<' in page and "①短期入所の受け入れ先が足りない" in page
+
+
+def test_head_is_answered_like_get_without_a_body(server):
+    """HEAD through the real server (uvicorn + h11): the GET's status and headers, no body, and the
+    connection stays usable for the next request."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    try:
+        for path, status in (("/", 200), ("/w/1", 200), ("/static/htmx.min.js", 200), ("/w/999", 404),
+                             ("/workshops", 405)):
+            conn.request("GET", path)
+            get = conn.getresponse()
+            body = get.read()
+            conn.request("HEAD", path)
+            head = conn.getresponse()
+            assert head.status == get.status == status, path
+            assert head.read() == b"", path
+            assert head.getheader("content-type") == get.getheader("content-type"), path
+            assert head.getheader("content-length") == str(len(body)), path
+    finally:
+        conn.close()

@@ -81,3 +81,34 @@ def test_survey_error_paths(make_client):
     assert r.status_code == 413 and "大きすぎます" in r.text
     assert client.post("/w/77/survey", files={"file": ("q.csv", b"a", "text/csv")}).status_code == 404
     assert client.get("/w/77/survey").status_code == 404
+
+
+def test_report_shows_the_same_p_values_as_the_survey_page(client, tmp_path):
+    """The committee report's survey table and the app's survey page agree item by item: the exact p and
+    the normal approximation beside it (both written by issuemine.present)."""
+    import re
+    from pathlib import Path
+
+    from issuemine.report.html import survey_table
+    from issuemine.survey import compare_items, read_answers
+
+    sample = Path(__file__).resolve().parents[2] / "workshops" / "sample" / "questionnaire.csv"
+    wid = create_workshop(client)
+    r = client.post(f"/w/{wid}/survey", files={"file": ("questionnaire.csv", sample.read_bytes(), "text/csv")})
+    assert r.status_code == 303
+    page = client.get(f"/w/{wid}/survey").text
+    body = page.split('<table id="survey-items">', 1)[1].split("</table>", 1)[0]
+    app_rows = {}
+    for row in re.findall(r"<tr><td>(.*?)</tr>", body, flags=re.S):
+        cells = [page_text(c) for c in re.split(r"</td>\s*<td>", row)]
+        exact = re.match(r"&lt; 0\.001|\d\.\d{3}|—", cells[6]).group(0)  # the method's name may follow
+        app_rows[cells[0]] = (exact, cells[7])
+    result = compare_items(read_answers(sample))
+    table = survey_table(result.items, result.info.get("scales"))
+    cols = table["columns"]
+    assert "p 値(正規近似・参考)" in cols
+    report_rows = {row[0]: (row[cols.index("p 値")].replace("<", "&lt;"), row[cols.index("p 値(正規近似・参考)")]
+                            .replace("<", "&lt;")) for row in table["rows"]}
+    assert len(report_rows) == 8 and report_rows == app_rows
+    # the two columns really differ somewhere (exact vs normal approximation), so the check has teeth
+    assert any(exact != normal for exact, normal in report_rows.values())

@@ -200,13 +200,13 @@ def test_other_senses_do_not_fire(make_notes, text, zones):
 
 
 def test_a_count_of_children_is_still_policy_and_weak_system_words_are_marked_weak(make_notes):
-    placed = place_notes(make_notes(["医療的ケア児の数を誰も把握していない", "判断の基準がわからない",
-                                     "人員の配置基準が小児に合っていない"]))
-    assert placed["zones"].tolist() == ["P", "P", "P"]
-    # 把握 and 基準 alone are weak (they have other senses): low confidence, reason marked as weak
+    placed = place_notes(make_notes(["医療的ケア児の数を誰も把握していない", "移動の補助が足りない",
+                                     "人員の配置基準が小児に合っていない", "国の補助金が打ち切られた"]))
+    assert placed["zones"].tolist() == ["P", "P", "P", "P"]
+    # 把握 and 補助 alone are weak (they have other senses): low confidence, reason marked as weak
     assert (placed["zone_confidence"].iloc[:2] <= 0.3).all()
     assert all("弱い手がかり" in r for r in placed["zone_reason"].iloc[:2])
-    assert placed["zone_confidence"].iloc[2] > 0.5  # the compound keeps the system's sense
+    assert (placed["zone_confidence"].iloc[2:] > 0.5).all()  # the compounds keep the system's sense
 
 
 @pytest.mark.parametrize("text, zones", [

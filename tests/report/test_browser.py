@@ -112,7 +112,8 @@ def test_pdf_is_a4_with_page_numbers_a_dated_cover_and_no_type3_fonts(sample_rep
     from issuemine.report.pdf import PdfPrinter
 
     out, _ = sample_report
-    pdf = PdfPrinter().print(out / "index.html", tmp_path / "report.pdf")
+    header = "小児在宅支援ワークショップ(見本・架空) 開催日 2026年11月14日(土)"  # report.html.page_header
+    pdf = PdfPrinter(header=header).print(out / "index.html", tmp_path / "report.pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
@@ -122,17 +123,25 @@ def test_pdf_is_a4_with_page_numbers_a_dated_cover_and_no_type3_fonts(sample_rep
         pages = pages[:-1]
     n = len(pages)
     assert n >= 8
+    # the concept diagram and its two count tables share one page (the page was a quarter empty and the
+    # tables stood alone on the next one)
+    diagram = [p for p in pages if re.search(r"^\s*概念図\s*$", p, flags=re.M)]
+    assert len(diagram) == 1 and "領域ごとの付箋数" in diagram[0] and "付箋の置かれた場所ごと" in diagram[0]
+    assert "病院と相談支援の重なり" in diagram[0]  # the last row of the longer table
     # the cover: title and the analysis time in Japan time (SOURCE_DATE_EPOCH of the fixtures)
     assert "ワークショップ報告書" in pages[0] and "2026年12月6日 14:53" in pages[0]
-    # every page carries its number in the footer: "k / n" on the page's last line
+    # every page carries its number in the footer: "k / n" on the page's last line, and the workshop's
+    # name and date with the report's title in the header, on its first line
     for k, page in enumerate(pages, start=1):
-        last = [line for line in page.splitlines() if line.strip()][-1]
-        assert re.fullmatch(rf"\s*{k} / {n}\s*", last), (k, last)
+        lines = [line for line in page.splitlines() if line.strip()]
+        assert re.fullmatch(rf"\s*{k} / {n}\s*", lines[-1]), (k, lines[-1])
+        assert re.fullmatch(rf"\s*{re.escape(header)}\s+ワークショップ報告書\s*", lines[0]), (k, lines[0])
     # real embedded fonts: Japanese as CID TrueType subsets of Noto Sans CJK JP, never Type 3
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     rows = [line for line in fonts.splitlines()[2:] if line.strip()]
     assert rows and not any("Type 3" in r for r in rows), fonts
     assert any("NotoSansCJKjp" in r and "CID TrueType" in r for r in rows), fonts
+    assert any("IssueminePrintHeader" in r and "CID TrueType" in r for r in rows), fonts  # the header's glyphs
     assert all(r.split()[-5] == "yes" and r.split()[-3] == "yes" for r in rows), fonts  # embedded, Unicode
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Page size:\s+59[45](\.\d+)? x 84[12](\.\d+)? pts", info), info

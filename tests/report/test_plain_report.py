@@ -28,6 +28,6 @@ def test_sample_workbook_people_sheets_plain_and_technical_sheets_machine(sample
 
     assert list(next(wb["技術情報(アンケート)"].iter_rows(values_only=True))) == COLUMNS
     notes = list(wb["付箋"].iter_rows(values_only=True))
-    assert {r[notes[0].index("ワークショップ")] for r in notes[1:]} == {"sample"}
+    assert {r[notes[0].index("ワークショップ")] for r in notes[1:]} == {"小児在宅支援ワークショップ(見本・架空)"}
     assert {r[notes[0].index("元ファイル")] for r in notes[1:]} == {"notes.csv"}
     wb.close()

@@ -231,6 +231,37 @@ def test_several_workshops_add_a_comparison(tmp_path):
     assert sheets == ["第1回", "第2回", "技術情報1", "技術情報2"]  # people's sheets, then the machine tables
 
 
+def test_cli_report_name_and_date_reach_the_cover(tmp_path, capsys):
+    """`issuemine report --name --date`: the cover and the page title name the workshop and the day it was
+    held, apart from the day the report was made; mistakes are Japanese and nothing is written."""
+    import shutil
+
+    from issuemine.cli.main import main
+
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    lines = (SAMPLE / "notes.csv").read_text(encoding="utf-8-sig").splitlines()
+    (ws / "notes.csv").write_text("\n".join(lines[:61]) + "\n", encoding="utf-8")
+    shutil.copy(SAMPLE / "questionnaire.csv", ws / "questionnaire.csv")
+    for args, words in ((["--date", "2026年2月30日"], "--date: 開催日「2026年2月30日」という日はありません"),
+                        (["--date", "来週"], "--date: 開催日「来週」を日付として読めません"),
+                        (["--name", "   "], "--name: ワークショップ名が空です")):
+        assert main(["report", str(ws), "--out", str(tmp_path / "bad"), *args]) == 2
+        assert words in capsys.readouterr().err
+        assert not (tmp_path / "bad").exists()
+    assert main(["report", str(ws), str(ws), "--date", "2026-12-06", "--out", str(tmp_path / "bad")]) == 2
+    assert "1つだけ" in capsys.readouterr().err
+    out = tmp_path / "out"
+    assert main(["report", str(ws), "--out", str(out), "--name", "墨田区 <第2回>", "--date", "令和8年12月6日"]) == 0
+    page = (out / "index.html").read_text(encoding="utf-8")
+    cover = page.split('<header class="cover">', 1)[1].split("</header>", 1)[0]
+    assert '<p class="subtitle">墨田区 &lt;第2回&gt;</p>' in cover
+    assert "<dt>開催日</dt><dd>2026年12月6日(日)</dd>" in cover and "<dt>報告書の作成日時</dt>" in cover
+    assert "<title>ワークショップ報告書: 墨田区 &lt;第2回&gt; 開催日 2026年12月6日(日)</title>" in page
+    # the folder itself is not changed: a later run without the flags shows the folder's name again
+    assert not (ws / "workshop.json").exists()
+
+
 def test_cli_report_and_errors(tmp_path, capsys):
     from issuemine.cli.main import main
 

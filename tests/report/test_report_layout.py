@@ -23,8 +23,13 @@ def _figures(page: str) -> dict:
 def test_cover_names_the_analysis_time_in_japan_time(sample_report):
     page = _page(sample_report)
     cover = page.split('<header class="cover">', 1)[1].split("</header>", 1)[0]
-    assert "ワークショップ報告書" in cover and "sample" in cover
-    assert "2026年12月6日 14:53" in cover  # SOURCE_DATE_EPOCH = 05:53 UTC
+    # the workshop's name and the day it was held (workshops/sample/workshop.json), not the folder's name
+    assert "ワークショップ報告書" in cover and "小児在宅支援ワークショップ(見本・架空)" in cover
+    assert "sample" not in cover
+    # two different days, each named: when the workshop was held and when this report was made
+    assert "<dt>開催日</dt><dd>2026年11月14日(土)</dd>" in cover
+    assert "<dt>報告書の作成日時</dt><dd>2026年12月6日 14:53</dd>" in cover  # SOURCE_DATE_EPOCH = 05:53 UTC
+    assert "<title>ワークショップ報告書: 小児在宅支援ワークショップ(見本・架空) 開催日 2026年11月14日(土)</title>" in page
     assert "737枚" in cover and "issuemine 0.1.0" in cover
     # the count of themes follows the themes stage (issue 14: the KJ range for 737 notes is 15–35)
     m = re.search(r"(\d+) テーマ", cover)

@@ -1,5 +1,6 @@
 """Finding a workshop folder's files."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,39 @@ def _touch(folder, *names):
 
 def test_sample_folder():
     ws = find_workshop(ROOT / "workshops" / "sample")
-    assert ws.name == "sample" and ws.notes.name == "notes.csv"
+    # workshop.json names the (fictional) workshop and the day it was held
+    assert ws.name == "小児在宅支援ワークショップ(見本・架空)" and ws.notes.name == "notes.csv"
+    assert ws.extra["date"] == "2026-11-14"
+
+
+@pytest.mark.parametrize("typed, iso", [("2026-12-06", "2026-12-06"), ("２０２６年１２月６日", "2026-12-06"),
+                                        ("令和8年12月6日(日)", "2026-12-06"), ("2026/1/5", "2026-01-05")])
+def test_workshop_json_date_as_people_write_it(tmp_path, typed, iso):
+    _touch(tmp_path, "notes.csv")
+    (tmp_path / "workshop.json").write_text(json.dumps({"name": "  第1回   全区  ", "date": typed}), encoding="utf-8")
+    ws = find_workshop(tmp_path)
+    assert ws.name == "第1回 全区" and ws.extra["date"] == iso
+
+
+@pytest.mark.parametrize("typed, words", [("2026年2月30日", "という日はありません"), ("12月6日", "日付として読めません"),
+                                          ("2026/12/6(月)", "日曜日です"), ("3026-01-01", "年が正しくない")])
+def test_workshop_json_bad_date_names_the_file(tmp_path, typed, words):
+    _touch(tmp_path, "notes.csv")
+    (tmp_path / "workshop.json").write_text(json.dumps({"date": typed}), encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        find_workshop(tmp_path)
+    assert "workshop.json" in str(exc.value) and words in str(exc.value) and typed in str(exc.value)
+
+
+def test_with_details_overrides_name_and_date(tmp_path):
+    from issuemine.report.workshop import with_details
+
+    _touch(tmp_path, "notes.csv")
+    ws = with_details(find_workshop(tmp_path), name="第2回", date="R8.12.6")
+    assert ws.name == "第2回" and ws.extra == {"name": "第2回", "date": "2026-12-06"}
+    assert "date" not in with_details(ws, date="").extra  # an empty date removes it
+    with pytest.raises(InputError, match="100 文字以内"):
+        with_details(ws, name="あ" * 101)
 
 
 def test_notes_questionnaire_and_edits(tmp_path):

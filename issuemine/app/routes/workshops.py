@@ -30,29 +30,48 @@ def index(request: Request, conn=Depends(get_conn)):
     return response
 
 
-@router.post("/workshops")
-def create(request: Request, name: str = Form(""), conn=Depends(get_conn)):
+def check_details(conn, name: str, held_on: str, workshop_id: int | None = None) -> tuple[str, str | None, dict]:
+    """(name with spaces folded, the day as ISO or None, {field: Japanese message}) for the forms that
+    create a workshop or change its name and date (``workshop_id``: the one being changed)."""
+    from issuemine.present.dates import DateError, parse_date
+
     name = " ".join(name.split())
-    error = None
+    errors = {}
     if not name:
-        error = "ワークショップ名を入力してください。"
+        errors["name"] = "ワークショップ名を入力してください。"
     elif len(name) > MAX_NAME:
-        error = f"ワークショップ名は {MAX_NAME} 文字以内にしてください。"
-    elif st.workshop_by_name(conn, name) is not None:
-        error = "同じ名前のワークショップがすでにあります。別の名前にしてください。"
-    if error is None:
+        errors["name"] = f"ワークショップ名は {MAX_NAME} 文字以内にしてください(いま {len(name)} 文字です)。"
+    else:
+        same = st.workshop_by_name(conn, name)
+        if same is not None and same["id"] != workshop_id:
+            errors["name"] = SAME_NAME
+    day = None
+    try:
+        parsed = parse_date(held_on)
+        day = parsed.isoformat() if parsed else None
+    except DateError as exc:
+        errors["held_on"] = str(exc)
+    return name, day, errors
+
+
+SAME_NAME = "同じ名前のワークショップがすでにあります。別の名前にしてください。"
+
+
+@router.post("/workshops")
+def create(request: Request, name: str = Form(""), held_on: str = Form(""), conn=Depends(get_conn)):
+    name, day, errors = check_details(conn, name, held_on)
+    if not errors:
         try:
-            workshop_id = st.add_workshop(conn, name)
+            workshop_id = st.add_workshop(conn, name, day)
         except sqlite3.IntegrityError:  # created by someone else in the meantime
-            error = "同じ名前のワークショップがすでにあります。別の名前にしてください。"
+            errors["name"] = SAME_NAME
         else:
             return RedirectResponse(f"/w/{workshop_id}", status_code=303)
-    return render(request, "index.html", status_code=400, workshops=st.list_workshops(conn), error=error,
-                  name=name)
+    return render(request, "index.html", status_code=400, workshops=st.list_workshops(conn),
+                  error="\n".join(errors.values()), errors=errors, name=name, held_on=held_on)
 
 
-@router.get("/w/{workshop_id}")
-def overview(request: Request, workshop_id: Id, conn=Depends(get_conn)):
+def _overview(request: Request, conn, workshop_id: int, status_code: int = 200, errors=None, form=None):
     ws = workshop_or_404(conn, workshop_id)
     # discarded previews are not the facilitator's files any more: only stored and waiting ones are listed
     uploads = [dict(u, report=json.loads(u["report"])) for u in st.list_uploads(conn, workshop_id)
@@ -62,12 +81,39 @@ def overview(request: Request, workshop_id: Id, conn=Depends(get_conn)):
         u["n_rows"] = counts.get(u["id"], 0)
     n_notes = sum(u["n_rows"] for u in uploads if u["kind"] == "notes" and u["status"] == "stored")
     notice = take_notice(request)
-    response = render(request, "workshop.html", ws=ws, uploads=uploads, n_notes=n_notes, notice=notice,
+    response = render(request, "workshop.html", status_code=status_code, ws=ws, uploads=uploads, n_notes=n_notes,
+                      notice=notice, errors=errors or {},
+                      form=form or {"name": ws["name"], "held_on": ws["held_on"] or ""},
                       analysis=request.app.state.runner.refresh(conn, st.latest_job(conn, workshop_id, "analysis")),
                       state=analysis_state(conn, workshop_id), n_edits=len(st.live_edits(conn, workshop_id)),
                       theme_counts=THEME_COUNTS, max_upload=request.app.state.max_upload_bytes)
     if notice is not None:
         clear_notice(response)
+    return response
+
+
+@router.get("/w/{workshop_id}")
+def overview(request: Request, workshop_id: Id, conn=Depends(get_conn)):
+    return _overview(request, conn, workshop_id)
+
+
+@router.post("/w/{workshop_id}/settings")
+def settings(request: Request, workshop_id: Id, name: str = Form(""), held_on: str = Form(""),
+             conn=Depends(get_conn)):
+    """The workshop's name and the day it was held (shown on the report's cover and page headers)."""
+    workshop_or_404(conn, workshop_id)
+    name, day, errors = check_details(conn, name, held_on, workshop_id)
+    if not errors:
+        try:
+            if not st.update_workshop(conn, workshop_id, name, day):
+                workshop_or_404(conn, workshop_id)  # deleted meanwhile: 404
+        except sqlite3.IntegrityError:  # another workshop took the name in the meantime
+            errors["name"] = SAME_NAME
+    if errors:
+        return _overview(request, conn, workshop_id, status_code=400, errors=errors,
+                         form={"name": name, "held_on": held_on})
+    response = RedirectResponse(f"/w/{workshop_id}", status_code=303)
+    set_notice(response, "ワークショップ名と開催日を保存しました。すでに作ったレポートは、作り直すと新しい名前と開催日になります。")
     return response
 
 

@@ -1,4 +1,4 @@
-"""``issuemine report WORKSHOP... [--out DIR] [--pdf] [--mask-pii] [--seed S]``."""
+"""``issuemine report WORKSHOP... [--out DIR] [--pdf] [--mask-pii] [--seed S] [--name NAME] [--date DAY]``."""
 
 from __future__ import annotations
 
@@ -16,6 +16,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("--mask-pii", action="store_true",
                         help="電話番号・メールアドレス・人名をすべての出力で伏せ字にします")
     parser.add_argument("--seed", type=int, default=0, help="乱数シード(既定 0)。同じ入力と同じシードなら同じ出力")
+    parser.add_argument("--name", default=None, metavar="名前",
+                        help="表紙とページの見出しに書くワークショップ名(既定: フォルダの workshop.json、なければフォルダ名)")
+    parser.add_argument("--date", default=None, metavar="開催日",
+                        help="ワークショップの開催日(例: 2026-12-06、2026年12月6日、令和8年12月6日)。"
+                             "既定: フォルダの workshop.json の date")
     parser.add_argument("--themes", default="auto", metavar="auto|N", help="テーマ数(既定 auto: ツールが決めます)")
     from issuemine.cli.commands._input import add_max_mb
 
@@ -43,6 +48,28 @@ def parse_themes(value: str):
     return n
 
 
+def workshops_with_details(args) -> list:
+    """The workshops to report on, with ``--name`` / ``--date`` applied (one workshop only: several
+    meetings take theirs from each folder's workshop.json)."""
+    from issuemine.errors import IssuemineError
+    from issuemine.report.workshop import find_workshop, with_details, workshop_date, workshop_name
+
+    name, date = getattr(args, "name", None), getattr(args, "date", None)
+    if name is None and date is None:
+        return list(args.workshops)
+    if len(args.workshops) > 1:
+        raise IssuemineError("--name と --date は、ワークショップを1つだけ指定したときに使えます。",
+                             hint="複数の会では、各フォルダの workshop.json に "
+                                  '{"name": "ワークショップ名", "date": "2026-12-06"} の形で書いてください')
+    for flag, value, check in (("--name", name, workshop_name), ("--date", date, workshop_date)):
+        try:
+            if value is not None:
+                check(value)
+        except IssuemineError as exc:
+            raise IssuemineError(f"{flag}: {exc.message}", hint=exc.hint) from None
+    return [with_details(find_workshop(args.workshops[0]), name=name, date=date)]
+
+
 def run(args) -> int:
     from pathlib import Path
 
@@ -50,7 +77,7 @@ def run(args) -> int:
     from issuemine.report import make_report
 
     out = Path(args.out or default_out(args.workshops))
-    report = make_report(args.workshops, out, seed=args.seed, mask_pii=args.mask_pii, pdf=args.pdf,
+    report = make_report(workshops_with_details(args), out, seed=args.seed, mask_pii=args.mask_pii, pdf=args.pdf,
                          n_themes=parse_themes(args.themes), max_bytes=max_bytes(args))
     for d in report.workshops:  # what choosing and reading the files found (also in the report's 読み込み)
         several = len(report.workshops) > 1

@@ -12,23 +12,13 @@ Latin is narrower), plus padding — an over-estimate, so boxes that do not over
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+
+from issuemine.shapes import Box
 
 
 def text_width(text: str, font_px: float) -> float:
     """Estimated width in pixels of one line of ``text``."""
     return font_px * sum(1.0 if unicodedata.east_asian_width(c) in "WFA" else 0.62 for c in text)
-
-
-@dataclass(frozen=True)
-class Box:
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-    def overlaps(self, other: "Box") -> bool:
-        return self.x0 < other.x1 and other.x0 < self.x1 and self.y0 < other.y1 and other.y0 < self.y1
 
 
 def label_box(cx: float, cy: float, text: str, font_px: float, pad: float = 2.0) -> Box:
