@@ -77,6 +77,40 @@ def stage_profile() -> list[tuple[str, float]]:
     return out
 
 
+def summary_diagram_cost(repeats: int = 7) -> str:
+    """The summary page's small concept diagram, drawn again by ``diagram_figure`` (before) against drawn
+    from the full diagram (``report.figures.summary_diagram``, after), each with make_safe and its HTML:
+    medians of warm in-process runs, same run."""
+    from issuemine.diagram.figure import diagram_figure
+    from issuemine.report.build import ReportBuilder, WorkshopData
+    from issuemine.report.figures import FIG_WIDTH, SUMMARY_DIAGRAM_TITLE, SUMMARY_WIDTH, make_safe, summary_diagram
+    from issuemine.report.html import figure_html
+    from issuemine.report.workshop import find_workshop
+
+    b = ReportBuilder(seed=0)
+    ws = find_workshop(ROOT / "workshops" / "sample")
+    data = WorkshopData(workshop=ws, notes=b._read(ws))
+    b._themes(data)
+    b._diagram(data)
+    full = diagram_figure(data.notes, data.placements, data.assignments, width=FIG_WIDTH)
+    before, after, size = [], [], {}
+    for i in range(repeats + 1):
+        t = time.perf_counter()
+        fig = diagram_figure(data.notes, data.placements, None, width=SUMMARY_WIDTH, title=SUMMARY_DIAGRAM_TITLE,
+                             legend=False)
+        size["before"] = len(figure_html(make_safe(fig, "summary_diagram"), "a", "summary_diagram"))
+        t1 = time.perf_counter()
+        fig = summary_diagram(full, data.placements)
+        size["after"] = len(figure_html(make_safe(fig, "summary_diagram"), "a", "summary_diagram"))
+        t2 = time.perf_counter()
+        if i:  # the first round warms both up
+            before.append(t1 - t)
+            after.append(t2 - t1)
+    b_med, a_med = statistics.median(before), statistics.median(after)
+    return (f"summary diagram: drawn again {b_med:.3f} s ({size['before'] // 1000} KB) → from the full diagram "
+            f"{a_med:.3f} s ({size['after'] // 1000} KB), ratio {a_med / b_med:.2f} (medians of {repeats})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
@@ -87,6 +121,7 @@ def main() -> None:
     if args.profile_only:
         for name, sec in stage_profile():
             print(f"  {name:<22}{sec:6.2f}")
+        print(summary_diagram_cost())
         return
     for cached, what in ((False, "map computed (first run of these notes)"),
                          (True, "map read from the cache (re-run, e.g. after edits)")):
@@ -101,6 +136,7 @@ def main() -> None:
     print("one in-process build, seconds per stage (first run: imports and JIT included):")
     for name, sec in stage_profile():
         print(f"  {name:<22}{sec:6.2f}")
+    print(summary_diagram_cost())
 
 
 if __name__ == "__main__":

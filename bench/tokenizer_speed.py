@@ -1,6 +1,6 @@
 """Notes per second of issuemine's tokenizer against raw fugashi with a custom output format.
 
-    .venv/bin/python bench/tokenizer_speed.py [--notes 100000] [--runs 5] [--seed 0]
+    .venv/bin/python bench/tokenizer_speed.py [--notes 100000] [--runs 5] [--seed 0] [--jobs 2]
 
 Both sides get the same notes in one run. The baseline is what any fast caller must do at least:
 ``GenericTagger.parse`` with a custom output format (surface, POS, lemma, orthBase), one string per note,
@@ -8,7 +8,9 @@ split into lines and fields. The pipeline adds normalisation (NFKC + abbreviatio
 (user dictionary), the POS/stop-word filter, negation and number handling. Runs alternate between the two
 so a busy neighbour on the machine slows both alike; the medians are printed with their ratio
 (target ≥ 0.8). The notes come from workshops/sample/notes.csv when it exists (sampled with replacement),
-else from the short field sentences below, combined at random.
+else from the short field sentences below, combined at random. ``--jobs N`` also times the compact
+bulk calls ``term_ids`` / ``morpheme_ids`` with N worker processes (wall time, workers' start included)
+against the same raw baseline (one core).
 """
 
 from __future__ import annotations
@@ -94,6 +96,8 @@ def main() -> None:
     ap.add_argument("--synthetic", action="store_true",
                     help="use the longer combined field sentences even when the sample workshop exists")
     ap.add_argument("--tokens", action="store_true", help="also time tokens_many (Token objects with offsets)")
+    ap.add_argument("--jobs", type=int, default=0,
+                    help="also time term_ids and morpheme_ids (compact ids) with this many worker processes")
     args = ap.parse_args()
 
     import fugashi
@@ -106,13 +110,16 @@ def main() -> None:
     mean_chars = statistics.fmean(len(t) for t in notes)
     raw = fugashi.GenericTagger(tagger_args(unidic_lite.DICDIR))
     JapaneseTokenizer().fit()  # build the user dictionary once, outside the timings
-    raw_t, pipe_t, tok_t = [], [], []
+    raw_t, pipe_t, tok_t, ids_t, morph_t = [], [], [], [], []
     for _ in range(args.runs):
         raw_t.append(timed(run_raw, raw, notes))
         tok = JapaneseTokenizer().fit()  # fresh tokenizer: its morpheme cache is rebuilt inside the timing
         pipe_t.append(timed(run_pipeline, tok, notes))
         if args.tokens:
             tok_t.append(timed(run_tokens, JapaneseTokenizer().fit(), notes))
+        if args.jobs:  # wall time including starting the workers (~0.3 s each)
+            ids_t.append(timed(lambda t, n: t.term_ids(n, n_jobs=args.jobs), JapaneseTokenizer().fit(), notes))
+            morph_t.append(timed(lambda t, n: t.morpheme_ids(n, n_jobs=args.jobs), JapaneseTokenizer().fit(), notes))
     raw_rate = args.notes / statistics.median(raw_t)
     pipe_rate = args.notes / statistics.median(pipe_t)
     print(f"notes: {args.notes} (mean {mean_chars:.1f} chars), runs: {args.runs}, compounds: {tok.compound_backend_}")
@@ -121,6 +128,12 @@ def main() -> None:
     if tok_t:
         rate = args.notes / statistics.median(tok_t)
         print(f"issuemine JapaneseTokenizer.tokens_many : {rate:10,.0f} notes/s (median {statistics.median(tok_t):.2f} s)")
+    for label, times in ((f"term_ids, {args.jobs} worker processes  ", ids_t),
+                         (f"morpheme_ids, {args.jobs} worker processes", morph_t)):
+        if times:
+            rate = args.notes / statistics.median(times)
+            print(f"issuemine {label}: {rate:10,.0f} notes/s (median {statistics.median(times):.2f} s, "
+                  f"{rate / raw_rate:.2f} x raw)")
     print(f"ratio pipeline / raw                    : {pipe_rate / raw_rate:.2f}  (target >= 0.80)")
 
 

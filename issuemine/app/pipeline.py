@@ -94,11 +94,19 @@ def note_ids_by_upload(conn, workshop_id: int) -> dict[int, list[str]]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "notes.csv"
         path.write_bytes(notes_csv_bytes([json.loads(r[1]) for r in rows]))
-        notes = read_notes(path)
+        notes = read_notes(path, max_bytes=_own_file_limit(path))
     out: dict[int, list[str]] = {}
     for nid, row in zip(notes["note_id"], notes["source_row"]):
         out.setdefault(owner[int(row) - 2], []).append(str(nid))
     return out
+
+
+def _own_file_limit(path: Path) -> int:
+    """The size limit for a notes file the app wrote itself from stored uploads: each upload was
+    checked against the upload limit already, and together they may be larger than one may be."""
+    from issuemine.ingest import DEFAULT_MAX_BYTES
+
+    return max(DEFAULT_MAX_BYTES, path.stat().st_size)
 
 
 def ws_name(conn, workshop_id: int) -> str:
@@ -124,7 +132,8 @@ def run_analysis(store: st.Store, conn, job, progress):
     inputs = {"uploads": st.stored_upload_ids(conn, ws["id"], "notes")}
     folder = export_workshop(store, conn, ws["id"], workshop_folder(store, job["id"]) / folder_name(ws["name"]))
     progress(0.05, "付箋を読み込んでいます")
-    notes = read_notes(folder / "notes.csv", workshop=ws["name"]).reset_index(drop=True)
+    notes = read_notes(folder / "notes.csv", workshop=ws["name"],
+                       max_bytes=_own_file_limit(folder / "notes.csv")).reset_index(drop=True)
     progress(0.15, f"{len(notes)} 枚の付箋をテーマに分けています")
     kwargs = {"seed": int(params.get("seed", 0))}
     if params.get("n_themes", "auto") != "auto":

@@ -37,6 +37,8 @@ _VERIFY_CHUNK = 100_000  # pairs verified at once (each expands to its notes' to
 _DIRECT_CODES = 1 << 23  # bigram codes counted with arrays up to this many (~100 MB; 2,895 characters)
 _MAX_TOKENS = 1 << 40  # token numbers beyond this are renumbered densely (int64 keys)
 _MASK_WORDS = 2  # 128-bit token masks for the bit filter
+# Pairs to test from which the compiled scan (pairs_jit) pays for importing numba (~0.5 s): large files only
+JIT_MIN_PAIRS = 20_000_000
 
 
 def bigram_set(text: str) -> frozenset[str]:
@@ -163,10 +165,15 @@ def _candidates(x, y, runs, need, masks):
     """
     import numpy as np
 
+    lo, counts, slack = runs
+    if int(counts.sum()) >= JIT_MIN_PAIRS:
+        from issuemine.ingest import pairs_jit
+
+        if pairs_jit.available():
+            return _distinct(pairs_jit.candidates(x, y, runs, need, masks))
     n_notes = len(masks[0])
     x = (*x, *(m[x[0]] for m in masks))
     y = (*y, *(m[y[0]] for m in masks))
-    lo, counts, slack = runs
     found = [np.zeros(0, dtype=np.int64)]
     bounds = np.concatenate(([0], np.cumsum(counts)))
     start = 0

@@ -6,6 +6,7 @@ gets a clear message instead of a page of mojibake.
 
 from __future__ import annotations
 
+import math
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -13,8 +14,14 @@ from pathlib import Path
 from issuemine.errors import InputError
 
 DEFAULT_MAX_BYTES = 20 * 2**20
-_LIMIT_HINT = ("ファイルを分けるか、上限を上げてください(issuemine のコマンドでは --max-mb 50 のように MB で指定します。"
-               "Python からは max_bytes)")
+
+
+def _limit_hint(size: int | None = None) -> str:
+    """How to read the file anyway: the exact ``--max-mb`` value that fits it (a large survey export
+    is a normal input for the command line; the limit is there so that a wrong file is refused at once)."""
+    mb = f"{math.ceil(size / 2**20) + 1}" if size else "50"
+    return (f"ファイルを分けるか、上限を上げてください(issuemine のコマンドでは --max-mb {mb} を付けると読めます。"
+            f"Python からは max_bytes={size if size else 50 * 2**20})")
 
 # Magic numbers of files people attach by mistake. Zip is handled separately (xlsx is a zip).
 _MAGIC = (
@@ -51,14 +58,14 @@ def load_bytes(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     if size > max_bytes:
         raise InputError(
             f"ファイルが大きすぎます({human_size(size)})。上限は {human_size(max_bytes)} です。",
-            file=p, hint=_LIMIT_HINT,
+            file=p, hint=_limit_hint(size),
         )
     try:
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"ファイルを開けません({type(exc).__name__})。", file=p) from None
     if len(data) > max_bytes:  # the file grew between stat and read
-        raise InputError(f"ファイルが大きすぎます。上限は {human_size(max_bytes)} です。", file=p, hint=_LIMIT_HINT)
+        raise InputError(f"ファイルが大きすぎます。上限は {human_size(max_bytes)} です。", file=p, hint=_limit_hint(len(data)))
     return data
 
 

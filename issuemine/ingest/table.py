@@ -247,10 +247,46 @@ def _parse_delimited(text: str, delimiter: str, path: Path, warnings: list[str])
             return list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1))
         except csv.Error:
             pass  # read again below, which names the row
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     guarded = "'" in text  # only a cell starting with ' can carry a guard
+    fast = _single_line_records(text, delimiter, path, guarded)
+    if fast is not None:
+        rows, last_start = fast
+    else:
+        rows, last_start = _parse_records(text, delimiter, path, warnings, guarded)
+    if '"' in text and rows:
+        found = find_unclosed_quote(text, delimiter, last_start)
+        if found is not None:
+            field, swallowed = found
+            head = next((cells for _, cells in rows if not all(map(is_blank, cells))), [])
+            name = head[field].strip() if field < len(head) and len(rows) > 1 else ""
+            name = name if len(name) <= 20 else name[:20] + "…"  # a headerless file's "header" is a note
+            warnings.append(unclosed_quote_warning(swallowed, len(rows), column_letter(field), name, path))
+    return rows
+
+
+def _single_line_records(text: str, delimiter: str, path: Path, guarded: bool):
+    """``(rows, physical lines before the last record)`` read in one C call when no record spans
+    lines (the usual file: then nothing needs reporting per record), else None (read record by record)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    try:
+        records = list(reader)
+    except csv.Error:
+        return None  # read again record by record, which names the row
+    if reader.line_num != len(records):
+        return None
+    if records and max(map(len, records)) > limits.MAX_COLUMNS:
+        raise _too_wide(path, next(i for i, r in enumerate(records, start=1) if len(r) > limits.MAX_COLUMNS))
+    if guarded:
+        records = [[unguard_cell(c) if c[:1] == "'" else c for c in cells] for cells in records]
+    return list(enumerate(records, start=1)), len(records) - 1
+
+
+def _parse_records(text: str, delimiter: str, path: Path, warnings: list[str], guarded: bool):
+    """Record by record: rows, and the physical lines before the last record; a record spanning many
+    lines is reported."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     rows = []
-    line = 0
+    line = last_start = 0
     try:
         for number, cells in enumerate(reader, start=1):
             if len(cells) > limits.MAX_COLUMNS:
@@ -265,15 +301,7 @@ def _parse_delimited(text: str, delimiter: str, path: Path, warnings: list[str])
     except csv.Error:
         raise InputError("CSVとして読めない行があります。", file=path, row=len(rows) + 1,
                          hint='引用符(")の閉じ忘れがないか確認してください') from None
-    if '"' in text and rows:
-        found = find_unclosed_quote(text, delimiter, last_start)
-        if found is not None:
-            field, swallowed = found
-            head = next((cells for _, cells in rows if not all(map(is_blank, cells))), [])
-            name = head[field].strip() if field < len(head) and len(rows) > 1 else ""
-            name = name if len(name) <= 20 else name[:20] + "…"  # a headerless file's "header" is a note
-            warnings.append(unclosed_quote_warning(swallowed, len(rows), column_letter(field), name, path))
-    return rows
+    return rows, last_start
 
 
 def normalize_name(name: str) -> str:

@@ -158,10 +158,13 @@ class CodebookMatcher:
         return out
 
     def match(self, norm_texts: list[str], tokens=None) -> np.ndarray:
-        h = self.hits(norm_texts, tokens)
+        return self.decide(self.hits(norm_texts, tokens))
+
+    def decide(self, h: np.ndarray) -> np.ndarray:
+        """Clearly matching theme per note from seed hits (``hits``), else -1; keeps ``hits_``."""
         self.hits_ = h
         if h.shape[1] == 0:
-            return np.full(len(norm_texts), -1, dtype=int)
+            return np.full(len(h), -1, dtype=int)
         best = h.argmax(axis=1)
         top = h.max(axis=1)
         second = np.sort(h, axis=1)[:, -2] if h.shape[1] > 1 else np.zeros(len(h))

@@ -22,7 +22,9 @@ from issuemine.themes.assign import (
     confidence,
     unit_rows,
 )
+from issuemine.progress import report
 from issuemine.themes.label import ThemeLabeller
+from issuemine.themes.terms import TermTable, centroids, weights_of
 
 
 def _versions() -> dict:
@@ -97,7 +99,10 @@ class ThemeResult:
         groups = [np.flatnonzero(lab == i) for i in range(len(order))]
         X = self.note_vectors
         lab_stage = self.labeller
-        weighted = lab_stage.weights(self.terms, groups)
+        large = bool(self.info.get("large"))   # a result of the large-input path: compact terms, sparse sums
+        if large and not isinstance(self.terms, TermTable):   # e.g. read back from the app's JSON
+            self.terms = TermTable.from_lists(self.terms)
+        weighted = weights_of(lab_stage, self.terms, groups)
         labels = lab_stage.labels(weighted, fixed=[self.meta[t].get("label") for t in order], fallback=order,
                                   forms=self.display_forms)
         headings = [self.meta[t].get("heading") or "" for t in order]
@@ -105,7 +110,7 @@ class ThemeResult:
         conf = np.ones(n)
         weak = np.zeros(n, dtype=bool)
         if len(order) > 1 and n:
-            C = unit_rows(np.stack([X[g].mean(axis=0) for g in groups]))
+            C = unit_rows(centroids(X, lab, len(order)) if large else np.stack([X[g].mean(axis=0) for g in groups]))
             sims = X @ C.T
             own = sims[np.arange(n), lab]
             sims[np.arange(n), lab] = -np.inf
@@ -170,10 +175,16 @@ class ThemeModel:
     absorb : None, bool or an ``absorb.CodebookAbsorber``
         Guided mode: hand discovered themes and notes that are really codebook themes back to them.
         None (default): on with ``n_themes="auto"``, off when a number of themes is given (it would change it).
+    large : None or bool
+        The large-input path (``large.py``: stages fitted on a seeded sample of ``sample_size`` notes, all
+        notes transformed and assigned in chunks). None (default): from ``large.LARGE_FROM`` notes.
+    sample_size : int or None
+        Notes the large path fits on (None: ``large.SAMPLE_SIZE``).
     """
 
     def __init__(self, n_themes="auto", seed: int = 0, codebook=None, vectorizer=None, reducer=None,
-                 clusterer=None, labeller=None, tokenizer=None, n_resamples: int = 10, absorb=None):
+                 clusterer=None, labeller=None, tokenizer=None, n_resamples: int = 10, absorb=None,
+                 large=None, sample_size: int | None = None):
         self.n_themes = n_themes
         self.seed = seed
         self.codebook = codebook
@@ -184,6 +195,8 @@ class ThemeModel:
         self.tokenizer = tokenizer
         self.n_resamples = n_resamples
         self.absorb = absorb
+        self.large = large
+        self.sample_size = sample_size
 
     def _codebook(self):
         from issuemine.themes.codebook import default_codebook_path, load_codebook
@@ -214,6 +227,7 @@ class ThemeModel:
         from issuemine.themes.headings import group_centroids, guided_headings
         from issuemine.themes.reduce import BlockReducer
         from issuemine.themes.stability import ThemeStability
+        from issuemine.themes.large import SAMPLE_SIZE, STABILITY_SAMPLE, SampledFit, use_large
         from issuemine.themes.vectorize import HybridVectorizer, prepare
 
         if self.n_themes != "auto" and (not isinstance(self.n_themes, (int, np.integer)) or self.n_themes < 1):
@@ -225,13 +239,18 @@ class ThemeModel:
         note_ids = [str(x) for x in notes["note_id"].tolist()]
         n = len(texts)
         messages: list[str] = []
-        corpus = prepare(texts, self.tokenizer)
         vectorizer = self.vectorizer or HybridVectorizer(tfidf=("term",))
-        blocks = vectorizer.fit_transform(corpus)
         reducer = self.reducer or BlockReducer(seed=self.seed)
-        X = reducer.fit_transform(blocks) if n else np.zeros((0, 1), dtype=np.float32)
-
         codebook, cb_path = self._codebook()
+        sampled = None
+        if n and use_large(self.large, n):
+            sampled = SampledFit(self.sample_size or SAMPLE_SIZE, seed=self.seed)
+            corpus, terms, X, reducer, all_hits = sampled.embed(texts, self.tokenizer, vectorizer, reducer, codebook)
+        else:
+            corpus = prepare(texts, self.tokenizer)
+            terms = corpus.terms
+            blocks = vectorizer.fit_transform(corpus)
+            X = reducer.fit_transform(blocks) if n else np.zeros((0, 1), dtype=np.float32)
         guided = codebook is not None
         cb_idx = np.full(n, -1)
         n_clear = n_cover = n_tied = n_seed = 0
@@ -239,7 +258,8 @@ class ThemeModel:
         fallback_ja = plan_ja = ""
         if guided:
             matcher = CodebookMatcher(codebook)
-            cb_idx = matcher.match(corpus.texts, corpus.tokens)
+            cb_idx = (matcher.decide(all_hits) if sampled is not None
+                      else matcher.match(corpus.texts, corpus.tokens))
             hits = matcher.hits_
             n_clear = int((cb_idx >= 0).sum())
             n_cover = covered(cb_idx, hits)
@@ -276,13 +296,14 @@ class ThemeModel:
         labeller = self.labeller or ThemeLabeller()
         absorption = {"themes": [], "notes_moved": 0, "message_ja": ""}
         if len(rest):
-            sub = clusterer.fit_predict(X[rest])
+            sub = sampled.cluster(clusterer, X, rest) if sampled is not None else clusterer.fit_predict(X[rest])
             k_reason, k_scores = getattr(clusterer, "reason_", ""), getattr(clusterer, "scores_", {})
             cluster = np.full(n, -1)
             cluster[rest] = sub
             if guided and used_cb and self._absorber() is not None:
-                cb_idx, absorption = self._absorb(X, cb_idx, cluster, codebook, corpus.terms, labeller,
-                                                  corpus.display_forms)
+                cb_idx, absorption = self._absorb(X, cb_idx, cluster, codebook, terms, labeller,
+                                                  corpus.display_forms,
+                                                  sample=sampled.sample_ if sampled is not None else None)
                 for j in sorted({int(j) for j in cb_idx if j >= 0} - set(used_cb)):
                     meta[codebook[j].id] = {"label": codebook[j].name, "heading": codebook[j].heading,
                                             "source": "codebook"}
@@ -310,8 +331,10 @@ class ThemeModel:
             messages.append("付箋が 0 枚のため、テーマはありません。")
         elif n < 6:
             messages.append(f"付箋が {n} 枚と少ないため、テーマ分けの結果は参考程度に見てください。")
+        if sampled is not None:
+            messages.append(sampled.message_ja(n))
 
-        result = ThemeResult(note_ids, texts, corpus.terms, X, theme_of, meta,
+        result = ThemeResult(note_ids, texts, terms, X, theme_of, meta,
                              labeller=labeller, by_meaning=(cb_idx >= 0) & ~seeded,
                              embedder=ThemeEmbedder(vectorizer, reducer, self.tokenizer,
                                                     list(codebook) if guided else []),
@@ -321,13 +344,14 @@ class ThemeModel:
         lab = np.array([pos[t] for t in theme_of], dtype=int)
         # headings
         if order:
-            C = np.stack([X[lab == i].mean(axis=0) for i in range(len(order))])
+            C = (centroids(X, lab, len(order)).astype(np.float32) if sampled is not None
+                 else np.stack([X[lab == i].mean(axis=0) for i in range(len(order))]))
             if guided and used_cb:
                 hs = guided_headings(C, [meta[t]["heading"] for t in order])
             else:
                 g = group_centroids(C, np.bincount(lab, minlength=len(order)), seed=self.seed)
                 groups = [np.flatnonzero(np.isin(lab, np.flatnonzero(g == h))) for h in range(int(g.max()) + 1)]
-                names = labeller.labels(labeller.weights(corpus.terms, groups), n_terms=2,
+                names = labeller.labels(weights_of(labeller, terms, groups), n_terms=2,
                                         fallback=[f"見出し{h + 1}" for h in range(len(groups))],
                                         forms=corpus.display_forms)
                 hs = [names[g[i]] for i in range(len(order))]
@@ -335,10 +359,20 @@ class ThemeModel:
                 meta[t]["heading"] = h
         # stability
         if n:
-            st = ThemeStability(n_resamples=self.n_resamples if n <= 20000 else max(3, self.n_resamples // 2),
-                                seed=self.seed).fit(X, lab)
+            st_rows = sampled.sample_ if sampled is not None else None   # large inputs: on the sample
+            if sampled is not None:
+                report("テーマ分け: テーマの再現性(標本)", len(st_rows), n)
+            stab = ThemeStability(n_resamples=self.n_resamples if n <= 20000 else max(3, self.n_resamples // 2),
+                                  seed=self.seed)
+            if sampled is not None:
+                stab.max_sample = STABILITY_SAMPLE
+            st = (stab.fit(X, lab) if st_rows is None
+                  else stab.fit(X[st_rows].astype(np.float64), lab[st_rows]))
             result.stability_by_theme = {t: round(float(st.theme_stability_[i]), 4) for i, t in enumerate(order)}
             result.change_rate, result.change_seen = st.change_rate_, st.seen_
+            if st_rows is not None:
+                result.change_rate, result.change_seen = np.zeros(n), np.zeros(n, dtype=int)
+                result.change_rate[st_rows], result.change_seen[st_rows] = st.change_rate_, st.seen_
         mode_ja = ("ガイド付き(コードブックのシード語にはっきり当てはまる付箋をそのテーマへ、残りを新しいテーマへ)"
                    if guided else "教師なし(コードブックに当てはまる付箋が少ないため、コードブックを使わずに全付箋を分類)"
                    if fallback_ja else "教師なし(コードブックを使わずに全付箋を分類)")
@@ -372,12 +406,17 @@ class ThemeModel:
             "n_discovered": sum(1 for m in meta.values() if m["source"] == "discovered"),
             "k_reason": k_reason,
             "k_scores": {str(k): v for k, v in k_scores.items()},
+            # stability of the final clusterer inside the KJ range, which chose the count there (cluster.py)
+            "k_scores_range": {str(k): v for k, v in getattr(clusterer, "range_scores_", {}).items()},
             "vectors": {"used": bool(getattr(vectorizer, "vectors_used_", False)),
                         "message": getattr(vectorizer, "vectors_message_", ""),
                         "coverage": (round(vectorizer.coverage_, 4)
                                      if getattr(vectorizer, "coverage_", None) is not None else None)},
             "messages": messages,
         }
+        if sampled is not None:
+            result.info["large"] = sampled.info(n)
+            report("テーマ分け: ラベルと表", None, n)
         result.rebuild()
         short = fewer_than_asked(self.n_themes, result.info["n_themes"], n)
         if short:
@@ -394,19 +433,36 @@ class ThemeModel:
             return CodebookAbsorber()
         return self.absorb or None
 
-    def _absorb(self, X, cb_idx, cluster, codebook, terms, labeller, forms=None):
-        """Run the absorber; return the new codebook index per note and what happened (for analysis.json)."""
+    def _absorb(self, X, cb_idx, cluster, codebook, terms, labeller, forms=None, sample=None):
+        """Run the absorber; return the new codebook index per note and what happened (for analysis.json).
+
+        ``sample`` (large inputs): decide on these notes only, then move whole discovered themes
+        (single-note moves are off there).
+        """
         from issuemine.themes.guided import absorption_message
 
-        ab = self._absorber().fit(X, cb_idx, cluster)
+        ab = self._absorber()
+        if sample is None:
+            ab = ab.fit(X, cb_idx, cluster)
+            labels = ab.labels_
+        else:
+            import copy
+
+            ab = copy.copy(ab)
+            if hasattr(ab, "reassign_notes"):
+                ab.reassign_notes = False
+            ab.fit(X[sample], cb_idx[sample], cluster[sample])
+            labels = cb_idx.copy()
+            for c, j, *_ in ab.absorbed_:
+                labels[cluster == c] = j
         themes, sizes, names = [], [], []
         if ab.absorbed_:
             groups = [np.flatnonzero(cluster == c) for c, *_ in ab.absorbed_]
-            names = labeller.labels(labeller.weights(terms, groups),
+            names = labeller.labels(weights_of(labeller, terms, groups),
                                     fallback=[f"まとまり{r + 1}" for r in range(len(groups))], forms=forms)
             sizes = [len(g) for g in groups]
             for (c, j, cos, ratio), g, name in zip(ab.absorbed_, groups, names):
                 themes.append({"into": codebook[j].id, "label_before": name, "size": len(g),
                                "centroid_cosine": cos, "member_ratio": ratio})
         msg = absorption_message(ab, codebook, sizes, names)
-        return ab.labels_, {"themes": themes, "notes_moved": len(ab.moved_), "message_ja": msg}
+        return labels, {"themes": themes, "notes_moved": len(ab.moved_), "message_ja": msg}

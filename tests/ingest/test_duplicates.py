@@ -99,6 +99,28 @@ def test_large_input_paths(monkeypatch):
     assert sum(map(bool, near_of)) > 30
 
 
+def test_compiled_scan_gives_the_numpy_candidates(monkeypatch):
+    """The numba scan used for very large files finds exactly the pairs of the numpy path (checked
+    against brute force too), for one group and for several, at several thresholds."""
+    import numpy as np
+
+    from issuemine.ingest import pairs_jit
+
+    if not pairs_jit.available():
+        import pytest
+
+        pytest.skip("numba is not installed")
+    texts = _workshop_texts(3000, seed=11)
+    for groups, t in (([0] * len(texts), 0.8), ([i % 4 for i in range(len(texts))], 0.5)):
+        monkeypatch.setattr(duplicates, "JIT_MIN_PAIRS", 10**18)
+        plain = duplicates.near_matches(texts, groups, t)
+        monkeypatch.setattr(duplicates, "JIT_MIN_PAIRS", 0)
+        assert np.array_equal(duplicates.near_matches(texts, groups, t), plain)
+    assert (plain >= 0).sum() > 100
+    near_of = _check(texts[:1500], [""] * 1500, 0.8)  # the compiled path against brute force
+    assert sum(map(bool, near_of)) > 100
+
+
 def test_read_notes_ids_are_note_id_with_occurrences(tmp_path):
     """read_notes computes ids in one loop; they are note_id() with the occurrence of each triple."""
     path = tmp_path / "ws.csv"

@@ -84,3 +84,19 @@ def test_large_input_learns_spectral_start_on_a_sample():
 def test_kj_range_figures():
     assert kj_range(200) == (12, 25)
     assert kj_range(700) == (15, 35)
+
+
+def test_sample_without_codebook_count_in_kj_range_and_no_catch_all(sample_notes, tokenizer):
+    """The sample workshop unsupervised: the count comes from the final clusterer's stability inside
+    the KJ range (both score tables in analysis.json), and no theme collects the short generic notes
+    (with plain KMeans one theme held 23 % of them)."""
+    from issuemine.themes import ThemeModel
+
+    r = ThemeModel(codebook=False, tokenizer=tokenizer, n_resamples=2).fit(sample_notes)
+    lo, hi = kj_range(len(sample_notes))
+    k = r.info["n_themes"]
+    assert lo <= k <= hi
+    rng = {int(c): v for c, v in r.info["k_scores_range"].items()}
+    assert k in rng and rng[k] >= max(rng.values()) - 0.02
+    assert set(rng) < {int(c) for c in r.info["k_scores"]}
+    assert r.themes["size"].max() / len(sample_notes) < 0.15

@@ -78,9 +78,9 @@ def build_outputs(notes, result, edits, *, figures: bool = False, seed: int = 0,
 
     import pandas as pd
 
-    from issuemine.jsonready import json_ready
-
+    from issuemine import progress
     from issuemine.ingest import to_csv_bytes
+    from issuemine.jsonready import json_ready
     from issuemine.schema import PLACEMENTS
 
     info = dict(result.info)
@@ -94,6 +94,7 @@ def build_outputs(notes, result, edits, *, figures: bool = False, seed: int = 0,
         "theme_confidence": a["theme_confidence"], "theme_weak": a["theme_weak"],
     })
     placed = _place(base, result, edits, info, placements).reset_index(drop=True)
+    progress.report("書き出し", len(base))
     for col in PLACEMENTS.names[1:]:
         table[col] = placed[col]
     table["source_row"] = base["source_row"]
@@ -173,7 +174,7 @@ def run(args) -> int:
     report: list[str] = []
     if edits:
         result, report = apply_theme_edits(result, edits)
-    progress.report("概念図への配置と書き出し", len(notes))
+    progress.report("概念図への配置", len(notes))
     files = build_outputs(notes, result, edits, figures=args.figures, seed=args.seed)
     write_outputs(files, args.out)
     info = result.info
