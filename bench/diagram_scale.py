@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT))  # after PYTHONPATH: another checkout can be measured with this script
 sys.path.insert(0, str(ROOT / "bench"))
 
 
@@ -107,7 +107,10 @@ def main() -> None:
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--compare-exact", action="store_true")
     args = ap.parse_args()
-    print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+    import issuemine
+
+    print(f"issuemine from {Path(issuemine.__file__).parent}; load average "
+          f"{os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     for n in args.sizes:
         notes, x, _ = inputs(n, args.cache, vectors=not args.no_vectors)
         walls, peaks, cpus = [], [], []
