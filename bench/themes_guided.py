@@ -50,6 +50,9 @@ def coverage_part(data: Path, codebook, tok) -> None:
         rng = np.random.default_rng(0)
         cells = []
         for size in sizes:
+            if size >= len(per):
+                cells.append(f"{'-':>7}")
+                continue
             k = np.array([per[rng.choice(len(per), size, replace=False)].sum() for _ in range(2000)])
             cells.append(f"{np.mean([coverage_bound(int(x), size) >= MIN_COVERAGE for x in k]):7.2%}")
         print(f"{name:13} {len(per):5d} {per.mean():8.1%}  " + "  ".join(cells), flush=True)

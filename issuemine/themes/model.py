@@ -217,7 +217,7 @@ class ThemeModel:
         from issuemine.themes.guided import (
             coverage_fallback,
             covered,
-            discovered_range,
+            DiscoveredClusterer,
             fewer_than_asked,
             keep_names,
             plan_total,
@@ -283,10 +283,8 @@ class ThemeModel:
         if self.clusterer is not None:
             clusterer = self.clusterer
         else:
-            k_range = None
-            if guided and k == "auto":
-                k_range = discovered_range(n, len(rest), len(used_cb))
-            clusterer = KMeansClusterer(n_clusters=k, seed=self.seed, k_range=k_range)
+            clusterer = (DiscoveredClusterer(n, len(used_cb), seed=self.seed) if guided and k == "auto"
+                         else KMeansClusterer(n_clusters=k, seed=self.seed))
         theme_of = [""] * n
         meta: dict = {}
         for j in used_cb:

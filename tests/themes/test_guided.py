@@ -423,3 +423,54 @@ def test_codebook_names_on_a_real_fit_are_backed_by_their_notes(sample_result, t
             assert (hits[members, col[row.theme_id]] > 0).mean() > 0.5, row.label
             checked += 1
     assert checked >= 10
+
+
+# --- the number of discovered themes in guided mode -------------------------------------------------
+
+@pytest.mark.parametrize("n,n_rest,n_cb,expected", [
+    (235, 45, 18, (4, 4)),      # homecare_dev: 45 notes left, codebook themes of ~10 notes
+    (737, 108, 19, (3, 9)),     # the sample: codebook themes of ~33 notes
+    (1000, 400, 10, (7, 28)),
+    (20, 5, 3, (1, 1)),         # too few notes left: one theme
+])
+def test_discovered_range_known_answers(n, n_rest, n_cb, expected):
+    from issuemine.themes.guided import discovered_range
+
+    assert discovered_range(n, n_rest, n_cb) == expected
+
+
+def _blobs(k, per, dim=20, spread=0.05, seed=0):
+    rng = np.random.default_rng(seed)
+    centres = np.eye(dim)[:k]
+    X = np.concatenate([c + spread * rng.standard_normal((per, dim)) for c in centres])
+    return (X / np.linalg.norm(X, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_discovered_clusterer_uses_the_floor_when_nothing_is_reproducible():
+    """Notes with no structure (random directions): no count is stable, so discovered themes are made
+    about as large as codebook themes instead of one catch-all."""
+    from issuemine.themes.guided import DiscoveredClusterer, discovered_range
+
+    X = np.random.default_rng(1).standard_normal((60, 20)).astype(np.float32)
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    c = DiscoveredClusterer(n=300, n_codebook=20, seed=0).fit(X)
+    floor, most = discovered_range(300, 60, 20)
+    assert floor >= 4 and c.floor_ == floor
+    assert c.k_ == floor and len(set(c.labels_)) == floor
+    assert max(c.scores_.values()) < 0.4
+    assert "コードブックのテーマと同じくらいの大きさ" in c.reason_
+    assert np.bincount(c.labels_).max() < 0.5 * len(X)
+
+
+def test_discovered_clusterer_keeps_a_clearly_reproducible_count():
+    """A block of notes with a structure of its own (3 tight topics) keeps its 3 themes even where the
+    floor asks for more."""
+    from issuemine.themes.guided import DiscoveredClusterer, discovered_range
+
+    X = _blobs(3, 30)
+    floor, _ = discovered_range(300, 90, 10)
+    assert floor > 3
+    c = DiscoveredClusterer(n=300, n_codebook=10, seed=0).fit(X)
+    assert c.k_ == 3
+    assert max(c.scores_.values()) >= 0.4
+    assert "同じくらいの大きさ" not in c.reason_
