@@ -16,7 +16,7 @@ is too thin.
 
 **The count.** The range is set by the number of notes (``kj_range``): where a KJ session of that many
 notes lands (about 200 notes: 12–25 themes; about 700: 15–35; ``lo = 2.4 ln n − 0.7``,
-``hi = 8 ln n − 17.4``, at most one theme per 8 notes). Texts with a few sharply separated topics
+``hi = 8 ln n − 17.4``, at most one theme per 8 notes and at most ``MAX_THEMES`` = 40). Texts with a few sharply separated topics
 (symptom tweets: stability 0.79 at 8 clusters against at most 0.62 in the KJ range; encyclopedic
 sentences of 7 topics: 0.44–0.56 at 5–9 against ≤ 0.32) keep their own count: counts from 4 up to the
 range are tried too, and when the best of them reaches ``strong`` (0.4) and leads the best count in the
@@ -105,12 +105,18 @@ def spectral_centres(X: np.ndarray, k: int, seed: int, most: int = 2000) -> np.n
     return np.stack([Xs[lab == j].mean(axis=0) for j in range(k)])
 
 
+# most themes the automatic count chooses, whatever the number of notes
+MAX_THEMES = 40
+
+
 def kj_range(n: int) -> tuple[int, int]:
     """(lo, hi) number of themes a facilitator expects from ``n`` notes (module doc)."""
     if n < 6:
         return 1, 1
     ln = float(np.log(n))
-    hi = int(min(round(8 * ln - 17.4), n // 8))
+    # the range stops growing at MAX_THEMES (from ~1,300 notes): a committee cannot read 75 themes of a
+    # 100,000-answer survey, and the large-input path would otherwise pick counts the exact path does not
+    hi = int(min(round(8 * ln - 17.4), n // 8, MAX_THEMES))
     hi = max(2, hi)
     lo = int(max(2, min(round(2.4 * ln - 0.7), hi)))
     return lo, hi
