@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from issuemine.text.batch import IdLists
 
-class TermTable:
-    """Note ``i`` has the terms ``[vocab[k] for k in ids[indptr[i]:indptr[i + 1]]]``, in note order."""
 
-    __slots__ = ("indptr", "ids", "vocab")
+class TermTable(IdLists):
+    """Note ``i`` has the terms ``[vocab[k] for k in ids[indptr[i]:indptr[i + 1]]]``, in note order.
+
+    The tokenizer's :class:`~issuemine.text.batch.IdLists` with term strings as its vocabulary, plus what
+    ``ThemeResult.terms`` needs of a list of lists: slices, equality with lists, building from lists."""
+
+    __slots__ = ()
 
     def __init__(self, indptr, ids, vocab: list[str]):
-        self.indptr = np.asarray(indptr, dtype=np.int64)
-        self.ids = np.asarray(ids, dtype=np.int32)
-        self.vocab = list(vocab)
+        super().__init__(indptr, ids, list(vocab))
 
     @classmethod
     def from_lists(cls, terms) -> TermTable:
@@ -49,27 +52,13 @@ class TermTable:
         ids = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int32)
         return cls(indptr, ids, vocab)
 
-    def __len__(self) -> int:
-        return len(self.indptr) - 1
-
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        n = len(self)
-        if i < 0:
-            i += n
-        if not 0 <= i < n:
-            raise IndexError(i)
-        vocab = self.vocab
-        return [vocab[k] for k in self.ids[self.indptr[i]:self.indptr[i + 1]].tolist()]
-
-    def __iter__(self):
-        vocab, ids, bounds = self.vocab, self.ids.tolist(), self.indptr.tolist()
-        for a, b in zip(bounds, bounds[1:]):
-            yield [vocab[k] for k in ids[a:b]]
+        return super().__getitem__(i)
 
     def __eq__(self, other) -> bool:
-        if isinstance(other, TermTable):
+        if isinstance(other, IdLists):
             return (self.vocab == other.vocab and np.array_equal(self.indptr, other.indptr)
                     and np.array_equal(self.ids, other.ids))
         try:
@@ -84,25 +73,12 @@ class TermTable:
 
     def take(self, rows) -> TermTable:
         """The notes ``rows`` in that order (vocabulary unchanged)."""
-        rows = np.asarray(rows, dtype=np.int64)
-        starts, ends = self.indptr[rows], self.indptr[rows + 1]
-        lengths = ends - starts
-        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=indptr[1:])
-        offsets = np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1])
-        return TermTable(indptr, self.ids[offsets], self.vocab)
+        part = super().take(rows)
+        return TermTable(part.indptr, part.ids, self.vocab)
 
     def csr(self, binary: bool = False, dtype=np.float32):
         """notes × vocab counts (scipy CSR, duplicates summed); ``binary``: 1 where a note has the term."""
-        import scipy.sparse as sp
-
-        # copies: scipy keeps the arrays it is given, and sum_duplicates sorts them in place
-        m = sp.csr_matrix((np.ones(len(self.ids), dtype=dtype), self.ids.copy(), self.indptr.copy()),
-                          shape=(len(self), len(self.vocab)))
-        m.sum_duplicates()
-        if binary:
-            m.data[:] = 1
-        return m
+        return self.to_csr(binary=binary, dtype=dtype)
 
 
 def group_doc_freq(terms: TermTable, groups: list[np.ndarray]):
