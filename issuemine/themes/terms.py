@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from issuemine.text.batch import IdLists
+from issuemine.text.batch import Collector, IdLists
 
 
 class TermTable(IdLists):
@@ -29,19 +29,12 @@ class TermTable(IdLists):
 
     @classmethod
     def from_lists(cls, terms) -> TermTable:
-        index: dict[str, int] = {}
-        vocab: list[str] = []
-        ids: list[int] = []
-        indptr = [0]
+        """From ``list[list[str]]``; vocabulary in first-occurrence order (the tokenizer's Collector)."""
+        collector = Collector()
         for ts in terms:
-            for t in ts:
-                k = index.get(t)
-                if k is None:
-                    k = index[t] = len(vocab)
-                    vocab.append(t)
-                ids.append(k)
-            indptr.append(len(ids))
-        return cls(np.asarray(indptr), np.asarray(ids, dtype=np.int32), vocab)
+            collector.add(list(ts))
+        vocab, lengths, ids = collector.result()
+        return cls.concat([(lengths, ids)], vocab)
 
     @classmethod
     def concat(cls, parts: list[tuple[np.ndarray, np.ndarray]], vocab: list[str]) -> TermTable:
