@@ -109,11 +109,6 @@ def _own_file_limit(path: Path) -> int:
     return max(DEFAULT_MAX_BYTES, path.stat().st_size)
 
 
-def ws_name(conn, workshop_id: int) -> str:
-    row = st.get_workshop(conn, workshop_id)
-    return str(row["name"]) if row is not None else ""
-
-
 def latest_survey_uploads(conn, workshop_id: int) -> list:
     """The stored questionnaire upload(s) of the workshop: one file, or the pre and post pair."""
     return [u for u in st.list_uploads(conn, workshop_id, "survey") if u["status"] == "stored"]

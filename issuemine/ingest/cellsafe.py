@@ -40,11 +40,6 @@ def xlsx_text(value: str) -> tuple[str, int]:
     return UNSAFE_CHARS.subn(REPLACEMENT, value)
 
 
-def count_unsafe(value: str) -> int:
-    """How many characters of ``value`` :func:`xlsx_text` would replace."""
-    return len(UNSAFE_CHARS.findall(value))
-
-
 def unsafe_note(count: int, where: str = "Excel ファイル") -> str:
     """The Japanese note telling the reader that characters were replaced (never quoting the text)."""
     return (f"{where}に書けない文字(制御文字など、コピー&ペーストで紛れ込む見えない文字){count:,} 個を"

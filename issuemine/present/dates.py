@@ -110,7 +110,3 @@ def parse_date(text, what: str = "開催日") -> date | None:
     if not YEARS[0] <= d.year <= YEARS[1]:
         raise DateError(f"{what}「{raw}」の年が正しくないようです({YEARS[0]}年から{YEARS[1]}年の日付にしてください)。")
     return d
-
-
-def now_ja() -> str:
-    return datetime_ja(datetime.now(timezone.utc))

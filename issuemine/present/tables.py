@@ -73,28 +73,6 @@ def survey_for_people(items, scales: dict | None = None, *, detail: bool = False
     return out
 
 
-def zone_counts_for_people(zc) -> pd.DataFrame:
-    """diagram.tables.zone_counts (Japanese or machine headers) without the code column, regions by name,
-    shares as whole percentages."""
-    df = zc.rename(columns={"記号": "code", "領域": "region", "件数": "exclusive", "割合": "exclusive_share",
-                            "延べ件数": "membership", "延べ割合": "membership_share"})
-    return pd.DataFrame({
-        "領域": [names.zone_name(c) for c in df["code"]],
-        "件数(各付箋を1回)": [numbers.integer(v) for v in df["exclusive"]],
-        "割合": [numbers.percent(v, share=True) for v in df["exclusive_share"]],
-        "延べ件数(重なりは両方に)": ["" if numbers.missing(v) else numbers.integer(v) for v in df["membership"]],
-        "延べ割合": ["" if numbers.missing(v) else numbers.percent(v, share=True) for v in df["membership_share"]],
-    })
-
-
-def zone_theme_for_people(zt) -> pd.DataFrame:
-    """diagram.tables.zone_theme_table: zone letters and stored region names as names, the theme id last."""
-    df = zt.rename(columns={"theme_label": "テーマ", "theme_id": "テーマID", "total": "計"})
-    df = df.rename(columns={c: names.zone_name(c) for c in df.columns if c not in ("テーマ", "テーマID", "計")})
-    cols = [c for c in df.columns if c != "テーマID"] + (["テーマID"] if "テーマID" in df.columns else [])
-    return df[cols]
-
-
 def terms_for_people(df):
     """A term table (term, pos, count, notes) with plain parts of speech."""
     if df is None or "pos" not in getattr(df, "columns", ()):

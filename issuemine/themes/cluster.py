@@ -122,18 +122,6 @@ def kj_range(n: int) -> tuple[int, int]:
     return lo, hi
 
 
-def guided_k_range(n: int, n_rest: int, n_codebook: int) -> tuple[int, int] | None:
-    """Range of discovered themes in guided mode: the KJ range of all notes minus the codebook themes used,
-    within what the clustered notes can carry (12 notes a theme; 8 for the first four); None (one theme) for few notes."""
-    lo, hi = kj_range(n)
-    cap = max(n_rest // 12, min(n_rest // 8, 4))
-    if cap < 2:
-        return (1, 1)
-    hi_rest = int(min(cap, max(2, hi - n_codebook)))
-    lo_rest = int(min(hi_rest, max(2, lo - n_codebook)))
-    return lo_rest, hi_rest
-
-
 def _grid(lo: int, hi: int, most: int = 10) -> list[int]:
     """Every count from lo to hi when there are at most 12, else ``most`` spread evenly, both ends included."""
     if hi - lo + 1 <= max(most, 12):
